@@ -1,0 +1,54 @@
+# msap — the two commands are `make demo` and `make test` (see README).
+SHELL := /bin/bash
+PORT ?= 8000
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PYTHON_BIN := $(shell scripts/find-python)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+VENV_PY := .venv/bin/python
+PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/msap)
+
+.PHONY: install demo serve test test-sqlite test-pg lint format check bench-desk messages
+
+# uv is bootstrapped with pip into .tools/ when the machine has none.
+$(UV):
+	@python3 -m pip --version >/dev/null 2>&1 || { echo "pip is missing: install python3-pip"; exit 1; }
+	python3 -m pip install --quiet --target .tools/lib uv
+	mkdir -p .tools/bin && ln -sf ../lib/bin/uv .tools/bin/uv
+
+.venv/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python "$(PYTHON_BIN)"
+	touch $@
+
+install: .venv/.installed
+
+demo: install
+	MSAP_DEMO=true $(VENV_PY) -m msap migrate --noinput
+	MSAP_DEMO=true $(VENV_PY) -m msap collectstatic --noinput -v0
+	MSAP_DEMO=true $(VENV_PY) -m msap demo
+	MSAP_DEMO=true .venv/bin/gunicorn msap.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
+
+test: install test-sqlite test-pg
+
+test-sqlite: install
+	MSAP_TESTING=true DATABASE_URL= $(VENV_PY) -m pytest -n 2 --dist loadgroup
+
+# PostgreSQL runs when one answers; with CI=true a missing server is a failure, not a skip.
+test-pg: install
+	@if $(VENV_PY) scripts/pg_ready.py "$(PG_URL)"; then \
+	  MSAP_TESTING=true DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -n 2 --dist loadgroup -m "not browser"; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL) and CI=true"; exit 1; \
+	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped"; fi
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	MSAP_TESTING=true $(VENV_PY) -m msap makemigrations --check --dry-run
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+messages: install
+	$(VENV_PY) -m msap makemessages -l en -l fr --ignore=.venv --ignore=.tools --no-location
+	$(VENV_PY) -m msap compilemessages --ignore=.venv

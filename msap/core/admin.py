@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from msap.core.models import JournalEntry
+
+
+def _technical_admin_only(request) -> bool:
+    # Django's admin is for the technical administrator only (is_staff), never for house staff.
+    return request.user.is_active and request.user.is_staff
+
+
+admin.site.has_permission = _technical_admin_only
+admin.site.site_header = "msap — administration technique"
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "target_type", "target_id", "summary"]
+    list_filter = ["action"]
+    search_fields = ["summary", "target_id"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,38 @@
+"""What each role sees on its home page."""
+
+from django.db.models import Count, Q
+
+from msap import permissions
+from msap.network.models import House, HouseStatus
+
+
+def home_context(user, scope) -> dict:
+    houses = permissions.visible_houses(user).select_related("commune__departement", "organisation")
+    total = houses.count()
+    ctx = {"scope": scope, "roles": scope.roles, "house_count": total}
+    # A short list for people working in a few houses; the overseers get counts and a link.
+    if total <= 30:
+        ctx["houses"] = list(houses.order_by("name"))
+        flags = {}
+        from msap.network.services import house_flags
+
+        if scope.agent_houses or scope.organisations or scope.admin:
+            for house in ctx["houses"]:
+                if house.pk in scope.agent_houses or house.organisation_id in scope.organisations:
+                    f = house_flags(house)
+                    if f:
+                        flags[house.pk] = f
+        ctx["flags"] = flags
+    if scope.national or scope.departements or scope.admin:
+        ctx["by_status"] = houses.aggregate(
+            recognised=Count("pk", filter=Q(status=HouseStatus.RECOGNISED)),
+            project=Count("pk", filter=Q(status=HouseStatus.PROJECT)),
+            closed=Count("pk", filter=Q(status=HouseStatus.CLOSED)),
+        )
+    if scope.partners:
+        from msap.partners.models import Partner
+
+        ctx["partners"] = list(Partner.objects.filter(pk__in=scope.partners))
+    ctx["no_role"] = not scope.has_any_role
+    ctx["house_model"] = House
+    return ctx

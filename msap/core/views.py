@@ -1,0 +1,87 @@
+"""Shell views: health check, login, the home page of each role, error pages."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from msap import permissions
+from msap.core.home import home_context
+
+log = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        log.exception("healthz: database check failed")
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
+        "inactive": "Ce compte est désactivé.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Adresse électronique"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.fields["password"].label = "Mot de passe"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["demo_mode"] = settings.DEMO_MODE
+        return ctx
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, "Vous êtes déconnecté.")
+    return redirect("login")
+
+
+@never_cache
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    scope = permissions.scope_for(request.user)
+    return render(request, "msap/home.html", home_context(request.user, scope))
+
+
+def error_403(request, exception=None):
+    return render(request, "msap/error.html", {"title": "Accès refusé", "code": 403,
+        "message": str(exception) if exception and str(exception) else "Vous n'avez pas les droits pour accéder à cette page."}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "msap/error.html", {"title": "Page introuvable", "code": 404,
+        "message": "La page demandée n'existe pas ou ne vous est pas accessible."}, status=404)
+
+
+def error_500(request):
+    return render(request, "msap/error.html", {"title": "Erreur inattendue", "code": 500,
+        "message": "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant."}, status=500)

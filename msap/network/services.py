@@ -1,0 +1,242 @@
+"""Domain operations on houses. Each owns its transaction, its checks and its journal entry."""
+
+from datetime import date
+
+from django.db import transaction
+
+from msap.core import journal
+from msap.core.errors import DomainError, bump_version
+from msap.network import rules
+from msap.network.models import (
+    Closure,
+    Equipment,
+    House,
+    HoursChange,
+    HouseStatus,
+    MobileStop,
+    OpeningRange,
+    Premises,
+)
+from msap.network.rules import Range
+
+HOUSE_FIELDS = [
+    "name", "organisation", "kind", "address", "address_extra", "postal_code", "commune",
+    "latitude", "longitude", "phone", "email",
+]
+PREMISES_FIELDS = [
+    "has_reception_point", "has_seated_waiting_area", "has_confidential_space", "reduced_mobility_access",
+    "has_internet", "internet_high_speed", "has_meeting_room", "has_public_toilets", "permanence_office",
+    "permanence_office_phone", "permanence_office_cabinet", "permanence_office_internet",
+    "permanence_office_computer", "notes",
+]
+
+
+def _check_postal_code(commune, postal_code: str) -> None:
+    codes = commune.postal_codes.split()
+    if codes and postal_code not in codes:
+        raise DomainError(
+            f"Le code postal {postal_code} ne correspond pas à la commune {commune.name} "
+            f"({', '.join(codes)}).",
+            {"postal_code": [f"Code postal attendu pour {commune.name} : {', '.join(codes)}."]},
+        )
+
+
+@transaction.atomic
+def create_house(actor, *, served_communes=(), **data) -> House:
+    _check_postal_code(data["commune"], data["postal_code"])
+    house = House(**data)
+    house.save()
+    Premises.objects.create(house=house)
+    if served_communes:
+        house.served_communes.set(served_communes)
+    journal.record(actor, "house.created", house, summary=f"Création de la maison {house.name}")
+    return house
+
+
+@transaction.atomic
+def update_house(actor, house: House, data: dict, expected_version: int | None) -> House:
+    """Edit a house's identity. Art. 2.3: it may move only inside its territory."""
+    if "commune" in data and "postal_code" in data:
+        _check_postal_code(data["commune"], data["postal_code"])
+    new_commune = data.get("commune")
+    moved = new_commune is not None and new_commune.pk != house.commune_id
+    if moved:
+        served = set(house.served_communes.values_list("pk", flat=True))
+        if served and new_commune.pk not in served:
+            raise DomainError(
+                "La maison ne peut être déplacée que dans son cadre géographique (article 2.3) : "
+                f"{new_commune.name} ne fait pas partie des communes desservies.",
+                {"commune": ["Choisissez une commune du cadre géographique de la maison."]},
+            )
+        if not served and new_commune.departement_id != house.commune.departement_id:
+            raise DomainError(
+                "La maison ne peut être déplacée que dans son cadre géographique (article 2.3).",
+                {"commune": ["Choisissez une commune du département de la maison."]},
+            )
+    changes = journal.diff(house, {k: v for k, v in data.items() if k in HOUSE_FIELDS})
+    house.version = bump_version(House, house.pk, expected_version)
+    for field, value in data.items():
+        setattr(house, field, value)
+    house.save(update_fields=[*[f for f in data if f in HOUSE_FIELDS], "version"])
+    journal.record(actor, "house.updated", house, summary="Identité de la maison modifiée", changes=changes)
+    if moved:
+        # Art. 2.3: the prefect and the national cell are informed of a move.
+        journal.record(
+            actor, "house.moved", house,
+            summary=f"Déménagement à {new_commune.name} : à signaler au préfet et à la cellule nationale",
+        )
+    return house
+
+
+@transaction.atomic
+def set_served_communes(actor, house: House, communes) -> None:
+    before = set(house.served_communes.values_list("pk", flat=True))
+    house.served_communes.set(communes)
+    after = {c.pk for c in communes}
+    journal.record(
+        actor, "house.territory", house, summary="Communes desservies modifiées",
+        changes={"added": sorted(after - before), "removed": sorted(before - after)},
+    )
+
+
+def current_ranges(house: House) -> list[Range]:
+    return [Range(r.weekday, r.start, r.end) for r in house.opening_ranges.all()]
+
+
+@transaction.atomic
+def set_schedule(actor, house: House, ranges: list[Range], expected_version: int | None) -> HoursChange | None:
+    """Replace the weekly schedule. Refused (nothing saved) unless it meets art. 3.2."""
+    check = rules.check_schedule(ranges)
+    if not check.ok:
+        raise DomainError(check.errors[0], {"__all__": check.errors})
+    house.version = bump_version(House, house.pk, expected_version)
+    before = sorted(current_ranges(house))
+    after = sorted(ranges)
+    if before == after:
+        return None
+    house.opening_ranges.all().delete()
+    OpeningRange.objects.bulk_create(
+        [OpeningRange(house=house, weekday=r.weekday, start=r.start, end=r.end) for r in after]
+    )
+    change = HoursChange.objects.create(
+        house=house,
+        changed_by=actor,
+        before=[r.as_json() for r in before],
+        after=[r.as_json() for r in after],
+        weekly_minutes_before=rules.weekly_minutes(before),
+        weekly_minutes_after=rules.weekly_minutes(after),
+        substantial=bool(before) and rules.is_substantial_change(before, after),
+    )
+    journal.record(
+        actor, "house.hours", house,
+        summary=("Modification substantielle des horaires" if change.substantial else "Horaires modifiés"),
+        changes={"before": change.before, "after": change.after},
+    )
+    return change
+
+
+@transaction.atomic
+def add_closure(actor, house: House, *, start_date: date, end_date: date, reason: str) -> Closure:
+    if end_date < start_date:
+        raise DomainError("La date de fin doit être après la date de début.", {"end_date": ["La date de fin doit être après la date de début."]})
+    if not reason.strip():
+        raise DomainError("Indiquez le motif de la fermeture.", {"reason": ["Indiquez le motif de la fermeture."]})
+    closure = Closure.objects.create(house=house, start_date=start_date, end_date=end_date, reason=reason.strip())
+    journal.record(actor, "house.closure_added", closure, summary=f"Fermeture du {start_date:%d/%m/%Y} au {end_date:%d/%m/%Y}")
+    return closure
+
+
+@transaction.atomic
+def remove_closure(actor, closure: Closure) -> None:
+    journal.record(actor, "house.closure_removed", closure, summary=str(closure))
+    closure.delete()
+
+
+@transaction.atomic
+def update_premises(actor, house: House, data: dict, expected_version: int | None) -> Premises:
+    premises, _ = Premises.objects.get_or_create(house=house)
+    changes = journal.diff(premises, data)
+    premises.version = bump_version(Premises, premises.pk, expected_version)
+    for field, value in data.items():
+        setattr(premises, field, value)
+    premises.save(update_fields=[*data.keys(), "version"])
+    journal.record(actor, "house.premises", premises, summary="Locaux modifiés", changes=changes)
+    return premises
+
+
+@transaction.atomic
+def add_equipment(actor, house: House, **data) -> Equipment:
+    item = Equipment.objects.create(house=house, **data)
+    journal.record(actor, "house.equipment_added", item, summary=f"Équipement ajouté : {item}")
+    return item
+
+
+@transaction.atomic
+def update_equipment(actor, item: Equipment, data: dict) -> Equipment:
+    changes = journal.diff(item, data)
+    for field, value in data.items():
+        setattr(item, field, value)
+    item.save(update_fields=list(data.keys()))
+    journal.record(actor, "house.equipment_updated", item, summary=f"Équipement modifié : {item}", changes=changes)
+    return item
+
+
+@transaction.atomic
+def remove_equipment(actor, item: Equipment) -> None:
+    journal.record(actor, "house.equipment_removed", item, summary=f"Équipement retiré : {item}")
+    item.delete()
+
+
+@transaction.atomic
+def add_stop(actor, house: House, **data) -> MobileStop:
+    if data["end"] <= data["start"]:
+        raise DomainError("L'heure de fin doit être après l'heure de début.", {"end": ["L'heure de fin doit être après l'heure de début."]})
+    stop = MobileStop.objects.create(house=house, **data)
+    journal.record(actor, "house.stop_added", stop, summary=f"Étape ajoutée : {stop}")
+    return stop
+
+
+@transaction.atomic
+def remove_stop(actor, stop: MobileStop) -> None:
+    journal.record(actor, "house.stop_removed", stop, summary=f"Étape retirée : {stop}")
+    stop.delete()
+
+
+@transaction.atomic
+def recognise_house(actor, house: House, on: date) -> House:
+    """Recognition by the prefect (art. 3.4): the house takes the network's name from that date."""
+    if house.status == HouseStatus.CLOSED:
+        raise DomainError("Une maison fermée ne peut pas être reconnue.")
+    house.status, house.recognised_on = HouseStatus.RECOGNISED, on
+    house.save(update_fields=["status", "recognised_on"])
+    journal.record(actor, "house.recognised", house, summary=f"Reconnue par le préfet le {on:%d/%m/%Y}")
+    return house
+
+
+@transaction.atomic
+def close_house(actor, house: House, on: date) -> House:
+    if house.status == HouseStatus.CLOSED:
+        raise DomainError("Cette maison est déjà fermée.")
+    house.status, house.closed_on = HouseStatus.CLOSED, on
+    house.save(update_fields=["status", "closed_on"])
+    journal.record(actor, "house.closed", house, summary=f"Fermée le {on:%d/%m/%Y}")
+    return house
+
+
+def house_flags(house: House) -> list[str]:
+    """What needs the manager's attention: missing minimum of art. 3.3, hours, partners without referent."""
+    from msap.partners.services import partnerships_without_referent
+
+    flags = []
+    premises = getattr(house, "premises", None)
+    kinds = [e.kind for e in house.equipment.all() if e.for_public and e.in_service]
+    missing = rules.missing_minimum(premises, kinds)
+    if missing:
+        flags.append("Minimum de l'article 3.3 non atteint : il manque " + ", ".join(missing) + ".")
+    check = rules.check_schedule(current_ranges(house))
+    if not check.ok:
+        flags.append("Horaires : " + " ".join(check.errors))
+    for p in partnerships_without_referent(house):
+        flags.append(f"{p.partner.short_name} n'a pas de référent en poste (annexe 2).")
+    return flags
+

@@ -1,0 +1,148 @@
+"""Domain operations on partnerships and referents."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils.text import slugify
+
+from msap.core import journal
+from msap.core.errors import DomainError, bump_version
+from msap.partners.models import Partner, PartnerKind, Partnership, PartnershipStatus, Referent
+
+REFERENT_FIELDS = ["first_name", "last_name", "function", "phone", "email", "postal_address", "domains"]
+
+
+def current_referents():
+    return Referent.objects.filter(ended_on__isnull=True)
+
+
+def partnerships_without_referent(house):
+    """Active partnerships of `house` with no referent in post: flagged to the manager (annex 2)."""
+    has_current = Exists(current_referents().filter(partnership=OuterRef("pk")))
+    return house.partnerships.active().select_related("partner").filter(~has_current)
+
+
+@transaction.atomic
+def create_local_partner(actor, *, name: str, short_name: str, departement, website: str = "") -> Partner:
+    name, short_name = name.strip(), short_name.strip()
+    if not name or not short_name:
+        raise DomainError("Indiquez le nom et le sigle du partenaire.")
+    base = slugify(f"{short_name}-{departement.code}")[:36] or "partenaire"
+    code, n = base, 1
+    while Partner.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    if Partner.objects.filter(short_name__iexact=short_name, departement=departement).exists():
+        raise DomainError(
+            f"Un partenaire « {short_name} » existe déjà dans ce département : choisissez-le dans la liste.",
+            {"short_name": ["Ce partenaire existe déjà dans ce département."]},
+        )
+    partner = Partner.objects.create(
+        code=code, name=name, short_name=short_name, kind=PartnerKind.LOCAL, departement=departement, website=website
+    )
+    journal.record(actor, "partner.created", partner, summary=f"Partenaire local créé : {short_name}")
+    return partner
+
+
+@transaction.atomic
+def add_partnership(actor, house, partner: Partner, *, joined_on: date, services=(), bilateral_note: str = "") -> Partnership:
+    """A partner joins a house (art. 7). A partner already active in the house is refused."""
+    if house.partnerships.active().filter(partner=partner).exists():
+        raise DomainError(
+            f"{partner.short_name} est déjà partenaire de cette maison.",
+            {"partner": [f"{partner.short_name} est déjà partenaire de cette maison."]},
+        )
+    try:
+        with transaction.atomic():
+            partnership = Partnership.objects.create(
+                house=house, partner=partner, joined_on=joined_on, bilateral_note=bilateral_note
+            )
+    except IntegrityError as exc:  # a concurrent request added it first
+        raise DomainError(f"{partner.short_name} est déjà partenaire de cette maison.") from exc
+    if services:
+        partnership.services.set(services)
+    journal.record(actor, "partnership.added", partnership, summary=f"{partner.short_name} rejoint la maison")
+    return partnership
+
+
+@transaction.atomic
+def update_partnership(actor, partnership: Partnership, *, services, bilateral_note: str, expected_version: int | None):
+    before = sorted(partnership.services.values_list("code", flat=True))
+    partnership.version = bump_version(Partnership, partnership.pk, expected_version)
+    partnership.bilateral_note = bilateral_note
+    partnership.save(update_fields=["bilateral_note", "version"])
+    partnership.services.set(services)
+    after = sorted(s.code for s in services)
+    journal.record(
+        actor, "partnership.updated", partnership, summary=f"Offre de {partnership.partner.short_name} modifiée",
+        changes={"services": [before, after]},
+    )
+    return partnership
+
+
+@transaction.atomic
+def withdraw_partnership(actor, partnership: Partnership, *, on: date) -> Partnership:
+    if partnership.status != PartnershipStatus.ACTIVE:
+        raise DomainError("Ce partenaire s'est déjà retiré.")
+    partnership.status, partnership.left_on = PartnershipStatus.WITHDRAWN, on
+    partnership.save(update_fields=["status", "left_on"])
+    for referent in partnership.referents.filter(ended_on__isnull=True):
+        referent.ended_on = max(on, referent.started_on)
+        referent.save(update_fields=["ended_on"])
+    journal.record(actor, "partnership.withdrawn", partnership, summary=f"{partnership.partner.short_name} se retire le {on:%d/%m/%Y}")
+    return partnership
+
+
+def _check_contact(data: dict) -> None:
+    if not (data.get("phone") or "").strip() and not (data.get("email") or "").strip():
+        raise DomainError(
+            "Un référent doit être joignable : indiquez au moins sa ligne directe ou son adresse électronique (annexe 2).",
+            {"phone": ["Indiquez une ligne directe ou une adresse électronique."]},
+        )
+    if not (data.get("first_name") or "").strip() or not (data.get("last_name") or "").strip():
+        raise DomainError("Indiquez le prénom et le nom du référent.", {"last_name": ["Indiquez le prénom et le nom du référent."]})
+
+
+@transaction.atomic
+def add_referent(actor, partnership: Partnership, *, started_on: date, replaces: Referent | None = None, **data) -> Referent:
+    """Name a referent; `replaces` ends the previous one the day before, keeping it as history."""
+    if partnership.status != PartnershipStatus.ACTIVE:
+        raise DomainError("Ce partenaire s'est retiré de la maison : on ne peut plus lui nommer de référent.")
+    _check_contact(data)
+    if replaces is not None:
+        if replaces.partnership_id != partnership.pk or replaces.ended_on is not None:
+            raise DomainError("Le référent remplacé n'est pas en poste dans ce partenariat.")
+        replaces.ended_on = max(started_on, replaces.started_on)
+        replaces.save(update_fields=["ended_on"])
+    referent = Referent.objects.create(partnership=partnership, started_on=started_on, **{k: (v or "").strip() for k, v in data.items()})
+    journal.record(
+        actor, "referent.added", referent, house_id=partnership.house_id,
+        summary=f"Référent {partnership.partner.short_name} nommé" + (f" en remplacement de {replaces.full_name}" if replaces else ""),
+    )
+    return referent
+
+
+@transaction.atomic
+def update_referent(actor, referent: Referent, data: dict, expected_version: int | None) -> Referent:
+    merged = {f: data.get(f, getattr(referent, f)) for f in REFERENT_FIELDS}
+    _check_contact(merged)
+    changes = journal.diff(referent, data)
+    referent.version = bump_version(Referent, referent.pk, expected_version)
+    for field, value in data.items():
+        setattr(referent, field, (value or "").strip())
+    referent.save(update_fields=[*data.keys(), "version"])
+    journal.record(actor, "referent.updated", referent, house_id=referent.partnership.house_id, summary="Fiche référent mise à jour", changes=changes)
+    return referent
+
+
+@transaction.atomic
+def end_referent(actor, referent: Referent, *, on: date) -> Referent:
+    if referent.ended_on is not None:
+        raise DomainError("Ce référent n'est déjà plus en poste.")
+    if on < referent.started_on:
+        raise DomainError("La date de fin doit être après la prise de poste.")
+    referent.ended_on = on
+    referent.save(update_fields=["ended_on"])
+    journal.record(actor, "referent.ended", referent, house_id=referent.partnership.house_id, summary=f"{referent.full_name} n'est plus référent")
+    return referent

@@ -1,0 +1,90 @@
+"""Domain operations on people: staff of a house, their trainings, roles."""
+
+import secrets
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from msap.core import journal
+from msap.core.errors import DomainError
+from msap.lib.uploads import UploadError, check_upload
+from msap.people.models import Membership, Role, Training, User
+
+HOUSE_ROLES = (Role.AGENT, Role.RESPONSABLE)
+
+
+def get_or_create_user(email: str, *, first_name: str = "", last_name: str = "", phone: str = "") -> User:
+    email = (email or "").strip().lower()
+    if not email:
+        raise DomainError("Indiquez l'adresse électronique de la personne.", {"email": ["Adresse électronique requise."]})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        # A random unusable-in-practice password; the person sets theirs through password reset.
+        user = User.objects.create_user(
+            email, password=secrets.token_urlsafe(24), first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip()
+        )
+    return user
+
+
+@transaction.atomic
+def add_house_member(actor, house, *, email: str, role: str, first_name: str = "", last_name: str = "", phone: str = "", started_on: date | None = None) -> Membership:
+    if role not in HOUSE_ROLES:
+        raise DomainError("Rôle inconnu pour une maison.", {"role": ["Choisissez agent ou responsable."]})
+    user = get_or_create_user(email, first_name=first_name, last_name=last_name, phone=phone)
+    if Membership.objects.current().filter(user=user, house=house, role=role).exists():
+        raise DomainError(
+            f"{user} est déjà {Role(role).label.lower()} de cette maison.",
+            {"email": ["Cette personne a déjà ce rôle dans la maison."]},
+        )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, house=house, role=role, started_on=started_on or timezone.localdate())
+    except IntegrityError as exc:
+        raise DomainError(f"{user} a déjà ce rôle dans cette maison.") from exc
+    journal.record(actor, "membership.added", membership, summary=f"{user} rejoint la maison ({Role(role).label})")
+    return membership
+
+
+@transaction.atomic
+def end_membership(actor, membership: Membership, *, on: date | None = None) -> Membership:
+    """Leaving a house ends the role; the row is kept (history of who worked where)."""
+    if membership.ended_on is not None:
+        raise DomainError("Ce rôle est déjà terminé.")
+    on = on or timezone.localdate()
+    if on < membership.started_on:
+        raise DomainError("La date de départ doit être après la date d'arrivée.")
+    membership.ended_on = on
+    membership.save(update_fields=["ended_on"])
+    journal.record(actor, "membership.ended", membership, summary=f"{membership.user} quitte la maison")
+    return membership
+
+
+@transaction.atomic
+def add_training(actor, house, *, user: User, title: str, kind: str, started_on: date, ended_on: date, partner=None, given_by: str = "", hours=None, attestation=None) -> Training:
+    if ended_on < started_on:
+        raise DomainError("La date de fin doit être après la date de début.", {"ended_on": ["La date de fin doit être après la date de début."]})
+    if not Membership.objects.filter(user=user, house=house, role__in=HOUSE_ROLES).exists():
+        raise DomainError("Cette personne ne fait pas partie de l'équipe de la maison.", {"user": ["Choisissez un membre de l'équipe."]})
+    if attestation is not None:
+        try:
+            check_upload(attestation)
+        except UploadError as exc:
+            raise DomainError(str(exc), {"attestation": [str(exc)]}) from exc
+    training = Training(
+        user=user, house=house, title=title.strip(), kind=kind, started_on=started_on, ended_on=ended_on,
+        partner=partner, given_by=given_by.strip(), hours=hours,
+    )
+    if attestation is not None:
+        training.attestation.save(attestation.name, attestation, save=False)
+    training.save()
+    journal.record(actor, "training.added", training, summary=f"Formation « {training.title} » de {user}")
+    return training
+
+
+@transaction.atomic
+def remove_training(actor, training: Training) -> None:
+    journal.record(actor, "training.removed", training, summary=f"Formation « {training.title} » retirée")
+    if training.attestation:
+        training.attestation.delete(save=False)
+    training.delete()
