@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "msap.people",
     "msap.network",
     "msap.partners",
+    "msap.desk",
+    "msap.dossiers",
     "msap.api",
 ]
 
@@ -164,6 +166,11 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "msap <ne-pas-repondre@msap.local>")
+
+# Attendance tool: how long the author may still edit or delete a recorded request.
+MSAP_REQUEST_EDIT_WINDOW_HOURS = env_int("MSAP_REQUEST_EDIT_WINDOW_HOURS", 48)
+# Personal files: inactive ones are anonymised after this many months (SPEC "Confidentiality").
+MSAP_DOSSIER_RETENTION_MONTHS = env_int("MSAP_DOSSIER_RETENTION_MONTHS", 24)
 
 # Upload limits (attestations, scans): size and sniffed types.
 MSAP_MAX_UPLOAD_BYTES = env_int("MSAP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)

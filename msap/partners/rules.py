@@ -10,6 +10,10 @@ NATIONAL_OPERATORS = [
     ("msa", "MSA", "Mutualité sociale agricole", "https://www.msa.fr"),
     ("grdf", "GrDF", "Gaz réseau distribution France", "https://www.grdf.fr"),
     ("la-poste", "La Poste", "La Poste", "https://www.laposte.fr"),
+    # Joined the network when it became France Services; they carry a large share of requests.
+    ("dgfip", "DGFiP", "Direction générale des Finances publiques", "https://www.impots.gouv.fr"),
+    ("ants", "ANTS", "Agence nationale des titres sécurisés (ministère de l'Intérieur)", "https://ants.gouv.fr"),
+    ("justice", "Justice", "Ministère de la Justice", "https://www.justice.fr"),
 ]
 
 # Annex 1: the reference offer of services. (category code, label, [(item code, label)]).

@@ -1,0 +1,26 @@
+"""Rules of the attendance tool. One rule, one place."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+# A request lasting more than a working day is an input error (issue "Bad input").
+MAX_DURATION_MINUTES = 8 * 60
+MAX_GROUP_SIZE = 200
+# Clocks of counter PCs drift: a few minutes ahead is accepted, beyond is "in the future".
+FUTURE_TOLERANCE = timedelta(minutes=5)
+NOTES_MAX_LENGTH = 2000
+# Shown next to the notes field: the attendance record is anonymous (art. 3.5, SPEC confidentiality).
+NOTES_REMINDER = (
+    "N'écrivez ici aucune donnée personnelle (nom, numéro de dossier, santé…) : "
+    "l'enregistrement de fréquentation est anonyme."
+)
+
+
+def edit_window() -> timedelta:
+    """How long the author may edit or delete a request after recording it (configurable)."""
+    return timedelta(hours=settings.MSAP_REQUEST_EDIT_WINDOW_HOURS)
+
+
+def can_still_edit(request_obj, user, now) -> bool:
+    return request_obj.agent_id == user.pk and now - request_obj.created_at <= edit_window()

@@ -1,0 +1,102 @@
+"""Recording and amending requests. The counter's hot path: few queries, one transaction."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from msap.core import journal
+from msap.core.errors import DomainError, bump_version
+from msap.desk import rules
+from msap.desk.models import NEEDS, ServiceRequest
+
+FIELDS = [
+    "occurred_at", "channel", "partner", "category", "item", "procedure", "duration_minutes", "outcome",
+    "autonomy", "group_size", "age_band", "commune", "first_visit", "notes", "dossier",
+    *[name for name, _ in NEEDS],
+]
+
+
+def validate(house, data: dict, *, now: datetime | None = None) -> None:
+    """Checks shared by the form, the API and the import; raises DomainError in French."""
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    occurred_at = data.get("occurred_at")
+    if occurred_at is not None and occurred_at > now + rules.FUTURE_TOLERANCE:
+        errors["occurred_at"] = ["La date de la demande ne peut pas être dans le futur."]
+    duration = data.get("duration_minutes")
+    if duration is not None and not 0 <= duration <= rules.MAX_DURATION_MINUTES:
+        errors["duration_minutes"] = ["La durée doit être comprise entre 0 et 480 minutes (8 heures)."]
+    group = data.get("group_size")
+    if group is not None and not 1 <= group <= rules.MAX_GROUP_SIZE:
+        errors["group_size"] = [f"Le nombre de personnes doit être compris entre 1 et {rules.MAX_GROUP_SIZE}."]
+    item, category = data.get("item"), data.get("category")
+    if item is not None and category is not None and item.category_id != category.pk:
+        errors["item"] = [f"La prestation {item.code} n'appartient pas à la catégorie {category.code}."]
+    procedure, partner = data.get("procedure"), data.get("partner")
+    if procedure is not None and procedure.partner_id and partner is not None and procedure.partner_id != partner.pk:
+        errors["procedure"] = ["Cette démarche relève d'un autre partenaire."]
+    dossier = data.get("dossier")
+    if dossier is not None and dossier.house_id != house.pk:
+        errors["dossier"] = ["Ce dossier appartient à une autre maison."]
+    if len(data.get("notes") or "") > rules.NOTES_MAX_LENGTH:
+        errors["notes"] = [f"Les notes sont limitées à {rules.NOTES_MAX_LENGTH} caractères."]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(first, errors)
+
+
+def record_request(actor, house, data: dict, *, idempotency_key: str = "", other_partners=()) -> tuple[ServiceRequest, bool]:
+    """Record one request. Returns (request, created); a repeated idempotency key returns the
+    first record instead of a second one (double click, retry, back button)."""
+    if idempotency_key:
+        existing = ServiceRequest.objects.filter(agent=actor, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    data = {k: v for k, v in data.items() if k in FIELDS}
+    data.setdefault("occurred_at", timezone.now())
+    validate(house, data)
+    try:
+        with transaction.atomic():
+            obj = ServiceRequest.objects.create(house=house, agent=actor, idempotency_key=idempotency_key[:64], **data)
+            if other_partners:
+                obj.other_partners.set(other_partners)
+    except IntegrityError:
+        if idempotency_key:
+            existing = ServiceRequest.objects.filter(agent=actor, idempotency_key=idempotency_key).first()
+            if existing is not None:  # a concurrent duplicate won the race
+                return existing, False
+        raise
+    return obj, True
+
+
+@transaction.atomic
+def update_request(actor, obj: ServiceRequest, data: dict, expected_version: int | None) -> ServiceRequest:
+    _check_window(actor, obj)
+    data = {k: v for k, v in data.items() if k in FIELDS}
+    validate(obj.house, data)
+    changes = journal.diff(obj, data)
+    obj.version = bump_version(ServiceRequest, obj.pk, expected_version)
+    for field, value in data.items():
+        setattr(obj, field, value)
+    obj.save(update_fields=[*data.keys(), "version", "updated_at"])
+    journal.record(actor, "request.updated", obj, summary="Demande modifiée", changes=changes)
+    return obj
+
+
+@transaction.atomic
+def delete_request(actor, obj: ServiceRequest) -> None:
+    _check_window(actor, obj)
+    journal.record(
+        actor, "request.deleted", obj, summary="Demande supprimée",
+        changes={f: journal._plain(getattr(obj, f)) for f in ("occurred_at", "channel", "partner", "category", "outcome")},
+    )
+    obj.delete()
+
+
+def _check_window(actor, obj: ServiceRequest) -> None:
+    if obj.agent_id != actor.pk:
+        raise DomainError("Seul l'agent qui a enregistré la demande peut la modifier ou la supprimer.")
+    if not rules.can_still_edit(obj, actor, timezone.now()):
+        hours = rules.edit_window().total_seconds() / 3600
+        raise DomainError(f"Le délai de modification est dépassé : une demande se corrige dans les {hours:.0f} heures qui suivent son enregistrement.")
