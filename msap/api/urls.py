@@ -1,1 +1,9 @@
-urlpatterns: list = []
+"""Mounted at /api/v1/ by msap/urls.py: the endpoints, /openapi.json and /docs."""
+
+from django.urls import path
+
+from msap.api.api import api
+
+urlpatterns = [
+    path("", api.urls),
+]
