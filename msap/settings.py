@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "msap.partners",
     "msap.desk",
     "msap.dossiers",
+    "msap.registers",
     "msap.api",
 ]
 

@@ -1,0 +1,60 @@
+"""Answer deadlines of the quality charter (commitments 11–14). One rule, one place.
+
+Counting convention (applied everywhere, by `due_date` only):
+- A deadline counts from the **local date of receipt** in the house's time zone (overseas
+  houses use theirs). The day of receipt is day 0.
+- "1 month" ends on the same date of the next month, clamped to that month's last day
+  (31 January → 28 February, or 29 in a leap year; 31 March → 30 April). "1 week" ends 7 days later.
+- A deadline whose last day is a Saturday, a Sunday or a public holiday of the house's
+  département (Alsace-Moselle and overseas included) moves to the next working day, as French
+  procedural deadlines do (code de procédure civile, art. 642).
+- The item is due at the **end** of that last day, 23:59:59 local time, stored in UTC. DST
+  changes are handled by computing in local time and converting once.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from msap.lib.dates import next_working_day, timezone_for
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    code: str
+    label: str
+    months: int = 0
+    days: int = 0
+    article: str = ""
+
+
+# Commitment 11: postal mail answered within one month.
+MAIL_ONE_MONTH = DeadlineRule("mail_1_month", "Courrier : réponse sous un mois", months=1, article="engagement 11")
+# Commitment 12: emails answered within one week.
+EMAIL_ONE_WEEK = DeadlineRule("email_1_week", "Courriel : réponse sous une semaine", days=7, article="engagement 12")
+# Commitment 13: a call that reached the voicemail is called back within one week.
+CALLBACK_ONE_WEEK = DeadlineRule("callback_1_week", "Appel : rappel sous une semaine", days=7, article="engagement 13")
+# Commitment 14: complaints answered on substance within one month, when a postal address is given.
+COMPLAINT_ONE_MONTH = DeadlineRule("complaint_1_month", "Réclamation : réponse sur le fond sous un mois", months=1, article="engagement 14")
+
+RULES = {r.code: r for r in (MAIL_ONE_MONTH, EMAIL_ONE_WEEK, CALLBACK_ONE_WEEK, COMPLAINT_ONE_MONTH)}
+
+# How many days before its deadline an item shows as "due soon".
+DUE_SOON_DAYS = 3
+
+
+def add_months(day: date, months: int) -> date:
+    """Same date `months` later, clamped to the month's last day (31/01 + 1 month = 28 or 29/02)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_date(rule: DeadlineRule, received_at: datetime, departement_code: str) -> datetime:
+    """The instant (aware, UTC) an item received at `received_at` must be answered by."""
+    tz = timezone_for(departement_code)
+    received_day = received_at.astimezone(tz).date()
+    last_day = add_months(received_day, rule.months) + timedelta(days=rule.days)
+    last_day = next_working_day(last_day, departement_code)
+    local_end = datetime.combine(last_day, time(23, 59, 59), tzinfo=tz)
+    return local_end.astimezone(UTC)
