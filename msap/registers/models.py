@@ -136,6 +136,9 @@ class ItemLink(models.Model):
             models.CheckConstraint(name="item_link_not_self", condition=~Q(source=models.F("target"))),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.relation} {self.target_id}"
+
 
 def attachment_path(instance, filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -150,6 +153,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class ReminderSent(models.Model):
@@ -167,3 +173,6 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "item", "day"], name="reminder_once_per_day"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.item_id} {self.day}"

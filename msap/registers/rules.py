@@ -41,6 +41,8 @@ RULES = {r.code: r for r in (MAIL_ONE_MONTH, EMAIL_ONE_WEEK, CALLBACK_ONE_WEEK, 
 
 # How many days before its deadline an item shows as "due soon".
 DUE_SOON_DAYS = 3
+# Counter PCs' clocks drift: a few minutes ahead is accepted, beyond is "in the future".
+FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 def add_months(day: date, months: int) -> date:
