@@ -69,6 +69,9 @@ class FollowUp(models.Model):
         ordering = ["-at"]
         verbose_name = _("suivi")
 
+    def __str__(self) -> str:
+        return f"Suivi n°{self.pk} du dossier n°{self.dossier_id}"
+
 
 def document_path(instance, filename: str) -> str:
     # Random names: the original name may carry personal data and is kept only in the row.
@@ -89,6 +92,9 @@ class DossierDocument(models.Model):
     class Meta:
         ordering = ["-uploaded_at"]
         verbose_name = _("document")
+
+    def __str__(self) -> str:
+        return f"Document n°{self.pk} du dossier n°{self.dossier_id}"
 
 
 class AccessAction(models.TextChoices):
@@ -112,6 +118,9 @@ class DossierAccess(models.Model):
         ordering = ["-at"]
         verbose_name = _("accès au dossier")
         constraints = [models.CheckConstraint(name="dossier_access_action_known", condition=Q(action__in=[a.value for a in AccessAction]))]
+
+    def __str__(self) -> str:
+        return f"{self.action} du dossier n°{self.dossier_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
