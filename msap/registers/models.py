@@ -58,7 +58,9 @@ class PhoneOutcome(models.TextChoices):
 
 
 class RegisterItem(models.Model):
-    house = models.ForeignKey("network.House", on_delete=models.PROTECT, related_name="register_items")
+    house = models.ForeignKey(
+        "network.House", on_delete=models.PROTECT, related_name="register_items"
+    )
     kind = models.CharField(_("registre"), max_length=12, choices=Kind.choices)
     number = models.PositiveIntegerField(_("numéro d'ordre"))
     received_at = models.DateTimeField(_("reçu le"))
@@ -70,25 +72,53 @@ class RegisterItem(models.Model):
     sender_phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     subject = models.CharField(_("objet"), max_length=300)
     body = models.TextField(_("contenu ou résumé"), blank=True)
-    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("partenaire concerné"))
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_items", verbose_name=_("agent chargé"))
-    phone_outcome = models.CharField(_("issue de l'appel"), max_length=12, choices=PhoneOutcome.choices, blank=True)
-    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.NEW)
-    exempt_reason = models.CharField(_("motif de dispense"), max_length=12, choices=ExemptReason.choices, blank=True)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("partenaire concerné"),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_items",
+        verbose_name=_("agent chargé"),
+    )
+    phone_outcome = models.CharField(
+        _("issue de l'appel"), max_length=12, choices=PhoneOutcome.choices, blank=True
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
+    exempt_reason = models.CharField(
+        _("motif de dispense"), max_length=12, choices=ExemptReason.choices, blank=True
+    )
     exempt_note = models.CharField(_("précision sur la dispense"), max_length=300, blank=True)
     # Deadlines are data: the rule that produced due_at is stored with it, and an override
     # keeps its reason and author.
     due_rule = models.CharField(_("règle de délai"), max_length=20, blank=True)
     due_at = models.DateTimeField(_("à traiter avant le"), null=True, blank=True)
-    due_override_reason = models.CharField(_("motif du changement d'échéance"), max_length=300, blank=True)
-    due_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_override_reason = models.CharField(
+        _("motif du changement d'échéance"), max_length=300, blank=True
+    )
+    due_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     due_override_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
     answer_text = models.TextField(_("réponse"), blank=True)
     # Set once answered: was the answer within the deadline? (kept even if the rule changes later)
     on_time = models.BooleanField(null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -96,8 +126,13 @@ class RegisterItem(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("élément de registre")
         constraints = [
-            models.UniqueConstraint(fields=["house", "kind", "number"], name="register_item_number_unique"),
-            models.CheckConstraint(name="register_exempt_has_reason", condition=~Q(status="exempt") | ~Q(exempt_reason="")),
+            models.UniqueConstraint(
+                fields=["house", "kind", "number"], name="register_item_number_unique"
+            ),
+            models.CheckConstraint(
+                name="register_exempt_has_reason",
+                condition=~Q(status="exempt") | ~Q(exempt_reason=""),
+            ),
             models.CheckConstraint(
                 name="register_answer_after_receipt",
                 condition=Q(answered_at__isnull=True) | Q(answered_at__gte=models.F("received_at")),
@@ -111,7 +146,11 @@ class RegisterItem(models.Model):
             # Serves the overdue / due-soon list of one house: WHERE house=? AND status IN open AND due_at < ?.
             models.Index(fields=["house", "status", "due_at"], name="register_house_due_idx"),
             # Serves the network-wide overdue count and the reminder job: WHERE status IN open AND due_at < ?.
-            models.Index(fields=["due_at"], condition=Q(status__in=["new", "in_progress"]), name="register_open_due_idx"),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["new", "in_progress"]),
+                name="register_open_due_idx",
+            ),
             # Serves an agent's own list and digest: WHERE assigned_to=? AND status IN open.
             models.Index(fields=["assigned_to", "status"], name="register_assignee_idx"),
             # Serves the register pages and indicators: WHERE house=? AND kind=? ORDER BY received_at.
@@ -127,13 +166,21 @@ class ItemLink(models.Model):
 
     source = models.ForeignKey(RegisterItem, on_delete=models.CASCADE, related_name="links_out")
     target = models.ForeignKey(RegisterItem, on_delete=models.CASCADE, related_name="links_in")
-    relation = models.CharField(_("lien"), max_length=20, choices=[("answered_by", _("répondu par")), ("related", _("lié à"))])
+    relation = models.CharField(
+        _("lien"),
+        max_length=20,
+        choices=[("answered_by", _("répondu par")), ("related", _("lié à"))],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "target", "relation"], name="item_link_unique"),
-            models.CheckConstraint(name="item_link_not_self", condition=~Q(source=models.F("target"))),
+            models.UniqueConstraint(
+                fields=["source", "target", "relation"], name="item_link_unique"
+            ),
+            models.CheckConstraint(
+                name="item_link_not_self", condition=~Q(source=models.F("target"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,7 +198,9 @@ class Attachment(models.Model):
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -161,7 +210,9 @@ class Attachment(models.Model):
 class ReminderSent(models.Model):
     """One digest item sent to one person on one day: the reminder job never sends twice."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     item = models.ForeignKey(RegisterItem, on_delete=models.CASCADE, related_name="reminders")
     day = models.DateField()
     # The run that claimed the row (conditional UPDATE ... WHERE claim = ''): two reminder jobs
@@ -171,7 +222,9 @@ class ReminderSent(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "item", "day"], name="reminder_once_per_day"),
+            models.UniqueConstraint(
+                fields=["recipient", "item", "day"], name="reminder_once_per_day"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,15 +29,28 @@ class DeadlineRule:
 
 
 # Commitment 11: postal mail answered within one month.
-MAIL_ONE_MONTH = DeadlineRule("mail_1_month", "Courrier : réponse sous un mois", months=1, article="engagement 11")
+MAIL_ONE_MONTH = DeadlineRule(
+    "mail_1_month", "Courrier : réponse sous un mois", months=1, article="engagement 11"
+)
 # Commitment 12: emails answered within one week.
-EMAIL_ONE_WEEK = DeadlineRule("email_1_week", "Courriel : réponse sous une semaine", days=7, article="engagement 12")
+EMAIL_ONE_WEEK = DeadlineRule(
+    "email_1_week", "Courriel : réponse sous une semaine", days=7, article="engagement 12"
+)
 # Commitment 13: a call that reached the voicemail is called back within one week.
-CALLBACK_ONE_WEEK = DeadlineRule("callback_1_week", "Appel : rappel sous une semaine", days=7, article="engagement 13")
+CALLBACK_ONE_WEEK = DeadlineRule(
+    "callback_1_week", "Appel : rappel sous une semaine", days=7, article="engagement 13"
+)
 # Commitment 14: complaints answered on substance within one month, when a postal address is given.
-COMPLAINT_ONE_MONTH = DeadlineRule("complaint_1_month", "Réclamation : réponse sur le fond sous un mois", months=1, article="engagement 14")
+COMPLAINT_ONE_MONTH = DeadlineRule(
+    "complaint_1_month",
+    "Réclamation : réponse sur le fond sous un mois",
+    months=1,
+    article="engagement 14",
+)
 
-RULES = {r.code: r for r in (MAIL_ONE_MONTH, EMAIL_ONE_WEEK, CALLBACK_ONE_WEEK, COMPLAINT_ONE_MONTH)}
+RULES = {
+    r.code: r for r in (MAIL_ONE_MONTH, EMAIL_ONE_WEEK, CALLBACK_ONE_WEEK, COMPLAINT_ONE_MONTH)
+}
 
 # How many days before its deadline an item shows as "due soon".
 DUE_SOON_DAYS = 3

@@ -30,7 +30,13 @@ from msap.registers.models import (
 # The allowed moves of the status graph (issue: new → in progress → answered / redirected /
 # exempt → closed). An answered item may be closed; a closed one is final.
 TRANSITIONS = {
-    Status.NEW: {Status.IN_PROGRESS, Status.ANSWERED, Status.REDIRECTED, Status.EXEMPT, Status.CLOSED},
+    Status.NEW: {
+        Status.IN_PROGRESS,
+        Status.ANSWERED,
+        Status.REDIRECTED,
+        Status.EXEMPT,
+        Status.CLOSED,
+    },
     Status.IN_PROGRESS: {Status.ANSWERED, Status.REDIRECTED, Status.EXEMPT, Status.NEW},
     Status.ANSWERED: {Status.CLOSED},
     Status.REDIRECTED: {Status.CLOSED},
@@ -41,7 +47,9 @@ TRANSITIONS = {
 NO_DEADLINE_KINDS = {Kind.OUTGOING_MAIL, Kind.SUGGESTION}
 
 
-def rule_for(kind: str, *, phone_outcome: str = "", sender_address: str = "") -> rules.DeadlineRule | None:
+def rule_for(
+    kind: str, *, phone_outcome: str = "", sender_address: str = ""
+) -> rules.DeadlineRule | None:
     """The charter deadline that applies to a new item, or None when none applies."""
     if kind == Kind.INCOMING_MAIL:
         return rules.MAIL_ONE_MONTH
@@ -58,11 +66,16 @@ def rule_for(kind: str, *, phone_outcome: str = "", sender_address: str = "") ->
 
 def _check_not_future(received_at: datetime) -> None:
     if received_at > timezone.now() + rules.FUTURE_TOLERANCE:
-        raise DomainError("La date de réception ne peut pas être dans le futur.", {"received_at": ["La date de réception ne peut pas être dans le futur."]})
+        raise DomainError(
+            "La date de réception ne peut pas être dans le futur.",
+            {"received_at": ["La date de réception ne peut pas être dans le futur."]},
+        )
 
 
 @transaction.atomic
-def record_item(actor, house: House, *, kind: str, received_at: datetime, channel: str, subject: str, **data) -> RegisterItem:
+def record_item(
+    actor, house: House, *, kind: str, received_at: datetime, channel: str, subject: str, **data
+) -> RegisterItem:
     """Register an incoming item (or an outgoing letter); its number follows the register's order."""
     if kind not in Kind.values:
         raise DomainError("Registre inconnu.", {"kind": ["Registre inconnu."]})
@@ -70,26 +83,48 @@ def record_item(actor, house: House, *, kind: str, received_at: datetime, channe
         raise DomainError("Indiquez l'objet.", {"subject": ["Indiquez l'objet."]})
     _check_not_future(received_at)
     if kind == Kind.PHONE and not data.get("phone_outcome"):
-        raise DomainError("Indiquez l'issue de l'appel.", {"phone_outcome": ["Indiquez l'issue de l'appel."]})
+        raise DomainError(
+            "Indiquez l'issue de l'appel.", {"phone_outcome": ["Indiquez l'issue de l'appel."]}
+        )
     # Lock the house row: numbers of one register are allocated one at a time, in order.
     House.objects.select_for_update().filter(pk=house.pk).values_list("pk", flat=True).get()
-    number = (RegisterItem.objects.filter(house=house, kind=kind).aggregate(m=Max("number"))["m"] or 0) + 1
-    rule = None if kind in NO_DEADLINE_KINDS else rule_for(kind, phone_outcome=data.get("phone_outcome", ""), sender_address=data.get("sender_address", ""))
+    number = (
+        RegisterItem.objects.filter(house=house, kind=kind).aggregate(m=Max("number"))["m"] or 0
+    ) + 1
+    rule = (
+        None
+        if kind in NO_DEADLINE_KINDS
+        else rule_for(
+            kind,
+            phone_outcome=data.get("phone_outcome", ""),
+            sender_address=data.get("sender_address", ""),
+        )
+    )
     item = RegisterItem(
-        house=house, kind=kind, number=number, received_at=received_at, channel=channel, subject=subject.strip(),
-        created_by=actor, **data,
+        house=house,
+        kind=kind,
+        number=number,
+        received_at=received_at,
+        channel=channel,
+        subject=subject.strip(),
+        created_by=actor,
+        **data,
     )
     if rule:
         item.due_rule = rule.code
         item.due_at = rules.due_date(rule, received_at, house.commune.departement_id)
-    if kind in NO_DEADLINE_KINDS or (kind == Kind.PHONE and data.get("phone_outcome") == PhoneOutcome.ANSWERED):
+    if kind in NO_DEADLINE_KINDS or (
+        kind == Kind.PHONE and data.get("phone_outcome") == PhoneOutcome.ANSWERED
+    ):
         item.status = Status.CLOSED if kind != Kind.SUGGESTION else Status.NEW
     try:
         with transaction.atomic():
             item.save()
     except IntegrityError as exc:
         raise DomainError("Cet élément n'a pas pu être numéroté ; réessayez.") from exc
-    journal.record(actor, "register.recorded", item, summary=f"{item.get_kind_display()} n°{number} enregistré")
+    journal.record(
+        actor, "register.recorded", item, summary=f"{item.get_kind_display()} n°{number} enregistré"
+    )
     return item
 
 
@@ -102,7 +137,11 @@ def _move(actor, item: RegisterItem, to: str) -> str:
     if to not in TRANSITIONS[Status(before)]:
         raise DomainError(
             f"Passage impossible de « {Status(before).label} » à « {Status(to).label} ».",
-            {"status": [f"Passage impossible de « {Status(before).label} » à « {Status(to).label} »."]},
+            {
+                "status": [
+                    f"Passage impossible de « {Status(before).label} » à « {Status(to).label} »."
+                ]
+            },
         )
     item.status = to
     return before
@@ -118,30 +157,52 @@ def assign(actor, item: RegisterItem, agent, expected_version: int | None) -> Re
         _move(actor, item, Status.IN_PROGRESS)
         fields.append("status")
     item.save(update_fields=fields)
-    journal.record(actor, "register.assigned", item, summary=f"Confié à {agent}" if agent else "Plus attribué",
-                   changes={"assigned_to": [before, agent.pk if agent else None]})
+    journal.record(
+        actor,
+        "register.assigned",
+        item,
+        summary=f"Confié à {agent}" if agent else "Plus attribué",
+        changes={"assigned_to": [before, agent.pk if agent else None]},
+    )
     return item
 
 
 @transaction.atomic
-def set_status(actor, item: RegisterItem, to: str, expected_version: int | None, *, answered_at: datetime | None = None,
-               answer_text: str = "", exempt_reason: str = "", exempt_note: str = "") -> RegisterItem:
+def set_status(
+    actor,
+    item: RegisterItem,
+    to: str,
+    expected_version: int | None,
+    *,
+    answered_at: datetime | None = None,
+    answer_text: str = "",
+    exempt_reason: str = "",
+    exempt_note: str = "",
+) -> RegisterItem:
     """Move an item along the status graph; answering stamps the answer time and whether it was on time."""
     _lock(item, expected_version)
     before = _move(actor, item, to)
     fields = ["status", "version"]
     if to == Status.EXEMPT:
         if exempt_reason not in ExemptReason.values:
-            raise DomainError("Indiquez le motif de la dispense de réponse (charte, engagements 11 et 12).",
-                              {"exempt_reason": ["Choisissez un motif de dispense."]})
+            raise DomainError(
+                "Indiquez le motif de la dispense de réponse (charte, engagements 11 et 12).",
+                {"exempt_reason": ["Choisissez un motif de dispense."]},
+            )
         item.exempt_reason, item.exempt_note = exempt_reason, exempt_note.strip()
         fields += ["exempt_reason", "exempt_note"]
     if to in {Status.ANSWERED, Status.REDIRECTED, Status.EXEMPT} and item.answered_at is None:
         at = answered_at or timezone.now()
         if at < item.received_at:
-            raise DomainError("La réponse ne peut pas précéder la réception.", {"answered_at": ["La réponse ne peut pas précéder la réception."]})
+            raise DomainError(
+                "La réponse ne peut pas précéder la réception.",
+                {"answered_at": ["La réponse ne peut pas précéder la réception."]},
+            )
         if at > timezone.now() + rules.FUTURE_TOLERANCE:
-            raise DomainError("La date de réponse ne peut pas être dans le futur.", {"answered_at": ["La date de réponse ne peut pas être dans le futur."]})
+            raise DomainError(
+                "La date de réponse ne peut pas être dans le futur.",
+                {"answered_at": ["La date de réponse ne peut pas être dans le futur."]},
+            )
         item.answered_at, item.answered_by = at, actor
         item.on_time = None if item.due_at is None else at <= item.due_at
         fields += ["answered_at", "answered_by", "on_time"]
@@ -152,24 +213,55 @@ def set_status(actor, item: RegisterItem, to: str, expected_version: int | None,
         item.assigned_to = None
         fields.append("assigned_to")
     item.save(update_fields=fields)
-    journal.record(actor, "register.status", item, summary=f"{Status(before).label} → {Status(to).label}",
-                   changes={"status": [before, to]})
+    journal.record(
+        actor,
+        "register.status",
+        item,
+        summary=f"{Status(before).label} → {Status(to).label}",
+        changes={"status": [before, to]},
+    )
     return item
 
 
 @transaction.atomic
-def override_due(actor, item: RegisterItem, due_at: datetime, reason: str, expected_version: int | None) -> RegisterItem:
+def override_due(
+    actor, item: RegisterItem, due_at: datetime, reason: str, expected_version: int | None
+) -> RegisterItem:
     """Change one item's deadline by hand: the reason and the author are kept."""
     if not (reason or "").strip():
-        raise DomainError("Indiquez le motif du changement d'échéance.", {"due_override_reason": ["Motif obligatoire."]})
+        raise DomainError(
+            "Indiquez le motif du changement d'échéance.",
+            {"due_override_reason": ["Motif obligatoire."]},
+        )
     if due_at < item.received_at:
-        raise DomainError("L'échéance ne peut pas précéder la réception.", {"due_at": ["L'échéance ne peut pas précéder la réception."]})
+        raise DomainError(
+            "L'échéance ne peut pas précéder la réception.",
+            {"due_at": ["L'échéance ne peut pas précéder la réception."]},
+        )
     _lock(item, expected_version)
     before = item.due_at
-    item.due_at, item.due_override_reason, item.due_override_by, item.due_override_at = due_at, reason.strip(), actor, timezone.now()
-    item.save(update_fields=["due_at", "due_override_reason", "due_override_by", "due_override_at", "version"])
-    journal.record(actor, "register.due_override", item, summary=f"Échéance modifiée : {reason.strip()}",
-                   changes={"due_at": [journal._plain(before), journal._plain(due_at)]})
+    item.due_at, item.due_override_reason, item.due_override_by, item.due_override_at = (
+        due_at,
+        reason.strip(),
+        actor,
+        timezone.now(),
+    )
+    item.save(
+        update_fields=[
+            "due_at",
+            "due_override_reason",
+            "due_override_by",
+            "due_override_at",
+            "version",
+        ]
+    )
+    journal.record(
+        actor,
+        "register.due_override",
+        item,
+        summary=f"Échéance modifiée : {reason.strip()}",
+        changes={"due_at": [journal._plain(before), journal._plain(due_at)]},
+    )
     return item
 
 
@@ -178,7 +270,11 @@ def recompute_due(actor, house: House, *, dry_run: bool = False) -> int:
     """Explicitly recompute the deadlines of a house's open items from the current rules
     (after a change of rule). Manual overrides are kept. Journaled item by item."""
     changed = 0
-    for item in RegisterItem.objects.select_for_update().filter(house=house, status__in=OPEN_STATES, due_override_at__isnull=True).exclude(due_rule=""):
+    for item in (
+        RegisterItem.objects.select_for_update()
+        .filter(house=house, status__in=OPEN_STATES, due_override_at__isnull=True)
+        .exclude(due_rule="")
+    ):
         rule = rules.RULES.get(item.due_rule)
         if rule is None:
             continue
@@ -189,13 +285,20 @@ def recompute_due(actor, house: House, *, dry_run: bool = False) -> int:
                 before = item.due_at
                 item.due_at = new
                 item.save(update_fields=["due_at"])
-                journal.record(actor, "register.due_recomputed", item, summary="Échéance recalculée",
-                               changes={"due_at": [journal._plain(before), journal._plain(new)]})
+                journal.record(
+                    actor,
+                    "register.due_recomputed",
+                    item,
+                    summary="Échéance recalculée",
+                    changes={"due_at": [journal._plain(before), journal._plain(new)]},
+                )
     return changed
 
 
 @transaction.atomic
-def link_items(actor, source: RegisterItem, target: RegisterItem, relation: str = "related") -> ItemLink:
+def link_items(
+    actor, source: RegisterItem, target: RegisterItem, relation: str = "related"
+) -> ItemLink:
     if source.house_id != target.house_id:
         raise DomainError("On ne peut lier que des éléments de la même maison.")
     if source.pk == target.pk:
@@ -211,8 +314,13 @@ def add_attachment(actor, item: RegisterItem, upload) -> Attachment:
         kind = check_upload(upload)
     except UploadError as exc:
         raise DomainError(str(exc), {"file": [str(exc)]}) from exc
-    att = Attachment(item=item, original_name=upload.name[:200], content_type={"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}[kind],
-                     size=upload.size, uploaded_by=actor)
+    att = Attachment(
+        item=item,
+        original_name=upload.name[:200],
+        content_type={"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}[kind],
+        size=upload.size,
+        uploaded_by=actor,
+    )
     att.file.save(upload.name, upload, save=False)
     att.save()
     journal.record(actor, "register.attachment", item, summary="Pièce jointe ajoutée")
@@ -222,4 +330,3 @@ def add_attachment(actor, item: RegisterItem, upload) -> Attachment:
 def is_overdue(item: RegisterItem, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return item.status in OPEN_STATES and item.due_at is not None and item.due_at < now
-

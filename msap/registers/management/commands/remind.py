@@ -1,0 +1,32 @@
+"""`msap remind`: send the overdue / due-soon digests. Safe every few minutes or once a day."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from msap.registers.reminders import handle_one
+
+
+class Command(BaseCommand):
+    help = "Envoie les récapitulatifs des éléments de registre en retard ou à échéance proche."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Compte les destinataires sans rien envoyer."
+        )
+        parser.add_argument("--loop", action="store_true", help="Tourne en continu.")
+        parser.add_argument(
+            "--interval", type=int, default=300, help="Secondes entre deux passages avec --loop."
+        )
+
+    def handle(self, *args, dry_run=False, loop=False, interval=300, **options):
+        while True:
+            started = time.monotonic()
+            count = handle_one(dry_run=dry_run)
+            verb = "à prévenir" if dry_run else "envoyé(s)"
+            self.stdout.write(
+                f"{count} récapitulatif(s) {verb} en {time.monotonic() - started:.2f} s."
+            )
+            if not loop:
+                return
+            time.sleep(interval)
