@@ -1,0 +1,400 @@
+"""Staff screens for a house's partners and their referents (art. 4, 7, 9; annexes 1 and 2).
+
+Thin views: they parse, check access through msap.permissions, call partners.services, render.
+Referents' contacts are shown only to the house's staff and to the partner's own referents
+(annex 2: "ne jamais communiquer les coordonnées du référent ... au public").
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from msap import permissions
+from msap.core.errors import DomainError
+from msap.partners import services
+from msap.partners.forms import (
+    EndReferentForm,
+    PartnershipAddForm,
+    PartnershipEditForm,
+    ReferentAddForm,
+    ReferentEditForm,
+    WithdrawForm,
+    add_domain_error,
+)
+from msap.partners.models import PartnershipStatus, Referent, ServiceItem
+
+TAB = "partners"
+
+
+def _with_details(qs):
+    """Partnerships with their partner, annex 1 items and referents, in a fixed number of queries."""
+    return qs.select_related("partner").prefetch_related(
+        Prefetch("services", queryset=ServiceItem.objects.select_related("category")),
+        Prefetch("referents", queryset=Referent.objects.order_by("-started_on", "last_name")),
+    )
+
+
+def _group_items(items) -> list[dict]:
+    """Annex 1 items grouped by category, in the order of the offer (A, B1, B2, B3, C)."""
+    groups: list[dict] = []
+    for item in sorted(items, key=lambda i: (i.category.position, i.position)):
+        if not groups or groups[-1]["category"].pk != item.category_id:
+            groups.append({"category": item.category, "items": []})
+        groups[-1]["items"].append(item)
+    return groups
+
+
+def _shows_contacts(access, partnership) -> bool:
+    return access.sees_referent_contacts or partnership.partner_id in access.partner_ids
+
+
+def _describe(access, partnership, unstaffed_ids=frozenset()) -> dict:
+    referents = list(partnership.referents.all())
+    return {
+        "partnership": partnership,
+        "groups": _group_items(partnership.services.all()),
+        "current": [r for r in referents if r.ended_on is None],
+        "former": [r for r in referents if r.ended_on is not None],
+        "without_referent": partnership.pk in unstaffed_ids,
+        "shows_contacts": _shows_contacts(access, partnership),
+    }
+
+
+def _get_partnership(house, partnership_pk):
+    try:
+        return house.partnerships.select_related("partner").get(pk=partnership_pk)
+    except house.partnerships.model.DoesNotExist:
+        raise Http404(_("Partenariat introuvable.")) from None
+
+
+def _get_referent(house, referent_pk):
+    try:
+        return Referent.objects.select_related("partnership__partner", "partnership__house").get(
+            pk=referent_pk, partnership__house=house
+        )
+    except Referent.DoesNotExist:
+        raise Http404(_("Référent introuvable.")) from None
+
+
+@login_required
+def house_partners(request, pk):
+    house, access = permissions.get_house_for_user(request.user, pk, need="view")
+    partnerships = list(
+        _with_details(permissions.visible_partnerships(request.user, house, access))
+    )
+    unstaffed = set(services.partnerships_without_referent(house).values_list("pk", flat=True))
+    active = [p for p in partnerships if p.status == PartnershipStatus.ACTIVE]
+    withdrawn = [p for p in partnerships if p.status != PartnershipStatus.ACTIVE]
+    return render(
+        request,
+        "partners/house_partners.html",
+        {
+            "house": house,
+            "access": access,
+            "tab": TAB,
+            "title": _("Partenaires et référents — %(house)s") % {"house": house.name},
+            "rows": [_describe(access, p, unstaffed) for p in active],
+            "withdrawn": withdrawn,
+            "unstaffed_count": sum(1 for p in active if p.pk in unstaffed),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_add(request, pk):
+    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    form = PartnershipAddForm(request.POST or None, house=house)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            # One step for the user: the new local operator exists only if the partnership does.
+            with transaction.atomic():
+                partner = data["partner_obj"]
+                if partner is None:
+                    partner = services.create_local_partner(
+                        request.user,
+                        name=data["new_name"],
+                        short_name=data["new_short_name"],
+                        departement=house.commune.departement,
+                    )
+                partnership = services.add_partnership(
+                    request.user,
+                    house,
+                    partner,
+                    joined_on=data["joined_on"],
+                    services=list(data["services"]),
+                    bilateral_note=data["bilateral_note"],
+                )
+        except DomainError as exc:
+            add_domain_error(form, exc, {"short_name": "new_short_name", "name": "new_name"})
+        else:
+            messages.success(
+                request,
+                _("%(partner)s est désormais partenaire de la maison. Nommez son référent.")
+                % {"partner": partner.short_name},
+            )
+            return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
+    return render(
+        request,
+        "partners/partnership_add.html",
+        {
+            "house": house,
+            "access": access,
+            "tab": TAB,
+            "title": _("Ajouter un partenaire — %(house)s") % {"house": house.name},
+            "form": form,
+        },
+    )
+
+
+def _detail_context(user, house, access, partnership, *, edit_form=None, withdraw_form=None):
+    partnership = _with_details(house.partnerships.filter(pk=partnership.pk)).get()
+    is_active = partnership.status == PartnershipStatus.ACTIVE
+    unstaffed = set(
+        services.partnerships_without_referent(house)
+        .filter(pk=partnership.pk)
+        .values_list("pk", flat=True)
+    )
+    described = _describe(access, partnership, unstaffed)
+    # Same answer for every card of one partnership: ask the permissions module once.
+    described["can_edit_cards"] = bool(described["current"]) and permissions.can_edit_referent(
+        user, described["current"][0]
+    )
+    ctx = {
+        "house": house,
+        "access": access,
+        "tab": TAB,
+        "title": _("%(partner)s — %(house)s")
+        % {"partner": partnership.partner.short_name, "house": house.name},
+        "row": described,
+        "partnership": partnership,
+        "is_active": is_active,
+    }
+    if access.manage and is_active:
+        ctx["edit_form"] = edit_form or PartnershipEditForm(
+            initial={
+                "services": [s.pk for s in partnership.services.all()],
+                "bilateral_note": partnership.bilateral_note,
+                "version": partnership.version,
+            }
+        )
+        ctx["withdraw_form"] = withdraw_form or WithdrawForm()
+    return ctx
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_detail(request, pk, partnership_pk):
+    house, access = permissions.get_house_for_user(request.user, pk, need="view")
+    partnership = permissions.get_partnership_for_user(request.user, house, partnership_pk, access)
+    edit_form = None
+    if request.method == "POST":
+        if not access.manage:
+            raise PermissionDenied(
+                _("Seuls les responsables de la maison modifient un partenariat.")
+            )
+        if partnership.status != PartnershipStatus.ACTIVE:
+            raise PermissionDenied(
+                _("Ce partenaire s'est retiré : son partenariat n'est plus modifiable.")
+            )
+        edit_form = PartnershipEditForm(request.POST)
+        if edit_form.is_valid():
+            data = edit_form.cleaned_data
+            try:
+                services.update_partnership(
+                    request.user,
+                    partnership,
+                    services=list(data["services"]),
+                    bilateral_note=data["bilateral_note"],
+                    expected_version=data["version"],
+                )
+            except DomainError as exc:
+                add_domain_error(edit_form, exc)
+            else:
+                messages.success(request, _("Le partenariat a été mis à jour."))
+                return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
+    ctx = _detail_context(request.user, house, access, partnership, edit_form=edit_form)
+    return render(request, "partners/partnership_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def partnership_withdraw(request, pk, partnership_pk):
+    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    partnership = _get_partnership(house, partnership_pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw_partnership(
+                request.user, partnership, on=form.cleaned_data["left_on"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Le retrait de %(partner)s est enregistré ; il reste dans l'historique des partenaires."
+                )
+                % {"partner": partnership.partner.short_name},
+            )
+            return redirect("house_partners", pk=house.pk)
+    ctx = _detail_context(request.user, house, access, partnership, withdraw_form=form)
+    return render(request, "partners/partnership_detail.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referent_add(request, pk, partnership_pk):
+    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    partnership = _get_partnership(house, partnership_pk)
+    if partnership.status != PartnershipStatus.ACTIVE:
+        messages.error(
+            request,
+            _("Ce partenaire s'est retiré de la maison : on ne peut plus lui nommer de référent."),
+        )
+        return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
+    initial = {}
+    if request.method == "GET" and request.GET.get("remplace", "").isdigit():
+        initial["replaces"] = int(request.GET["remplace"])
+    form = ReferentAddForm(request.POST or None, partnership=partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referent = services.add_referent(
+                request.user,
+                partnership,
+                started_on=data["started_on"],
+                replaces=data["replaces"],
+                **form.card_data(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, {"replaces": "replaces"})
+        else:
+            if data["replaces"] is not None:
+                msg = _("%(new)s remplace %(old)s comme référent %(partner)s.") % {
+                    "new": referent.full_name,
+                    "old": data["replaces"].full_name,
+                    "partner": partnership.partner.short_name,
+                }
+            else:
+                msg = _("%(new)s est référent %(partner)s pour la maison.") % {
+                    "new": referent.full_name,
+                    "partner": partnership.partner.short_name,
+                }
+            messages.success(request, msg)
+            return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
+    return render(
+        request,
+        "partners/referent_form.html",
+        {
+            "house": house,
+            "access": access,
+            "tab": TAB,
+            "title": _("Nommer un référent %(partner)s")
+            % {"partner": partnership.partner.short_name},
+            "heading": _("Nommer un référent %(partner)s")
+            % {"partner": partnership.partner.short_name},
+            "partnership": partnership,
+            "form": form,
+            "submit_label": _("Enregistrer le référent"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referent_edit(request, pk, referent_pk):
+    house, access = permissions.get_house_for_user(request.user, pk, need="view")
+    referent = _get_referent(house, referent_pk)
+    partnership = referent.partnership
+    if not permissions.can_edit_referent(request.user, referent):
+        raise PermissionDenied(
+            _(
+                "Seuls les responsables de la maison et le partenaire lui-même modifient cette fiche."
+            )
+        )
+    if referent.ended_on is not None:
+        raise PermissionDenied(
+            _(
+                "Ce référent n'est plus en poste : sa fiche est conservée telle quelle dans l'historique."
+            )
+        )
+    if request.method == "POST":
+        form = ReferentEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_referent(
+                    request.user,
+                    referent,
+                    form.card_data(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request, _("La fiche de %(name)s est à jour.") % {"name": referent.full_name}
+                )
+                return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
+    else:
+        form = ReferentEditForm(
+            initial={
+                **{f: getattr(referent, f) for f in ReferentEditForm.CARD_FIELDS},
+                "version": referent.version,
+            }
+        )
+    return render(
+        request,
+        "partners/referent_form.html",
+        {
+            "house": house,
+            "access": access,
+            "tab": TAB,
+            "title": _("Fiche de %(name)s") % {"name": referent.full_name},
+            "heading": _("Fiche du référent %(partner)s : %(name)s")
+            % {"partner": partnership.partner.short_name, "name": referent.full_name},
+            "partnership": partnership,
+            "referent": referent,
+            "form": form,
+            "submit_label": _("Enregistrer la fiche"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def referent_end(request, pk, referent_pk):
+    house, _access = permissions.get_house_for_user(request.user, pk, need="manage")
+    referent = _get_referent(house, referent_pk)
+    partnership = referent.partnership
+    form = EndReferentForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Indiquez une date de fin de fonction valide : rien n'a été enregistré.")
+        )
+    else:
+        try:
+            services.end_referent(request.user, referent, on=form.cleaned_data["ended_on"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s n'est plus référent ; sa fiche reste dans l'historique.")
+                % {"name": referent.full_name},
+            )
+            if not partnership.referents.filter(ended_on__isnull=True).exists():
+                messages.warning(
+                    request,
+                    _("%(partner)s n'a plus de référent pour la maison : nommez-en un.")
+                    % {"partner": partnership.partner.short_name},
+                )
+    return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)

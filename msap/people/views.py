@@ -1,0 +1,217 @@
+"""Staff screens for a house's team and its trainings (art. 4.2; MSP charter: training is recorded).
+
+Thin views: they parse, check access through msap.permissions, call people.services, render.
+Attestations live under MEDIA_ROOT with no public URL: `training_attestation` is the only way in.
+"""
+
+import logging
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from msap import permissions
+from msap.core.errors import DomainError
+from msap.lib.uploads import sniff
+from msap.people import services
+from msap.people.forms import EndMembershipForm, MemberAddForm, TrainingAddForm, add_domain_error
+from msap.people.models import Membership, Role, Training
+
+log = logging.getLogger(__name__)
+
+TAB = "staff"
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+
+
+def _staff_context(house, access, *, member_form=None, training_form=None) -> dict:
+    memberships = list(
+        house.memberships.filter(role__in=services.HOUSE_ROLES)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "-started_on")
+    )
+    trainings = list(
+        house.trainings.select_related("user", "partner").order_by("user_id", "-started_on")
+    )
+    by_user: dict[int, list[Training]] = {}
+    for training in trainings:
+        by_user.setdefault(training.user_id, []).append(training)
+    # One block per person who is or was in the team, with their trainings.
+    people, seen = [], set()
+    for m in memberships:
+        if m.user_id not in seen:
+            seen.add(m.user_id)
+            people.append({"user": m.user, "trainings": by_user.get(m.user_id, [])})
+    ctx = {
+        "house": house,
+        "access": access,
+        "tab": TAB,
+        "title": _("Équipe et formations — %(house)s") % {"house": house.name},
+        "current": [m for m in memberships if m.ended_on is None],
+        "former": sorted(
+            (m for m in memberships if m.ended_on is not None),
+            key=lambda m: m.ended_on,
+            reverse=True,
+        ),
+        "people": people,
+    }
+    if access.manage:
+        ctx["member_form"] = member_form or MemberAddForm()
+        ctx["training_form"] = training_form or TrainingAddForm(house=house)
+    return ctx
+
+
+@login_required
+def house_staff(request, pk):
+    house, access = permissions.get_house_for_user(request.user, pk, need="sees_staff")
+    return render(request, "people/house_staff.html", _staff_context(house, access))
+
+
+@login_required
+@require_POST
+def member_add(request, pk):
+    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.add_house_member(
+                request.user,
+                house,
+                email=data["email"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                started_on=data["started_on"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s rejoint l'équipe (%(role)s).")
+                % {"name": membership.user, "role": Role(membership.role).label.lower()},
+            )
+            return redirect("house_staff", pk=house.pk)
+    return render(
+        request, "people/house_staff.html", _staff_context(house, access, member_form=form)
+    )
+
+
+@login_required
+@require_POST
+def member_end(request, pk, membership_pk):
+    house, _access = permissions.get_house_for_user(request.user, pk, need="manage")
+    try:
+        membership = house.memberships.select_related("user").get(
+            pk=membership_pk, role__in=services.HOUSE_ROLES
+        )
+    except Membership.DoesNotExist:
+        raise Http404(_("Membre introuvable.")) from None
+    form = EndMembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez une date de départ valide : rien n'a été enregistré."))
+    else:
+        try:
+            services.end_membership(request.user, membership, on=form.cleaned_data["ended_on"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Le départ de %(name)s est enregistré ; il reste dans l'historique de l'équipe.")
+                % {"name": membership.user},
+            )
+    return redirect("house_staff", pk=house.pk)
+
+
+@login_required
+@require_POST
+def training_add(request, pk):
+    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    form = TrainingAddForm(request.POST, request.FILES, house=house)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            training = services.add_training(
+                request.user,
+                house,
+                user=data["user"],
+                title=data["title"],
+                kind=data["kind"],
+                started_on=data["started_on"],
+                ended_on=data["ended_on"],
+                partner=data["partner"],
+                given_by=data["given_by"],
+                hours=data["hours"],
+                attestation=data["attestation"] or None,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("La formation « %(title)s » de %(name)s est enregistrée.")
+                % {"title": training.title, "name": training.user},
+            )
+            return redirect("house_staff", pk=house.pk)
+    return render(
+        request, "people/house_staff.html", _staff_context(house, access, training_form=form)
+    )
+
+
+def _get_training(house, training_pk) -> Training:
+    try:
+        return house.trainings.select_related("user").get(pk=training_pk)
+    except Training.DoesNotExist:
+        raise Http404(_("Formation introuvable.")) from None
+
+
+@login_required
+@require_POST
+def training_delete(request, pk, training_pk):
+    house, _access = permissions.get_house_for_user(request.user, pk, need="manage")
+    training = _get_training(house, training_pk)
+    title, name = training.title, str(training.user)
+    services.remove_training(request.user, training)
+    messages.success(
+        request,
+        _("La formation « %(title)s » de %(name)s a été retirée.") % {"title": title, "name": name},
+    )
+    return redirect("house_staff", pk=house.pk)
+
+
+@never_cache
+@login_required
+@require_GET
+def training_attestation(request, pk, training_pk):
+    house, _access = permissions.get_house_for_user(request.user, pk, need="sees_staff")
+    training = _get_training(house, training_pk)
+    if not training.attestation:
+        raise Http404(_("Cette formation n'a pas d'attestation."))
+    try:
+        handle = training.attestation.open("rb")
+    except FileNotFoundError:
+        log.error(
+            "attestation file missing: training=%s name=%s", training.pk, training.attestation.name
+        )
+        raise Http404(_("Le fichier de l'attestation est introuvable.")) from None
+    # The type comes from the content (checked at upload), never from the stored name.
+    kind = sniff(handle.read(16))
+    handle.seek(0)
+    ext = kind or PurePosixPath(training.attestation.name).suffix.lstrip(".") or "bin"
+    filename = f"attestation-{slugify(training.title)[:60] or training.pk}.{ext}"
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
