@@ -30,13 +30,15 @@ demo: install
 
 test: install test-sqlite test-pg
 
+# Browser tests run apart: their live server empties the database after each test.
 test-sqlite: install
-	MSAP_TESTING=true DATABASE_URL= $(VENV_PY) -m pytest -n 2 --dist loadgroup
+	MSAP_TESTING=true DATABASE_URL= $(VENV_PY) -m pytest -q -n 2 -m "not browser"
+	MSAP_TESTING=true DATABASE_URL= $(VENV_PY) -m pytest -q -p no:xdist -m browser
 
 # PostgreSQL runs when one answers; with CI=true a missing server is a failure, not a skip.
 test-pg: install
 	@if $(VENV_PY) scripts/pg_ready.py "$(PG_URL)"; then \
-	  MSAP_TESTING=true DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -n 2 --dist loadgroup -m "not browser"; \
+	  MSAP_TESTING=true DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -q -n 2 -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL) and CI=true"; exit 1; \
 	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped"; fi
 

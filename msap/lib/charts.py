@@ -12,8 +12,18 @@ from django.utils.safestring import mark_safe
 
 # DSFR illustrative colours (blue France first), readable on white.
 PALETTE = [
-    "#000091", "#E4794A", "#009081", "#A558A0", "#C3992A", "#417DC4",
-    "#CE614A", "#68A532", "#465F9D", "#C08C65", "#009099", "#AEA397",
+    "#000091",
+    "#E4794A",
+    "#009081",
+    "#A558A0",
+    "#C3992A",
+    "#417DC4",
+    "#CE614A",
+    "#68A532",
+    "#465F9D",
+    "#C08C65",
+    "#009099",
+    "#AEA397",
 ]
 FONT = "Marianne, arial, sans-serif"
 
@@ -48,7 +58,10 @@ class Chart:
 
     @property
     def table_rows(self) -> list[list[str]]:
-        return [[label] + [_fmt(values[i]) for _, values in self.series] for i, label in enumerate(self.labels)]
+        return [
+            [label] + [_fmt(values[i]) for _, values in self.series]
+            for i, label in enumerate(self.labels)
+        ]
 
     @property
     def is_empty(self) -> bool:
@@ -72,7 +85,9 @@ class Chart:
             return ""
         out, x = [], x0
         for i, (name, _) in enumerate(self.series):
-            out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>')
+            out.append(
+                f'<rect x="{x}" y="{y}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            )
             out.append(f'<text x="{x + 16}" y="{y + 10}" fill="#161616">{escape(name)}</text>')
             x += 24 + 7 * len(name)
         return "".join(out)
@@ -95,8 +110,12 @@ class Chart:
                 w = max(1 if v else 0, round(bar_w * v / peak))
                 y = y0 + s * row_h
                 color = PALETTE[s % len(PALETTE)]
-                parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{row_h - 4}" fill="{color}"/>')
-                parts.append(f'<text x="{label_w + w + 6}" y="{y + row_h - 9}" fill="#161616">{_fmt(v)}{escape(self.unit)}</text>')
+                parts.append(
+                    f'<rect x="{label_w}" y="{y}" width="{w}" height="{row_h - 4}" fill="{color}"/>'
+                )
+                parts.append(
+                    f'<text x="{label_w + w + 6}" y="{y + row_h - 9}" fill="#161616">{_fmt(v)}{escape(self.unit)}</text>'
+                )
         return self._frame(label_w + bar_w + 80, height, "".join(parts))
 
     def _columns(self) -> str:
@@ -110,8 +129,12 @@ class Chart:
         for k in range(5):  # horizontal grid with values
             value = peak * k / 4
             y = top + plot_h - plot_h * k / 4
-            parts.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#DDDDDD"/>')
-            parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#666666">{_fmt(round(value))}</text>')
+            parts.append(
+                f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#DDDDDD"/>'
+            )
+            parts.append(
+                f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#666666">{_fmt(round(value))}</text>'
+            )
         bar = (slot - 6) / n_series
         for i, label in enumerate(self.labels):
             x0 = left + i * slot + 3

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from msap.lib.forms import human_size
+
 # Magic numbers of the types we accept for scans and attestations.
 SIGNATURES = {
     "pdf": [b"%PDF-"],
@@ -27,8 +29,7 @@ def check_upload(upload, allowed=("pdf", "png", "jpg"), max_bytes: int | None = 
     max_bytes = max_bytes or settings.MSAP_MAX_UPLOAD_BYTES
     if upload.size > max_bytes:
         raise UploadError(
-            f"Le fichier est trop volumineux ({upload.size / 1_048_576:.1f} Mo) : "
-            f"{max_bytes / 1_048_576:.0f} Mo au maximum."
+            f"Le fichier est trop volumineux ({human_size(upload.size)}) : {human_size(max_bytes)} au maximum."
         )
     if upload.size == 0:
         raise UploadError("Le fichier est vide.")

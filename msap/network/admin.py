@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from msap.network.models import Closure, Equipment, House, HoursChange, MobileStop, OpeningRange, Organisation, Premises
+from msap.network.models import (
+    Closure,
+    Equipment,
+    HoursChange,
+    House,
+    MobileStop,
+    OpeningRange,
+    Organisation,
+    Premises,
+)
 
 
 class OpeningRangeInline(admin.TabularInline):

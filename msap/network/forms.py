@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from msap.core.errors import DomainError
+from msap.lib.forms import add_domain_error, version_field  # noqa: F401 (re-exported to views)
 from msap.network.models import WEEKDAYS, Equipment, House, HouseStatus, Premises
 from msap.network.rules import Range
 from msap.network.services import HOUSE_FIELDS, PREMISES_FIELDS
@@ -103,19 +103,6 @@ def style_widgets(form: forms.Form) -> None:
         widget.attrs.setdefault(
             "class", "fr-select" if isinstance(widget, forms.Select) else "fr-input"
         )
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a refused operation on the form: field messages on their field, the rest on top."""
-    for field, messages in exc.errors.items():
-        target = field if field in form.fields and field != "version" else None
-        for message in messages:
-            form.add_error(target, message)
-
-
-def version_field() -> forms.IntegerField:
-    # The version the user read: a stale one is refused by the service (optimistic concurrency).
-    return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 # --- identity -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from msap.core.errors import DomainError
+from msap.lib.forms import add_domain_error  # noqa: F401 (re-exported to views)
 from msap.partners.models import Partner, PartnerKind, ServiceItem
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -16,16 +16,6 @@ phone_validator = RegexValidator(
     r"^\+?[0-9 .()\-]{6,30}$",
     _("Saisissez un numéro de téléphone valide, par exemple 05 55 12 34 56."),
 )
-
-
-def add_domain_error(form: forms.Form, exc: DomainError, field_map: dict | None = None) -> None:
-    """Show a refused operation on the form: its French message, and each field's message."""
-    if exc.message not in exc.errors.get("__all__", []):
-        form.add_error(None, exc.message)
-    for field, field_messages in exc.errors.items():
-        name = (field_map or {}).get(field, field)
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 class ServiceItemsMixin:

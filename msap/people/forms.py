@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from msap.core.errors import DomainError
+from msap.lib.forms import add_domain_error, human_size  # noqa: F401 (re-exported to views)
 from msap.partners.models import Partner, PartnerKind
 from msap.people.models import Role, TrainingKind, User
 from msap.people.services import HOUSE_ROLES
@@ -19,20 +19,10 @@ from msap.people.services import HOUSE_ROLES
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a refused operation on the form: its French message, and each field's message."""
-    if exc.message not in exc.errors.get("__all__", []):
-        form.add_error(None, exc.message)
-    for field, field_messages in exc.errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
 def _upload_help() -> str:
     # Computed when rendered: the limit is a setting (MSAP_MAX_UPLOAD_BYTES).
     limit = settings.MSAP_MAX_UPLOAD_BYTES
-    size = f"{limit / 1_048_576:.0f} Mo" if limit >= 1_048_576 else f"{max(1, limit // 1024)} Ko"
-    return gettext("Fichier PDF, PNG ou JPEG, %(size)s au maximum.") % {"size": size}
+    return gettext("Fichier PDF, PNG ou JPEG, %(size)s au maximum.") % {"size": human_size(limit)}
 
 
 upload_help = lazy(_upload_help, str)()

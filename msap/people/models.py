@@ -88,13 +88,25 @@ class Membership(models.Model):
         "network.House", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
     )
     organisation = models.ForeignKey(
-        "network.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        "network.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     partner = models.ForeignKey(
-        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     departement = models.ForeignKey(
-        "territory.Departement", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        "territory.Departement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     started_on = models.DateField(_("depuis le"), default=timezone.localdate)
     ended_on = models.DateField(_("jusqu'au"), null=True, blank=True)
@@ -109,11 +121,40 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role__in=["agent", "responsable"], house__isnull=False, organisation__isnull=True, partner__isnull=True, departement__isnull=True)
-                    | Q(role="gestionnaire", house__isnull=True, organisation__isnull=False, partner__isnull=True, departement__isnull=True)
-                    | Q(role="referent", house__isnull=True, organisation__isnull=True, partner__isnull=False)
-                    | Q(role="departement", house__isnull=True, organisation__isnull=True, partner__isnull=True, departement__isnull=False)
-                    | Q(role="national", house__isnull=True, organisation__isnull=True, partner__isnull=True, departement__isnull=True)
+                    Q(
+                        role__in=["agent", "responsable"],
+                        house__isnull=False,
+                        organisation__isnull=True,
+                        partner__isnull=True,
+                        departement__isnull=True,
+                    )
+                    | Q(
+                        role="gestionnaire",
+                        house__isnull=True,
+                        organisation__isnull=False,
+                        partner__isnull=True,
+                        departement__isnull=True,
+                    )
+                    | Q(
+                        role="referent",
+                        house__isnull=True,
+                        organisation__isnull=True,
+                        partner__isnull=False,
+                    )
+                    | Q(
+                        role="departement",
+                        house__isnull=True,
+                        organisation__isnull=True,
+                        partner__isnull=True,
+                        departement__isnull=False,
+                    )
+                    | Q(
+                        role="national",
+                        house__isnull=True,
+                        organisation__isnull=True,
+                        partner__isnull=True,
+                        departement__isnull=True,
+                    )
                 ),
             ),
             models.CheckConstraint(
@@ -135,7 +176,13 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.house or self.organisation or self.partner or self.departement or _("France entière")
+        scope = (
+            self.house
+            or self.organisation
+            or self.partner
+            or self.departement
+            or _("France entière")
+        )
         return f"{self.user} — {self.get_role_display()} — {scope}"
 
     @property
@@ -161,15 +208,23 @@ class Training(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="trainings")
     house = models.ForeignKey("network.House", on_delete=models.PROTECT, related_name="trainings")
     title = models.CharField(_("intitulé"), max_length=200)
-    kind = models.CharField(_("type"), max_length=20, choices=TrainingKind.choices, default=TrainingKind.INITIAL)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=TrainingKind.choices, default=TrainingKind.INITIAL
+    )
     partner = models.ForeignKey(
-        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="trainings",
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trainings",
         verbose_name=_("dispensée par le partenaire"),
     )
     given_by = models.CharField(_("autre organisme formateur"), max_length=200, blank=True)
     started_on = models.DateField(_("du"))
     ended_on = models.DateField(_("au"))
-    hours = models.DecimalField(_("durée (heures)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(
+        _("durée (heures)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     attestation = models.FileField(_("attestation"), upload_to=attestation_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -177,7 +232,9 @@ class Training(models.Model):
         ordering = ["-started_on"]
         verbose_name = _("formation")
         constraints = [
-            models.CheckConstraint(name="training_ends_after_start", condition=Q(ended_on__gte=models.F("started_on"))),
+            models.CheckConstraint(
+                name="training_ends_after_start", condition=Q(ended_on__gte=models.F("started_on"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +254,9 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("jeton d'API")
+
+    def __str__(self) -> str:
+        return f"msap_{self.prefix}… ({self.user_id})"
 
     @staticmethod
     def hash(token: str) -> str:
