@@ -10,24 +10,46 @@ from msap.network import rules
 from msap.network.models import (
     Closure,
     Equipment,
-    House,
+    EquipmentKind,
     HoursChange,
+    House,
+    HouseKind,
     HouseStatus,
     MobileStop,
     OpeningRange,
+    Organisation,
     Premises,
 )
 from msap.network.rules import Range
 
 HOUSE_FIELDS = [
-    "name", "organisation", "kind", "address", "address_extra", "postal_code", "commune",
-    "latitude", "longitude", "phone", "email",
+    "name",
+    "organisation",
+    "kind",
+    "address",
+    "address_extra",
+    "postal_code",
+    "commune",
+    "latitude",
+    "longitude",
+    "phone",
+    "email",
 ]
 PREMISES_FIELDS = [
-    "has_reception_point", "has_seated_waiting_area", "has_confidential_space", "reduced_mobility_access",
-    "has_internet", "internet_high_speed", "has_meeting_room", "has_public_toilets", "permanence_office",
-    "permanence_office_phone", "permanence_office_cabinet", "permanence_office_internet",
-    "permanence_office_computer", "notes",
+    "has_reception_point",
+    "has_seated_waiting_area",
+    "has_confidential_space",
+    "reduced_mobility_access",
+    "has_internet",
+    "internet_high_speed",
+    "has_meeting_room",
+    "has_public_toilets",
+    "permanence_office",
+    "permanence_office_phone",
+    "permanence_office_cabinet",
+    "permanence_office_internet",
+    "permanence_office_computer",
+    "notes",
 ]
 
 
@@ -39,6 +61,26 @@ def _check_postal_code(commune, postal_code: str) -> None:
             f"({', '.join(codes)}).",
             {"postal_code": [f"Code postal attendu pour {commune.name} : {', '.join(codes)}."]},
         )
+
+
+@transaction.atomic
+def create_organisation(
+    actor, *, name: str, kind: str, departement, siret: str = ""
+) -> Organisation:
+    """A gestionnaire (art. 1); the same name in the same département is the same organisation."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(
+            "Indiquez le nom du gestionnaire.", {"name": ["Indiquez le nom du gestionnaire."]}
+        )
+    organisation, created = Organisation.objects.get_or_create(
+        name=name, departement=departement, defaults={"kind": kind, "siret": siret.strip()}
+    )
+    if created:
+        journal.record(
+            actor, "organisation.created", organisation, summary=f"Gestionnaire créé : {name}"
+        )
+    return organisation
 
 
 @transaction.atomic
@@ -56,8 +98,13 @@ def create_house(actor, *, served_communes=(), **data) -> House:
 @transaction.atomic
 def update_house(actor, house: House, data: dict, expected_version: int | None) -> House:
     """Edit a house's identity. Art. 2.3: it may move only inside its territory."""
-    if "commune" in data and "postal_code" in data:
-        _check_postal_code(data["commune"], data["postal_code"])
+    # Only the identity fields are edited here (status, version… have their own functions).
+    data = {k: v for k, v in data.items() if k in HOUSE_FIELDS}
+    if "commune" in data or "postal_code" in data:
+        # The pair that will be stored must agree, even when only one of the two changes.
+        _check_postal_code(
+            data.get("commune", house.commune), data.get("postal_code", house.postal_code)
+        )
     new_commune = data.get("commune")
     moved = new_commune is not None and new_commune.pk != house.commune_id
     if moved:
@@ -73,16 +120,20 @@ def update_house(actor, house: House, data: dict, expected_version: int | None) 
                 "La maison ne peut être déplacée que dans son cadre géographique (article 2.3).",
                 {"commune": ["Choisissez une commune du département de la maison."]},
             )
-    changes = journal.diff(house, {k: v for k, v in data.items() if k in HOUSE_FIELDS})
+    changes = journal.diff(house, data)
     house.version = bump_version(House, house.pk, expected_version)
     for field, value in data.items():
         setattr(house, field, value)
-    house.save(update_fields=[*[f for f in data if f in HOUSE_FIELDS], "version"])
-    journal.record(actor, "house.updated", house, summary="Identité de la maison modifiée", changes=changes)
+    house.save(update_fields=[*data, "version"])
+    journal.record(
+        actor, "house.updated", house, summary="Identité de la maison modifiée", changes=changes
+    )
     if moved:
         # Art. 2.3: the prefect and the national cell are informed of a move.
         journal.record(
-            actor, "house.moved", house,
+            actor,
+            "house.moved",
+            house,
             summary=f"Déménagement à {new_commune.name} : à signaler au préfet et à la cellule nationale",
         )
     return house
@@ -91,10 +142,15 @@ def update_house(actor, house: House, data: dict, expected_version: int | None) 
 @transaction.atomic
 def set_served_communes(actor, house: House, communes) -> None:
     before = set(house.served_communes.values_list("pk", flat=True))
-    house.served_communes.set(communes)
     after = {c.pk for c in communes}
+    if before == after:
+        return
+    house.served_communes.set(communes)
     journal.record(
-        actor, "house.territory", house, summary="Communes desservies modifiées",
+        actor,
+        "house.territory",
+        house,
+        summary="Communes desservies modifiées",
         changes={"added": sorted(after - before), "removed": sorted(before - after)},
     )
 
@@ -104,7 +160,9 @@ def current_ranges(house: House) -> list[Range]:
 
 
 @transaction.atomic
-def set_schedule(actor, house: House, ranges: list[Range], expected_version: int | None) -> HoursChange | None:
+def set_schedule(
+    actor, house: House, ranges: list[Range], expected_version: int | None
+) -> HoursChange | None:
     """Replace the weekly schedule. Refused (nothing saved) unless it meets art. 3.2."""
     check = rules.check_schedule(ranges)
     if not check.ok:
@@ -128,8 +186,12 @@ def set_schedule(actor, house: House, ranges: list[Range], expected_version: int
         substantial=bool(before) and rules.is_substantial_change(before, after),
     )
     journal.record(
-        actor, "house.hours", house,
-        summary=("Modification substantielle des horaires" if change.substantial else "Horaires modifiés"),
+        actor,
+        "house.hours",
+        house,
+        summary=(
+            "Modification substantielle des horaires" if change.substantial else "Horaires modifiés"
+        ),
         changes={"before": change.before, "after": change.after},
     )
     return change
@@ -138,11 +200,27 @@ def set_schedule(actor, house: House, ranges: list[Range], expected_version: int
 @transaction.atomic
 def add_closure(actor, house: House, *, start_date: date, end_date: date, reason: str) -> Closure:
     if end_date < start_date:
-        raise DomainError("La date de fin doit être après la date de début.", {"end_date": ["La date de fin doit être après la date de début."]})
+        raise DomainError(
+            "La date de fin doit être après la date de début.",
+            {"end_date": ["La date de fin doit être après la date de début."]},
+        )
     if not reason.strip():
-        raise DomainError("Indiquez le motif de la fermeture.", {"reason": ["Indiquez le motif de la fermeture."]})
-    closure = Closure.objects.create(house=house, start_date=start_date, end_date=end_date, reason=reason.strip())
-    journal.record(actor, "house.closure_added", closure, summary=f"Fermeture du {start_date:%d/%m/%Y} au {end_date:%d/%m/%Y}")
+        raise DomainError(
+            "Indiquez le motif de la fermeture.", {"reason": ["Indiquez le motif de la fermeture."]}
+        )
+    if len(reason.strip()) > Closure._meta.get_field("reason").max_length:
+        raise DomainError(
+            "Le motif de la fermeture est trop long.", {"reason": ["200 caractères au maximum."]}
+        )
+    closure = Closure.objects.create(
+        house=house, start_date=start_date, end_date=end_date, reason=reason.strip()
+    )
+    journal.record(
+        actor,
+        "house.closure_added",
+        closure,
+        summary=f"Fermeture du {start_date:%d/%m/%Y} au {end_date:%d/%m/%Y}",
+    )
     return closure
 
 
@@ -154,6 +232,7 @@ def remove_closure(actor, closure: Closure) -> None:
 
 @transaction.atomic
 def update_premises(actor, house: House, data: dict, expected_version: int | None) -> Premises:
+    data = {k: v for k, v in data.items() if k in PREMISES_FIELDS}
     premises, _ = Premises.objects.get_or_create(house=house)
     changes = journal.diff(premises, data)
     premises.version = bump_version(Premises, premises.pk, expected_version)
@@ -164,8 +243,26 @@ def update_premises(actor, house: House, data: dict, expected_version: int | Non
     return premises
 
 
+MAX_EQUIPMENT_QUANTITY = 999
+
+
+def _check_equipment(data: dict) -> None:
+    # Refused here with a French message rather than by the database's constraint.
+    if "kind" in data and data["kind"] not in EquipmentKind.values:
+        raise DomainError(
+            "Type d'équipement inconnu.", {"kind": ["Choisissez un type d'équipement de la liste."]}
+        )
+    quantity = data.get("quantity", 1)
+    if not isinstance(quantity, int) or not 1 <= quantity <= MAX_EQUIPMENT_QUANTITY:
+        raise DomainError(
+            "Le nombre d'équipements doit être compris entre 1 et 999.",
+            {"quantity": ["Indiquez un nombre entier entre 1 et 999."]},
+        )
+
+
 @transaction.atomic
 def add_equipment(actor, house: House, **data) -> Equipment:
+    _check_equipment(data)
     item = Equipment.objects.create(house=house, **data)
     journal.record(actor, "house.equipment_added", item, summary=f"Équipement ajouté : {item}")
     return item
@@ -173,11 +270,18 @@ def add_equipment(actor, house: House, **data) -> Equipment:
 
 @transaction.atomic
 def update_equipment(actor, item: Equipment, data: dict) -> Equipment:
+    _check_equipment(data)
     changes = journal.diff(item, data)
     for field, value in data.items():
         setattr(item, field, value)
     item.save(update_fields=list(data.keys()))
-    journal.record(actor, "house.equipment_updated", item, summary=f"Équipement modifié : {item}", changes=changes)
+    journal.record(
+        actor,
+        "house.equipment_updated",
+        item,
+        summary=f"Équipement modifié : {item}",
+        changes=changes,
+    )
     return item
 
 
@@ -189,8 +293,17 @@ def remove_equipment(actor, item: Equipment) -> None:
 
 @transaction.atomic
 def add_stop(actor, house: House, **data) -> MobileStop:
+    if house.kind != HouseKind.MOBILE:
+        raise DomainError("Seule une maison itinérante a des étapes (engagement 3 ter).")
+    if str(data.get("weekday")) not in {"0", "1", "2", "3", "4", "5", "6"}:
+        raise DomainError(
+            "Choisissez le jour de l'étape.", {"weekday": ["Choisissez un jour de la semaine."]}
+        )
     if data["end"] <= data["start"]:
-        raise DomainError("L'heure de fin doit être après l'heure de début.", {"end": ["L'heure de fin doit être après l'heure de début."]})
+        raise DomainError(
+            "L'heure de fin doit être après l'heure de début.",
+            {"end": ["L'heure de fin doit être après l'heure de début."]},
+        )
     stop = MobileStop.objects.create(house=house, **data)
     journal.record(actor, "house.stop_added", stop, summary=f"Étape ajoutée : {stop}")
     return stop
@@ -209,7 +322,9 @@ def recognise_house(actor, house: House, on: date) -> House:
         raise DomainError("Une maison fermée ne peut pas être reconnue.")
     house.status, house.recognised_on = HouseStatus.RECOGNISED, on
     house.save(update_fields=["status", "recognised_on"])
-    journal.record(actor, "house.recognised", house, summary=f"Reconnue par le préfet le {on:%d/%m/%Y}")
+    journal.record(
+        actor, "house.recognised", house, summary=f"Reconnue par le préfet le {on:%d/%m/%Y}"
+    )
     return house
 
 
@@ -239,4 +354,3 @@ def house_flags(house: House) -> list[str]:
     for p in partnerships_without_referent(house):
         flags.append(f"{p.partner.short_name} n'a pas de référent en poste (annexe 2).")
     return flags
-

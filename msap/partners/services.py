@@ -1,7 +1,9 @@
 """Domain operations on partnerships and referents."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
@@ -10,7 +12,15 @@ from msap.core import journal
 from msap.core.errors import DomainError, bump_version
 from msap.partners.models import Partner, PartnerKind, Partnership, PartnershipStatus, Referent
 
-REFERENT_FIELDS = ["first_name", "last_name", "function", "phone", "email", "postal_address", "domains"]
+REFERENT_FIELDS = [
+    "first_name",
+    "last_name",
+    "function",
+    "phone",
+    "email",
+    "postal_address",
+    "domains",
+]
 
 
 def current_referents():
@@ -24,10 +34,20 @@ def partnerships_without_referent(house):
 
 
 @transaction.atomic
-def create_local_partner(actor, *, name: str, short_name: str, departement, website: str = "") -> Partner:
+def create_local_partner(
+    actor, *, name: str, short_name: str, departement, website: str = ""
+) -> Partner:
     name, short_name = name.strip(), short_name.strip()
     if not name or not short_name:
         raise DomainError("Indiquez le nom et le sigle du partenaire.")
+    if len(name) > Partner._meta.get_field("name").max_length:
+        raise DomainError(
+            "Le nom du partenaire est trop long.", {"name": ["200 caractères au maximum."]}
+        )
+    if len(short_name) > Partner._meta.get_field("short_name").max_length:
+        raise DomainError(
+            "Le sigle du partenaire est trop long.", {"short_name": ["40 caractères au maximum."]}
+        )
     base = slugify(f"{short_name}-{departement.code}")[:36] or "partenaire"
     code, n = base, 1
     while Partner.objects.filter(code=code).exists():
@@ -39,14 +59,23 @@ def create_local_partner(actor, *, name: str, short_name: str, departement, webs
             {"short_name": ["Ce partenaire existe déjà dans ce département."]},
         )
     partner = Partner.objects.create(
-        code=code, name=name, short_name=short_name, kind=PartnerKind.LOCAL, departement=departement, website=website
+        code=code,
+        name=name,
+        short_name=short_name,
+        kind=PartnerKind.LOCAL,
+        departement=departement,
+        website=website,
     )
-    journal.record(actor, "partner.created", partner, summary=f"Partenaire local créé : {short_name}")
+    journal.record(
+        actor, "partner.created", partner, summary=f"Partenaire local créé : {short_name}"
+    )
     return partner
 
 
 @transaction.atomic
-def add_partnership(actor, house, partner: Partner, *, joined_on: date, services=(), bilateral_note: str = "") -> Partnership:
+def add_partnership(
+    actor, house, partner: Partner, *, joined_on: date, services=(), bilateral_note: str = ""
+) -> Partnership:
     """A partner joins a house (art. 7). A partner already active in the house is refused."""
     if house.partnerships.active().filter(partner=partner).exists():
         raise DomainError(
@@ -62,12 +91,16 @@ def add_partnership(actor, house, partner: Partner, *, joined_on: date, services
         raise DomainError(f"{partner.short_name} est déjà partenaire de cette maison.") from exc
     if services:
         partnership.services.set(services)
-    journal.record(actor, "partnership.added", partnership, summary=f"{partner.short_name} rejoint la maison")
+    journal.record(
+        actor, "partnership.added", partnership, summary=f"{partner.short_name} rejoint la maison"
+    )
     return partnership
 
 
 @transaction.atomic
-def update_partnership(actor, partnership: Partnership, *, services, bilateral_note: str, expected_version: int | None):
+def update_partnership(
+    actor, partnership: Partnership, *, services, bilateral_note: str, expected_version: int | None
+):
     before = sorted(partnership.services.values_list("code", flat=True))
     partnership.version = bump_version(Partnership, partnership.pk, expected_version)
     partnership.bilateral_note = bilateral_note
@@ -75,7 +108,10 @@ def update_partnership(actor, partnership: Partnership, *, services, bilateral_n
     partnership.services.set(services)
     after = sorted(s.code for s in services)
     journal.record(
-        actor, "partnership.updated", partnership, summary=f"Offre de {partnership.partner.short_name} modifiée",
+        actor,
+        "partnership.updated",
+        partnership,
+        summary=f"Offre de {partnership.partner.short_name} modifiée",
         changes={"services": [before, after]},
     )
     return partnership
@@ -85,54 +121,124 @@ def update_partnership(actor, partnership: Partnership, *, services, bilateral_n
 def withdraw_partnership(actor, partnership: Partnership, *, on: date) -> Partnership:
     if partnership.status != PartnershipStatus.ACTIVE:
         raise DomainError("Ce partenaire s'est déjà retiré.")
+    if on < partnership.joined_on:
+        raise DomainError(
+            "La date de retrait doit être après l'entrée du partenaire dans la maison.",
+            {"left_on": [f"Indiquez une date à partir du {partnership.joined_on:%d/%m/%Y}."]},
+        )
     partnership.status, partnership.left_on = PartnershipStatus.WITHDRAWN, on
     partnership.save(update_fields=["status", "left_on"])
     for referent in partnership.referents.filter(ended_on__isnull=True):
         referent.ended_on = max(on, referent.started_on)
         referent.save(update_fields=["ended_on"])
-    journal.record(actor, "partnership.withdrawn", partnership, summary=f"{partnership.partner.short_name} se retire le {on:%d/%m/%Y}")
+    journal.record(
+        actor,
+        "partnership.withdrawn",
+        partnership,
+        summary=f"{partnership.partner.short_name} se retire le {on:%d/%m/%Y}",
+    )
     return partnership
 
 
+def _clean(data: dict) -> dict:
+    """Text fields stripped (None → ""); other values (the referent's `user` account) as given."""
+    out = {}
+    for key, value in data.items():
+        if key in REFERENT_FIELDS:
+            value = (value or "").strip()
+        out[key] = value
+    return out
+
+
 def _check_contact(data: dict) -> None:
-    if not (data.get("phone") or "").strip() and not (data.get("email") or "").strip():
+    email = (data.get("email") or "").strip()
+    if not (data.get("phone") or "").strip() and not email:
         raise DomainError(
             "Un référent doit être joignable : indiquez au moins sa ligne directe ou son adresse électronique (annexe 2).",
             {"phone": ["Indiquez une ligne directe ou une adresse électronique."]},
         )
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise DomainError(
+                f"L'adresse électronique « {email} » n'est pas valide.",
+                {
+                    "email": [
+                        "Saisissez une adresse électronique valide, par exemple prenom.nom@caf.fr."
+                    ]
+                },
+            ) from exc
     if not (data.get("first_name") or "").strip() or not (data.get("last_name") or "").strip():
-        raise DomainError("Indiquez le prénom et le nom du référent.", {"last_name": ["Indiquez le prénom et le nom du référent."]})
+        raise DomainError(
+            "Indiquez le prénom et le nom du référent.",
+            {"last_name": ["Indiquez le prénom et le nom du référent."]},
+        )
 
 
 @transaction.atomic
-def add_referent(actor, partnership: Partnership, *, started_on: date, replaces: Referent | None = None, **data) -> Referent:
-    """Name a referent; `replaces` ends the previous one the day before, keeping it as history."""
+def add_referent(
+    actor,
+    partnership: Partnership,
+    *,
+    started_on: date,
+    replaces: Referent | None = None,
+    user=None,
+    **data,
+) -> Referent:
+    """Name a referent; `replaces` ends the previous one the day before, keeping it as history. `user` links the referent's own account, so they can keep their card current."""
     if partnership.status != PartnershipStatus.ACTIVE:
-        raise DomainError("Ce partenaire s'est retiré de la maison : on ne peut plus lui nommer de référent.")
+        raise DomainError(
+            "Ce partenaire s'est retiré de la maison : on ne peut plus lui nommer de référent."
+        )
+    data = _clean(data)
     _check_contact(data)
     if replaces is not None:
         if replaces.partnership_id != partnership.pk or replaces.ended_on is not None:
             raise DomainError("Le référent remplacé n'est pas en poste dans ce partenariat.")
-        replaces.ended_on = max(started_on, replaces.started_on)
+        if started_on < replaces.started_on:
+            raise DomainError(
+                f"Le nouveau référent ne peut pas prendre son poste avant {replaces.full_name}, "
+                f"en poste depuis le {replaces.started_on:%d/%m/%Y}.",
+                {"started_on": [f"Indiquez une date à partir du {replaces.started_on:%d/%m/%Y}."]},
+            )
+        # ended_on is the last day in post: on any date, one referent answers for the partner.
+        replaces.ended_on = max(started_on - timedelta(days=1), replaces.started_on)
         replaces.save(update_fields=["ended_on"])
-    referent = Referent.objects.create(partnership=partnership, started_on=started_on, **{k: (v or "").strip() for k, v in data.items()})
+    referent = Referent.objects.create(
+        partnership=partnership, started_on=started_on, user=user, **data
+    )
     journal.record(
-        actor, "referent.added", referent, house_id=partnership.house_id,
-        summary=f"Référent {partnership.partner.short_name} nommé" + (f" en remplacement de {replaces.full_name}" if replaces else ""),
+        actor,
+        "referent.added",
+        referent,
+        house_id=partnership.house_id,
+        summary=f"Référent {partnership.partner.short_name} nommé"
+        + (f" en remplacement de {replaces.full_name}" if replaces else ""),
     )
     return referent
 
 
 @transaction.atomic
-def update_referent(actor, referent: Referent, data: dict, expected_version: int | None) -> Referent:
+def update_referent(
+    actor, referent: Referent, data: dict, expected_version: int | None
+) -> Referent:
+    data = _clean({k: v for k, v in data.items() if k in REFERENT_FIELDS})
     merged = {f: data.get(f, getattr(referent, f)) for f in REFERENT_FIELDS}
     _check_contact(merged)
     changes = journal.diff(referent, data)
     referent.version = bump_version(Referent, referent.pk, expected_version)
     for field, value in data.items():
-        setattr(referent, field, (value or "").strip())
+        setattr(referent, field, value)
     referent.save(update_fields=[*data.keys(), "version"])
-    journal.record(actor, "referent.updated", referent, house_id=referent.partnership.house_id, summary="Fiche référent mise à jour", changes=changes)
+    journal.record(
+        actor,
+        "referent.updated",
+        referent,
+        house_id=referent.partnership.house_id,
+        summary="Fiche référent mise à jour",
+        changes=changes,
+    )
     return referent
 
 
@@ -144,5 +250,11 @@ def end_referent(actor, referent: Referent, *, on: date) -> Referent:
         raise DomainError("La date de fin doit être après la prise de poste.")
     referent.ended_on = on
     referent.save(update_fields=["ended_on"])
-    journal.record(actor, "referent.ended", referent, house_id=referent.partnership.house_id, summary=f"{referent.full_name} n'est plus référent")
+    journal.record(
+        actor,
+        "referent.ended",
+        referent,
+        house_id=referent.partnership.house_id,
+        summary=f"{referent.full_name} n'est plus référent",
+    )
     return referent

@@ -1,36 +1,108 @@
 """Domain operations on people: staff of a house, their trainings, roles."""
 
-import secrets
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from msap.core import journal
 from msap.core.errors import DomainError
 from msap.lib.uploads import UploadError, check_upload
-from msap.people.models import Membership, Role, Training, User
+from msap.people.models import Membership, Role, Training, TrainingKind, User
 
 HOUSE_ROLES = (Role.AGENT, Role.RESPONSABLE)
 
 
-def get_or_create_user(email: str, *, first_name: str = "", last_name: str = "", phone: str = "") -> User:
+def get_or_create_user(
+    email: str, *, first_name: str = "", last_name: str = "", phone: str = ""
+) -> User:
     email = (email or "").strip().lower()
     if not email:
-        raise DomainError("Indiquez l'adresse électronique de la personne.", {"email": ["Adresse électronique requise."]})
+        raise DomainError(
+            "Indiquez l'adresse électronique de la personne.",
+            {"email": ["Adresse électronique requise."]},
+        )
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        # The email is the login: a mistyped one would create an account nobody can use.
+        raise DomainError(
+            f"L'adresse électronique « {email} » n'est pas valide.",
+            {
+                "email": [
+                    "Saisissez une adresse électronique valide, par exemple prenom.nom@mairie.fr."
+                ]
+            },
+        ) from exc
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        # A random unusable-in-practice password; the person sets theirs through password reset.
+        # No usable password: the person sets theirs through password reset (and no hashing cost).
         user = User.objects.create_user(
-            email, password=secrets.token_urlsafe(24), first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip()
+            email,
+            password=None,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            phone=phone.strip(),
         )
     return user
 
 
 @transaction.atomic
-def add_house_member(actor, house, *, email: str, role: str, first_name: str = "", last_name: str = "", phone: str = "", started_on: date | None = None) -> Membership:
+def grant_role(
+    actor,
+    user: User,
+    role: str,
+    *,
+    organisation=None,
+    partner=None,
+    departement=None,
+    started_on: date | None = None,
+) -> Membership:
+    """Grant a role that is not tied to one house (gestionnaire, referent, departmental or
+    national cell). Granting a role the person already holds returns it unchanged."""
+    scopes = {
+        Role.GESTIONNAIRE: {"organisation": organisation},
+        Role.REFERENT: {"partner": partner},
+        Role.DEPARTEMENT: {"departement": departement},
+        Role.NATIONAL: {},
+    }
+    if role not in scopes:
+        raise DomainError(
+            "Ce rôle se donne depuis l'équipe d'une maison.", {"role": ["Rôle inconnu ici."]}
+        )
+    scope = scopes[role]
+    if any(v is None for v in scope.values()):
+        raise DomainError("Indiquez le périmètre du rôle.", {"role": ["Périmètre manquant."]})
+    existing = Membership.objects.current().filter(user=user, role=role, **scope).first()
+    if existing is not None:
+        return existing
+    membership = Membership.objects.create(
+        user=user, role=role, started_on=started_on or timezone.localdate(), **scope
+    )
+    journal.record(
+        actor, "membership.added", membership, summary=f"{user} : rôle {Role(role).label}"
+    )
+    return membership
+
+
+@transaction.atomic
+def add_house_member(
+    actor,
+    house,
+    *,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+    started_on: date | None = None,
+) -> Membership:
     if role not in HOUSE_ROLES:
-        raise DomainError("Rôle inconnu pour une maison.", {"role": ["Choisissez agent ou responsable."]})
+        raise DomainError(
+            "Rôle inconnu pour une maison.", {"role": ["Choisissez agent ou responsable."]}
+        )
     user = get_or_create_user(email, first_name=first_name, last_name=last_name, phone=phone)
     if Membership.objects.current().filter(user=user, house=house, role=role).exists():
         raise DomainError(
@@ -39,10 +111,17 @@ def add_house_member(actor, house, *, email: str, role: str, first_name: str = "
         )
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(user=user, house=house, role=role, started_on=started_on or timezone.localdate())
+            membership = Membership.objects.create(
+                user=user, house=house, role=role, started_on=started_on or timezone.localdate()
+            )
     except IntegrityError as exc:
         raise DomainError(f"{user} a déjà ce rôle dans cette maison.") from exc
-    journal.record(actor, "membership.added", membership, summary=f"{user} rejoint la maison ({Role(role).label})")
+    journal.record(
+        actor,
+        "membership.added",
+        membership,
+        summary=f"{user} rejoint la maison ({Role(role).label})",
+    )
     return membership
 
 
@@ -56,35 +135,81 @@ def end_membership(actor, membership: Membership, *, on: date | None = None) -> 
         raise DomainError("La date de départ doit être après la date d'arrivée.")
     membership.ended_on = on
     membership.save(update_fields=["ended_on"])
-    journal.record(actor, "membership.ended", membership, summary=f"{membership.user} quitte la maison")
+    journal.record(
+        actor, "membership.ended", membership, summary=f"{membership.user} quitte la maison"
+    )
     return membership
 
 
 @transaction.atomic
-def add_training(actor, house, *, user: User, title: str, kind: str, started_on: date, ended_on: date, partner=None, given_by: str = "", hours=None, attestation=None) -> Training:
+def add_training(
+    actor,
+    house,
+    *,
+    user: User,
+    title: str,
+    kind: str,
+    started_on: date,
+    ended_on: date,
+    partner=None,
+    given_by: str = "",
+    hours=None,
+    attestation=None,
+) -> Training:
+    if not (title or "").strip():
+        raise DomainError(
+            "Indiquez l'intitulé de la formation.",
+            {"title": ["Indiquez l'intitulé de la formation."]},
+        )
+    if kind not in TrainingKind.values:
+        raise DomainError(
+            "Type de formation inconnu.", {"kind": ["Choisissez un type de formation de la liste."]}
+        )
     if ended_on < started_on:
-        raise DomainError("La date de fin doit être après la date de début.", {"ended_on": ["La date de fin doit être après la date de début."]})
+        raise DomainError(
+            "La date de fin doit être après la date de début.",
+            {"ended_on": ["La date de fin doit être après la date de début."]},
+        )
+    if hours is not None and not 0 < hours < 10_000:
+        raise DomainError(
+            "La durée de la formation doit être positive.",
+            {"hours": ["Indiquez une durée en heures, par exemple 7 ou 3,5."]},
+        )
     if not Membership.objects.filter(user=user, house=house, role__in=HOUSE_ROLES).exists():
-        raise DomainError("Cette personne ne fait pas partie de l'équipe de la maison.", {"user": ["Choisissez un membre de l'équipe."]})
+        raise DomainError(
+            "Cette personne ne fait pas partie de l'équipe de la maison.",
+            {"user": ["Choisissez un membre de l'équipe."]},
+        )
     if attestation is not None:
         try:
             check_upload(attestation)
         except UploadError as exc:
             raise DomainError(str(exc), {"attestation": [str(exc)]}) from exc
     training = Training(
-        user=user, house=house, title=title.strip(), kind=kind, started_on=started_on, ended_on=ended_on,
-        partner=partner, given_by=given_by.strip(), hours=hours,
+        user=user,
+        house=house,
+        title=title.strip(),
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        partner=partner,
+        given_by=given_by.strip(),
+        hours=hours,
     )
     if attestation is not None:
         training.attestation.save(attestation.name, attestation, save=False)
     training.save()
-    journal.record(actor, "training.added", training, summary=f"Formation « {training.title} » de {user}")
+    journal.record(
+        actor, "training.added", training, summary=f"Formation « {training.title} » de {user}"
+    )
     return training
 
 
 @transaction.atomic
 def remove_training(actor, training: Training) -> None:
-    journal.record(actor, "training.removed", training, summary=f"Formation « {training.title} » retirée")
+    journal.record(
+        actor, "training.removed", training, summary=f"Formation « {training.title} » retirée"
+    )
     if training.attestation:
         training.attestation.delete(save=False)
     training.delete()

@@ -23,7 +23,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from msap.core import demo_data as data
-from msap.core import journal
 from msap.network import services as network
 from msap.network.models import House, Organisation
 from msap.network.rules import Range
@@ -145,17 +144,7 @@ def ensure_accounts() -> dict[str, User]:
                 )
             continue
         scope = scopes[account.role]
-        if not Membership.objects.current().filter(user=user, role=account.role, **scope).exists():
-            # people.services only names house staff; other roles are granted here, journalled alike.
-            membership = Membership.objects.create(
-                user=user, role=account.role, started_on=date(2020, 1, 6), **scope
-            )
-            journal.record(
-                actor,
-                "membership.added",
-                membership,
-                summary=f"{user} : rôle {Role(account.role).label}",
-            )
+        people.grant_role(actor, user, account.role, started_on=date(2020, 1, 6), **scope)
     return users
 
 
@@ -249,18 +238,9 @@ class Builder:
             )
 
     def _organisation(self, name: str, kind: str, dept: str) -> Organisation:
-        organisation, created = Organisation.objects.get_or_create(
-            name=name, departement_id=dept, defaults={"kind": kind}
+        return network.create_organisation(
+            self.actor, name=name, kind=kind, departement=Departement.objects.get(code=dept)
         )
-        if created:
-            # network.services has no create_organisation yet: journalled here like a service would.
-            journal.record(
-                self.actor,
-                "organisation.created",
-                organisation,
-                summary=f"Gestionnaire créé : {name}",
-            )
-        return organisation
 
     def _local_partner(self, dept: str, name: str, short_name: str, offer: str) -> Partner:
         existing = Partner.objects.filter(

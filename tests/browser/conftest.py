@@ -1,0 +1,100 @@
+"""Real headless Chromium (Debian's package) driven by Playwright against Django's live server."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+# Flags for a closed network: no background connections, no first-run work.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                f"Chromium is required for the browser tests and was not found at {CHROMIUM}"
+            )
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between page actions are synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(
+        locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_accessible(page, *, allow: tuple[str, ...] = ()):
+    """axe-core pass on the current page: no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        v
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"} and v["id"] not in allow
+    ]
+    details = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in bad
+    )
+    assert not bad, f"Accessibility violations on {page.url}:\n{details}"
+
+
+def login(page, email: str, password: str):
+    page.goto("/connexion/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").last.click()
+    page.wait_for_url(lambda url: "/connexion/" not in url)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Browser tests run on a transactional database, which Django empties after each test:
+    reload the geography and the seeded reference data the migrations put there."""
+    import importlib
+
+    from django.apps import apps
+
+    from msap.partners.seed import seed_reference_data
+    from msap.territory.models import Departement
+
+    if not Departement.objects.exists():
+        loader = importlib.import_module(
+            "msap.territory.migrations.0002_load_administrative_geography"
+        )
+        loader.load(apps, None)
+    seed_reference_data()

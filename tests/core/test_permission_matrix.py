@@ -1,0 +1,189 @@
+"""Every URL, every role: who gets the page (200 or a redirect after a POST), who is refused
+(403), and for whom the object does not exist (404). SPEC "Who uses it" and art. 3.5: an agent
+never sees another house's data, a partner only what is addressed to it, the public nothing.
+
+`MATRIX` must name every URL of the application (see test_every_url_is_in_the_matrix): a new
+screen is not finished until its row is here.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from msap.network.models import Closure, Equipment, MobileStop
+from msap.people.models import Membership
+from tests import factories as f
+
+ROLES = [
+    "anonymous",
+    "agent",
+    "responsable",
+    "other_agent",
+    "gestionnaire",
+    "referent_caf",
+    "referent_msa",
+    "prefecture",
+    "national",
+    "admin",
+    "norole",
+]
+HIDDEN = ("other_agent", "referent_msa", "norole")  # the house does not exist for them
+
+
+def access(ok=(), forbidden=(), hidden=HIDDEN, anonymous=302):
+    """Expected status per role; roles in `ok` get 200 (GET) or anything but 403/404 (POST)."""
+    table = {"anonymous": anonymous}
+    table.update(dict.fromkeys(ok, "ok"))
+    table.update(dict.fromkeys(forbidden, 403))
+    table.update(dict.fromkeys(hidden, 404))
+    missing = set(ROLES) - set(table)
+    assert not missing, f"roles without expectation: {missing}"
+    return table
+
+
+ALL_VIEWERS = (
+    "agent",
+    "responsable",
+    "gestionnaire",
+    "referent_caf",
+    "prefecture",
+    "national",
+    "admin",
+)
+VIEW = access(ok=ALL_VIEWERS)
+MANAGE = access(
+    ok=("responsable", "gestionnaire", "admin"),
+    forbidden=("agent", "referent_caf", "prefecture", "national"),
+)
+STAFF = access(
+    ok=("agent", "responsable", "gestionnaire", "admin"),
+    forbidden=("referent_caf", "prefecture", "national"),
+)
+SEES_STAFF = access(
+    ok=("agent", "responsable", "gestionnaire", "prefecture", "national", "admin"),
+    forbidden=("referent_caf",),
+)
+MANAGE_OR_OVERSEE = access(
+    ok=("responsable", "gestionnaire", "prefecture", "national", "admin"),
+    forbidden=("agent", "referent_caf"),
+)
+REFERENT_CARD = access(
+    ok=("responsable", "gestionnaire", "admin", "referent_caf"),
+    forbidden=("agent", "prefecture", "national"),
+)
+ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
+
+
+def objects(world):
+    """Objects of `world.house` that URLs point at, built once per test."""
+    house = world.house
+    closure = Closure.objects.create(
+        house=house,
+        start_date=dt.date(2026, 12, 24),
+        end_date=dt.date(2026, 12, 31),
+        reason="Congés",
+    )
+    equipment = Equipment.objects.create(house=house, kind="scanner")
+    stop = MobileStop.objects.create(
+        house=house,
+        place="Marché",
+        commune=house.commune,
+        weekday=2,
+        start=dt.time(9),
+        end=dt.time(12),
+    )
+    membership = Membership.objects.get(user=world.users.agent, house=house)
+    training = f.TrainingFactory(user=world.users.agent, house=house)
+    training.attestation.save(
+        "attestation.pdf", SimpleUploadedFile("attestation.pdf", b"%PDF-1.4 attestation"), save=True
+    )
+    return {
+        "pk": house.pk,
+        "house_pk": house.pk,
+        "closure_pk": closure.pk,
+        "item_pk": equipment.pk,
+        "stop_pk": stop.pk,
+        "partnership_pk": world.caf.pk,
+        "referent_pk": world.caf_referent.pk,
+        "membership_pk": membership.pk,
+        "training_pk": training.pk,
+    }
+
+
+# name -> (method, url kwargs names, expectations)
+MATRIX = {
+    "home": ("GET", (), ANY_USER),
+    "house_list": ("GET", (), ANY_USER),
+    "commune_search": ("GET", (), ANY_USER),
+    "house_detail": ("GET", ("pk",), VIEW),
+    "house_edit": ("GET", ("pk",), MANAGE),
+    "house_hours": ("GET", ("pk",), VIEW),
+    "house_hours_check": ("POST", ("pk",), VIEW),
+    "house_closures": ("GET", ("pk",), VIEW),
+    "closure_delete": ("POST", ("pk", "closure_pk"), MANAGE),
+    "house_premises": ("GET", ("pk",), VIEW),
+    "equipment_add": ("POST", ("pk",), MANAGE),
+    "equipment_delete": ("POST", ("pk", "item_pk"), MANAGE),
+    "house_stops": ("GET", ("pk",), VIEW),
+    "stop_delete": ("POST", ("pk", "stop_pk"), MANAGE),
+    "house_history": ("GET", ("pk",), MANAGE_OR_OVERSEE),
+    "house_partners": ("GET", ("pk",), VIEW),
+    "partnership_add": ("GET", ("pk",), MANAGE),
+    "partnership_detail": ("GET", ("pk", "partnership_pk"), VIEW),
+    "partnership_withdraw": ("POST", ("pk", "partnership_pk"), MANAGE),
+    "referent_add": ("GET", ("pk", "partnership_pk"), MANAGE),
+    "referent_edit": ("GET", ("pk", "referent_pk"), REFERENT_CARD),
+    "referent_end": ("POST", ("pk", "referent_pk"), MANAGE),
+    "house_staff": ("GET", ("pk",), SEES_STAFF),
+    "member_add": ("POST", ("pk",), MANAGE),
+    "member_end": ("POST", ("pk", "membership_pk"), MANAGE),
+    "training_add": ("POST", ("pk",), MANAGE),
+    "training_delete": ("POST", ("pk", "training_pk"), MANAGE),
+    "training_attestation": ("GET", ("pk", "training_pk"), SEES_STAFF),
+}
+# Not application screens: the login flow, the language switch, the health check, the API (its
+# own permission tests live in tests/api) and Django's admin (tested in tests/core/test_login.py).
+OUT_OF_MATRIX = {"login", "logout", "set_language", "healthz"}
+
+
+def _names(patterns, ns=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _names(p.url_patterns, p.namespace or ns)
+        elif isinstance(p, URLPattern) and p.name and ns is None:
+            yield p.name
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_names(get_resolver().url_patterns)) - OUT_OF_MATRIX
+    assert names - set(MATRIX) == set(), "URLs missing from the permission matrix"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client, world, name):
+    method, kwarg_names, expected = MATRIX[name]
+    ids = objects(world)
+    url = reverse(name, kwargs={k: ids[k] for k in kwarg_names})
+    users = vars(world.users)
+    failures = []
+    # Refusals first: a refused POST must change nothing for the roles that follow.
+    for role in sorted(ROLES, key=lambda r: expected[r] == "ok"):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        if method == "POST" and expected[role] == "ok":
+            continue  # the action itself is tested with its screen; here only who is refused
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        want = expected[role]
+        got = response.status_code
+        if want == "ok":
+            good = got == 200 or (method == "POST" and got not in (403, 404))
+        elif want == 302:
+            good = got == 302 and "/connexion/" in response["Location"]
+        else:
+            good = got == want
+        if not good:
+            failures.append(f"{role}: expected {want}, got {got}")
+    assert not failures, f"{name} {url}: " + "; ".join(failures)
