@@ -21,11 +21,18 @@ class DossierStatus(models.TextChoices):
 
 class Dossier(models.Model):
     house = models.ForeignKey("network.House", on_delete=models.PROTECT, related_name="dossiers")
-    status = models.CharField(_("statut"), max_length=12, choices=DossierStatus.choices, default=DossierStatus.ACTIVE)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=DossierStatus.choices, default=DossierStatus.ACTIVE
+    )
     # Consent: when, for what, recorded by whom. No consent, no file.
     consent_at = models.DateTimeField(_("consentement recueilli le"))
     consent_purpose = models.CharField(_("finalité acceptée"), max_length=300)
-    consent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recueilli par"))
+    consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recueilli par"),
+    )
     first_name = models.CharField(_("prénom"), max_length=100, blank=True)
     last_name = models.CharField(_("nom"), max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True, blank=True)
@@ -58,7 +65,9 @@ class FollowUp(models.Model):
     """A follow-up note of a file, linked to the request it came from when there is one."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="follow_ups")
-    request = models.ForeignKey("desk.ServiceRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    request = models.ForeignKey(
+        "desk.ServiceRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(_("suivi"))
@@ -86,7 +95,9 @@ class DossierDocument(models.Model):
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
     label = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,14 +121,21 @@ class DossierAccess(models.Model):
     """Who opened which file, when (append-only)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="accesses")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=10, choices=AccessAction.choices)
 
     class Meta:
         ordering = ["-at"]
         verbose_name = _("accès au dossier")
-        constraints = [models.CheckConstraint(name="dossier_access_action_known", condition=Q(action__in=[a.value for a in AccessAction]))]
+        constraints = [
+            models.CheckConstraint(
+                name="dossier_access_action_known",
+                condition=Q(action__in=[a.value for a in AccessAction]),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} du dossier n°{self.dossier_id}"

@@ -1,0 +1,72 @@
+"""`msap purge_dossiers [--dry-run] [--now YYYY-MM-DD]`: anonymise files past their retention period.
+
+Meant to run daily from a scheduler. Idempotent and safe to rerun or run twice at once: it
+derives what to do from the files' state (status, last activity), never from a timer.
+"""
+
+from datetime import date, datetime, time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from msap.dossiers import rules, services
+
+
+class Erreur(CommandError):
+    """Django prints "<class name>: <message>" on stderr and exits with code 1: say it in French."""
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+class Command(BaseCommand):
+    help = "Anonymise les dossiers usagers inactifs depuis plus que la durée de conservation."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Compte les dossiers concernés sans rien modifier.",
+        )
+        parser.add_argument("--now", help="Date de référence AAAA-MM-JJ (par défaut : maintenant).")
+
+    def handle(self, *args, dry_run: bool, now: str | None, **options):
+        instant = self._parse_now(now)
+        cutoff = rules.retention_cutoff(instant)
+        self.stdout.write(
+            f"Durée de conservation : {rules.retention_months()} mois ; "
+            f"dossiers sans activité depuis le {timezone.localtime(cutoff):%d/%m/%Y}."
+        )
+        count = services.anonymise_inactive(
+            now=instant,
+            dry_run=dry_run,
+            progress=None
+            if dry_run
+            else lambda done: self.stdout.write(f"… {done} dossier(s) anonymisé(s)"),
+        )
+        if count == 0:
+            self.stdout.write("Aucun dossier à anonymiser.")
+        elif dry_run:
+            self.stdout.write(
+                f"{count} {_plural(count, 'dossier serait anonymisé', 'dossiers seraient anonymisés')} "
+                "(simulation : rien n'a été modifié)."
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{count} {_plural(count, 'dossier anonymisé', 'dossiers anonymisés')}."
+                )
+            )
+
+    @staticmethod
+    def _parse_now(value: str | None) -> datetime:
+        if not value:
+            return timezone.now()
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise Erreur(
+                f"Date invalide : « {value} ». Attendu : AAAA-MM-JJ, par exemple 2026-01-31."
+            ) from None
+        return timezone.make_aware(datetime.combine(day, time.min))

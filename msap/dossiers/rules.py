@@ -1,0 +1,57 @@
+"""Rules of personal files (SPEC "Confidentiality", art. 3.5): consent, retention, uploads."""
+
+import calendar
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def default_consent_purpose() -> str:
+    """The purpose proposed to the person when a file is opened; the agent may adapt it."""
+    return (
+        "Suivi de mes démarches par la maison : conservation de mes coordonnées, des suivis de mes "
+        f"demandes et des documents que je confie, jusqu'à {retention_months()} mois après mon dernier passage."
+    )
+
+
+CONSENT_PURPOSE_MAX_LENGTH = 300
+
+# Identity and contact fields: what erasure and anonymisation blank.
+IDENTITY_FIELDS = [
+    "first_name",
+    "last_name",
+    "birth_year",
+    "phone",
+    "email",
+    "postal_address",
+    "next_steps",
+]
+
+# Scans and attestations a person entrusts: sniffed types and their MIME type.
+DOCUMENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+
+# The retention purge works in batches so that one run never holds a long transaction.
+PURGE_BATCH_SIZE = 200
+
+OLDEST_BIRTH_YEAR = 1900
+
+
+def retention_months() -> int:
+    """SPEC "Confidentiality": inactive files are anonymised after this period (default 24 months)."""
+    return settings.MSAP_DOSSIER_RETENTION_MONTHS
+
+
+def months_before(instant: datetime, months: int) -> datetime:
+    """`instant` moved back by calendar months; the day is clamped to the month's end (31 → 30, 28/29)."""
+    index = instant.year * 12 + (instant.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    day = min(instant.day, calendar.monthrange(year, month)[1])
+    return instant.replace(year=year, month=month, day=day)
+
+
+def retention_cutoff(now: datetime | None = None) -> datetime:
+    """Files whose last activity is strictly before this instant are past their retention period."""
+    # Counted in the network's time zone, so that "24 months" follows the calendar agents read.
+    return months_before(timezone.localtime(now or timezone.now()), retention_months())

@@ -1,0 +1,360 @@
+"""Personal-file screens, for the house's staff only (art. 3.5: need-to-know).
+
+A referent, the prefecture or the national cell never see a personal file: 404 where the house
+is not visible to them, 403 where it is. Every screen that shows the file logs an access.
+Thin views: parse, check access, call msap.dossiers.services, render. Nothing is cached.
+"""
+
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from msap import permissions
+from msap.core.errors import DomainError
+from msap.desk.models import ServiceRequest
+from msap.dossiers import rules, services
+from msap.dossiers.forms import (
+    DocumentForm,
+    DossierEditForm,
+    DossierNewForm,
+    EraseForm,
+    FollowUpForm,
+    SearchForm,
+    add_domain_error,
+)
+from msap.dossiers.models import AccessAction, Dossier, DossierDocument, DossierStatus
+
+DOSSIERS_PER_PAGE = 50
+ACCESSES_SHOWN = 50
+EXPORT_TYPES = {"json": "application/json; charset=utf-8", "pdf": "application/pdf"}
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
+def get_dossier_for_user(user, pk) -> tuple[Dossier, permissions.HouseAccess]:
+    """The file and the user's access to its house: 404 when the house is unseen, 403 unless staff."""
+    dossier = (
+        Dossier.objects.select_related(
+            "house__commune__departement", "house__organisation", "consent_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None:
+        raise Http404(_("Dossier introuvable."))
+    access = permissions.house_access(user, dossier.house)
+    if not access.view:
+        raise Http404(_("Dossier introuvable."))
+    if not access.staff:
+        raise PermissionDenied(
+            _("Les dossiers usagers ne sont accessibles qu'à l'équipe de la maison.")
+        )
+    return dossier, access
+
+
+def _page(request, template: str, dossier, access, **context):
+    return render(
+        request,
+        template,
+        {
+            "house": dossier.house,
+            "access": access,
+            "tab": "dossiers",
+            "dossier": dossier,
+            **context,
+        },
+    )
+
+
+def _posted(request):
+    # An empty POST is still a submission: bind it, so that it gets its error messages.
+    return request.POST if request.method == "POST" else None
+
+
+def _closed(request, dossier):
+    """Mutating screens of an erased or anonymised file: nothing left to change."""
+    messages.error(
+        request, _("Ce dossier a été effacé ou anonymisé : il ne peut plus être modifié.")
+    )
+    return redirect("dossier_detail", dossier.pk)
+
+
+# --- the house's files --------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def dossier_list(request, house_pk):
+    house, access = permissions.get_house_for_user(request.user, house_pk, need="staff")
+    dossiers = house.dossiers.filter(status=DossierStatus.ACTIVE)
+    form = SearchForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["q"]:
+        for term in form.cleaned_data["q"].split():
+            dossiers = dossiers.filter(Q(last_name__icontains=term) | Q(first_name__icontains=term))
+    page = Paginator(
+        dossiers.order_by("last_name", "first_name", "pk"), DOSSIERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dossiers/dossier_list.html",
+        {
+            "house": house,
+            "access": access,
+            "tab": "dossiers",
+            "form": form,
+            "page": page,
+            "retention_months": rules.retention_months(),
+            "title": _("Dossiers usagers — %(name)s") % {"name": house.name},
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_new(request, house_pk):
+    house, access = permissions.get_house_for_user(request.user, house_pk, need="staff")
+    form = DossierNewForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.open_dossier(
+                request.user,
+                house,
+                consent_purpose=form.cleaned_data["consent_purpose"],
+                consent_given=form.cleaned_data["consent_given"],
+                **form.identity(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, _("Le dossier a été ouvert avec le consentement de la personne.")
+            )
+            return redirect("dossier_detail", dossier.pk)
+    return render(
+        request,
+        "dossiers/dossier_new.html",
+        {
+            "house": house,
+            "access": access,
+            "tab": "dossiers",
+            "form": form,
+            "title": _("Ouvrir un dossier usager — %(name)s") % {"name": house.name},
+        },
+    )
+
+
+# --- one file -----------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def dossier_detail(request, dossier_pk):
+    dossier, access = get_dossier_for_user(request.user, dossier_pk)
+    services.log_access(request.user, dossier, AccessAction.VIEW)
+    requests = (
+        ServiceRequest.objects.filter(dossier=dossier)
+        .select_related("category", "partner")
+        .order_by("-occurred_at")
+    )
+    return _page(
+        request,
+        "dossiers/dossier_detail.html",
+        dossier,
+        access,
+        follow_ups=dossier.follow_ups.select_related("author", "request__category"),
+        documents=dossier.documents.select_related("uploaded_by"),
+        requests=requests,
+        accesses=dossier.accesses.select_related("user")[:ACCESSES_SHOWN],
+        title=_("Dossier usager n°%(pk)s") % {"pk": dossier.pk},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_edit(request, dossier_pk):
+    dossier, access = get_dossier_for_user(request.user, dossier_pk)
+    if dossier.status != DossierStatus.ACTIVE:
+        return _closed(request, dossier)
+    if request.method == "POST":
+        form = DossierEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_dossier(
+                    request.user, dossier, form.identity(), form.cleaned_data["version"]
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Le dossier a été enregistré."))
+                return redirect("dossier_detail", dossier.pk)
+    else:
+        # The form shows the whole identity: that is a consultation.
+        services.log_access(request.user, dossier, AccessAction.VIEW)
+        form = DossierEditForm(initial=DossierEditForm.initial_for(dossier))
+    return _page(
+        request,
+        "dossiers/dossier_edit.html",
+        dossier,
+        access,
+        form=form,
+        title=_("Modifier le dossier usager n°%(pk)s") % {"pk": dossier.pk},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_add(request, dossier_pk):
+    dossier, access = get_dossier_for_user(request.user, dossier_pk)
+    if dossier.status != DossierStatus.ACTIVE:
+        return _closed(request, dossier)
+    form = FollowUpForm(_posted(request), dossier=dossier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_follow_up(request.user, dossier, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Le suivi a été ajouté."))
+            return redirect("dossier_detail", dossier.pk)
+    return _page(
+        request,
+        "dossiers/follow_up_add.html",
+        dossier,
+        access,
+        form=form,
+        title=_("Ajouter un suivi au dossier usager n°%(pk)s") % {"pk": dossier.pk},
+    )
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_add(request, dossier_pk):
+    dossier, access = get_dossier_for_user(request.user, dossier_pk)
+    if dossier.status != DossierStatus.ACTIVE:
+        return _closed(request, dossier)
+    form = DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_document(
+                request.user, dossier, form.cleaned_data["file"], label=form.cleaned_data["label"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Le document a été ajouté au dossier."))
+            return redirect("dossier_detail", dossier.pk)
+    return _page(
+        request,
+        "dossiers/document_add.html",
+        dossier,
+        access,
+        form=form,
+        title=_("Ajouter un document au dossier usager n°%(pk)s") % {"pk": dossier.pk},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def document_download(request, dossier_pk, doc_pk):
+    dossier, _access = get_dossier_for_user(request.user, dossier_pk)
+    document = get_object_or_404(DossierDocument, pk=doc_pk, dossier=dossier)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Le fichier de ce document est introuvable.")) from None
+    services.log_access(request.user, dossier, AccessAction.DOWNLOAD)
+    ext = EXTENSIONS.get(document.content_type, "bin")
+    stem = slugify(PurePosixPath(document.original_name).stem)[:60] or f"document-{document.pk}"
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"{stem}.{ext}", content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def document_delete(request, dossier_pk, doc_pk):
+    dossier, _access = get_dossier_for_user(request.user, dossier_pk)
+    document = get_object_or_404(DossierDocument, pk=doc_pk, dossier=dossier)
+    try:
+        services.remove_document(request.user, document)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Le document a été retiré du dossier et son fichier supprimé."))
+    return redirect("dossier_detail", dossier.pk)
+
+
+# --- the person's rights: export and erasure ----------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def dossier_export(request, dossier_pk, fmt):
+    dossier, _access = get_dossier_for_user(request.user, dossier_pk)
+    if fmt not in EXPORT_TYPES:
+        raise Http404(_("Format d'export inconnu."))
+    try:
+        content = services.export_dossier(request.user, dossier, fmt)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("dossier_detail", dossier.pk)
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    # No name in the file name: it lands in the downloads folder of a shared counter computer.
+    response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.pk}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_erase(request, dossier_pk):
+    dossier, access = get_dossier_for_user(request.user, dossier_pk)
+    form = EraseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if services.erase_dossier(request.user, dossier):
+            messages.success(
+                request,
+                _(
+                    "Le dossier n°%(pk)s a été effacé : identité, suivis et documents supprimés. "
+                    "Les demandes restent comptées, anonymement."
+                )
+                % {"pk": dossier.pk},
+            )
+        else:
+            messages.info(
+                request,
+                _("Ce dossier avait déjà été effacé ou anonymisé : rien de plus n'a été supprimé."),
+            )
+        return redirect("dossier_list", dossier.house_id)
+    return _page(
+        request,
+        "dossiers/dossier_erase.html",
+        dossier,
+        access,
+        form=form,
+        title=_("Effacer le dossier usager n°%(pk)s") % {"pk": dossier.pk},
+    )
