@@ -64,8 +64,10 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     scope = Scope(authenticated=True, admin=bool(user.is_staff or user.is_superuser))
-    rows = Membership.objects.current().filter(user=user).values_list(
-        "role", "house_id", "organisation_id", "partner_id", "departement_id"
+    rows = (
+        Membership.objects.current()
+        .filter(user=user)
+        .values_list("role", "house_id", "organisation_id", "partner_id", "departement_id")
     )
     for role, house_id, organisation_id, partner_id, departement_id in rows:
         if role == Role.AGENT:
@@ -91,6 +93,7 @@ def forget_scope(user) -> None:
 
 
 # --- houses -----------------------------------------------------------------------------------
+
 
 def visible_houses(user) -> QuerySet:
     """Every house the user may see, as a queryset (empty for the public)."""
@@ -127,6 +130,7 @@ class HouseAccess:
     staff: bool = False  # works in the house: sees referents' contacts, trainings
     manage: bool = False  # edits hours, premises, partners, staff
     oversee: bool = False  # département or national cell: read-only overview
+    counter: bool = False  # works at the counter (agent, responsable): may open personal files
     partner_ids: frozenset = frozenset()  # referent: the partners whose partnership they see
 
     @property
@@ -143,18 +147,28 @@ def house_access(user, house) -> HouseAccess:
     s = scope_for(user)
     if not s.authenticated:
         return HouseAccess()
+    counter = house.pk in s.agent_houses
     if s.admin:
-        return HouseAccess(view=True, staff=True, manage=True, oversee=True)
+        return HouseAccess(view=True, staff=True, manage=True, oversee=True, counter=counter)
     managed = house.pk in s.managed_houses or house.organisation_id in s.organisations
-    staff = managed or house.pk in s.agent_houses
+    staff = managed or counter
     oversee = s.national or house.commune.departement_id in s.departements
     partner_ids = frozenset()
     if s.partners:
         partner_ids = frozenset(
-            house.partnerships.active().filter(partner_id__in=s.partners).values_list("partner_id", flat=True)
+            house.partnerships.active()
+            .filter(partner_id__in=s.partners)
+            .values_list("partner_id", flat=True)
         )
     view = staff or oversee or bool(partner_ids)
-    return HouseAccess(view=view, staff=staff, manage=managed, oversee=oversee, partner_ids=partner_ids)
+    return HouseAccess(
+        view=view,
+        staff=staff,
+        manage=managed,
+        oversee=oversee,
+        counter=counter,
+        partner_ids=partner_ids,
+    )
 
 
 def get_house_for_user(user, pk, *, need: str = "view"):
@@ -174,6 +188,7 @@ def get_house_for_user(user, pk, *, need: str = "view"):
 
 
 # --- partnerships and referents ------------------------------------------------------------------
+
 
 def visible_partnerships(user, house, access: HouseAccess | None = None) -> QuerySet:
     """A referent sees only its own partner's partnership; staff and overseers see them all."""
@@ -205,6 +220,7 @@ def get_partnership_for_user(user, house, pk, access: HouseAccess):
 
 
 # --- people -------------------------------------------------------------------------------------
+
 
 def require_role(user, *roles: str) -> Scope:
     s = scope_for(user)

@@ -5,6 +5,23 @@ from django.urls import reverse
 from msap import permissions
 
 
+def _records_activity(user, scope) -> bool:
+    """Whether the user records requests somewhere (permissions.staff_houses is not empty).
+
+    Agents and responsables answer from their scope, without a query; a gestionnaire's
+    organisation may have no house yet: one query, cached on the scope for the request.
+    """
+    if scope.admin or scope.agent_houses:
+        return True
+    if not scope.organisations:
+        return False
+    cached = getattr(scope, "_records_activity", None)
+    if cached is None:
+        cached = permissions.staff_houses(user).exists()
+        scope._records_activity = cached
+    return cached
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -13,9 +30,14 @@ def navigation(request) -> dict:
     items = [{"label": "Accueil", "link": reverse("home")}]
     if scope.has_any_role:
         items.append({"label": "Maisons", "link": reverse("house_list")})
+    if _records_activity(user, scope):
+        items.append({"label": "Saisie", "link": reverse("desk_entry")})
+        items.append({"label": "Activité", "link": reverse("desk_day")})
     if scope.admin:
         items.append({"label": "Administration technique", "link": reverse("admin:index")})
     path = request.path
     for item in items:
-        item["active"] = path == item["link"] or (item["link"] != "/" and path.startswith(item["link"]))
+        item["active"] = path == item["link"] or (
+            item["link"] != "/" and path.startswith(item["link"])
+        )
     return {"nav_items": items, "msap_scope": scope}

@@ -9,6 +9,7 @@ from msap.core import journal
 from msap.core.errors import DomainError, bump_version
 from msap.desk import rules
 from msap.desk.models import NEEDS, ServiceRequest
+from msap.dossiers.services import mark_activity
 
 FIELDS = [
     "occurred_at", "channel", "partner", "category", "item", "procedure", "duration_minutes", "outcome",
@@ -39,6 +40,8 @@ def validate(house, data: dict, *, now: datetime | None = None) -> None:
     dossier = data.get("dossier")
     if dossier is not None and dossier.house_id != house.pk:
         errors["dossier"] = ["Ce dossier appartient à une autre maison."]
+    elif dossier is not None and dossier.status != "active":
+        errors["dossier"] = ["Ce dossier a été effacé ou anonymisé."]
     if len(data.get("notes") or "") > rules.NOTES_MAX_LENGTH:
         errors["notes"] = [f"Les notes sont limitées à {rules.NOTES_MAX_LENGTH} caractères."]
     if errors:
@@ -61,6 +64,9 @@ def record_request(actor, house, data: dict, *, idempotency_key: str = "", other
             obj = ServiceRequest.objects.create(house=house, agent=actor, idempotency_key=idempotency_key[:64], **data)
             if other_partners:
                 obj.other_partners.set(other_partners)
+            if obj.dossier_id:
+                # Using the file for a request restarts its retention period.
+                mark_activity(obj.dossier)
     except IntegrityError:
         if idempotency_key:
             existing = ServiceRequest.objects.filter(agent=actor, idempotency_key=idempotency_key).first()
@@ -80,6 +86,8 @@ def update_request(actor, obj: ServiceRequest, data: dict, expected_version: int
     for field, value in data.items():
         setattr(obj, field, value)
     obj.save(update_fields=[*data.keys(), "version", "updated_at"])
+    if obj.dossier_id:
+        mark_activity(obj.dossier)
     journal.record(actor, "request.updated", obj, summary="Demande modifiée", changes=changes)
     return obj
 

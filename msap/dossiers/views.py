@@ -1,4 +1,4 @@
-"""Personal-file screens, for the house's staff only (art. 3.5: need-to-know).
+"""Personal-file screens, for the agents of the house only (art. 3.5: need-to-know).
 
 A referent, the prefecture or the national cell never see a personal file: 404 where the house
 is not visible to them, 403 where it is. Every screen that shows the file logs an access.
@@ -41,7 +41,7 @@ EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
 def get_dossier_for_user(user, pk) -> tuple[Dossier, permissions.HouseAccess]:
-    """The file and the user's access to its house: 404 when the house is unseen, 403 unless staff."""
+    """The file and the user's access to its house: 404 when the house is unseen, 403 unless at its counter."""
     dossier = (
         Dossier.objects.select_related(
             "house__commune__departement", "house__organisation", "consent_by"
@@ -54,9 +54,11 @@ def get_dossier_for_user(user, pk) -> tuple[Dossier, permissions.HouseAccess]:
     access = permissions.house_access(user, dossier.house)
     if not access.view:
         raise Http404(_("Dossier introuvable."))
-    if not access.staff:
+    if not access.counter:
+        # Need-to-know (art. 3.5): the agents who receive the person, not the gestionnaire,
+        # the partners, the prefecture or the technical administrator.
         raise PermissionDenied(
-            _("Les dossiers usagers ne sont accessibles qu'à l'équipe de la maison.")
+            _("Les dossiers usagers ne sont accessibles qu'aux agents de la maison.")
         )
     return dossier, access
 
@@ -95,7 +97,7 @@ def _closed(request, dossier):
 @login_required
 @require_GET
 def dossier_list(request, house_pk):
-    house, access = permissions.get_house_for_user(request.user, house_pk, need="staff")
+    house, access = permissions.get_house_for_user(request.user, house_pk, need="counter")
     dossiers = house.dossiers.filter(status=DossierStatus.ACTIVE)
     form = SearchForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["q"]:
@@ -123,7 +125,7 @@ def dossier_list(request, house_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_new(request, house_pk):
-    house, access = permissions.get_house_for_user(request.user, house_pk, need="staff")
+    house, access = permissions.get_house_for_user(request.user, house_pk, need="counter")
     form = DossierNewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment, MobileStop
 from msap.people.models import Membership
 from tests import factories as f
@@ -73,6 +74,11 @@ REFERENT_CARD = access(
     ok=("responsable", "gestionnaire", "admin", "referent_caf"),
     forbidden=("agent", "prefecture", "national"),
 )
+# Personal files: need-to-know, only the agents who receive the person (art. 3.5).
+COUNTER = access(
+    ok=("agent", "responsable"),
+    forbidden=("gestionnaire", "referent_caf", "prefecture", "national", "admin"),
+)
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
 
 
@@ -99,7 +105,20 @@ def objects(world):
     training.attestation.save(
         "attestation.pdf", SimpleUploadedFile("attestation.pdf", b"%PDF-1.4 attestation"), save=True
     )
+    dossier = dossier_services.open_dossier(
+        world.users.agent,
+        house,
+        consent_given=True,
+        consent_purpose="Suivi de ses démarches",
+        last_name="Durand",
+    )
+    document = dossier_services.add_document(
+        world.users.agent, dossier, SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")
+    )
     return {
+        "dossier_pk": dossier.pk,
+        "doc_pk": document.pk,
+        "fmt": "json",
         "pk": house.pk,
         "house_pk": house.pk,
         "closure_pk": closure.pk,
@@ -142,6 +161,16 @@ MATRIX = {
     "training_add": ("POST", ("pk",), MANAGE),
     "training_delete": ("POST", ("pk", "training_pk"), MANAGE),
     "training_attestation": ("GET", ("pk", "training_pk"), SEES_STAFF),
+    "dossier_list": ("GET", ("house_pk",), COUNTER),
+    "dossier_new": ("GET", ("house_pk",), COUNTER),
+    "dossier_detail": ("GET", ("dossier_pk",), COUNTER),
+    "dossier_edit": ("GET", ("dossier_pk",), COUNTER),
+    "follow_up_add": ("GET", ("dossier_pk",), COUNTER),
+    "document_add": ("GET", ("dossier_pk",), COUNTER),
+    "document_download": ("GET", ("dossier_pk", "doc_pk"), COUNTER),
+    "document_delete": ("POST", ("dossier_pk", "doc_pk"), COUNTER),
+    "dossier_export": ("GET", ("dossier_pk", "fmt"), COUNTER),
+    "dossier_erase": ("GET", ("dossier_pk",), COUNTER),
 }
 # Not application screens: the login flow, the language switch, the health check, the API (its
 # own permission tests live in tests/api) and Django's admin (tested in tests/core/test_login.py).
@@ -159,6 +188,11 @@ def _names(patterns, ns=None):
 def test_every_url_is_in_the_matrix():
     names = set(_names(get_resolver().url_patterns)) - OUT_OF_MATRIX
     assert names - set(MATRIX) == set(), "URLs missing from the permission matrix"
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -447,11 +447,21 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, world, dossier, d
         assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("role", ["agent", "responsable", "gestionnaire", "admin"])
-def test_the_house_staff_open_the_file(client, world, dossier, role):
+@pytest.mark.parametrize("role", ["agent", "responsable"])
+def test_the_house_agents_open_the_file(client, world, dossier, role):
     login(client, getattr(world.users, role))
     assert client.get(reverse("dossier_detail", args=[dossier.pk])).status_code == 200
     assert client.get(reverse("dossier_list", args=[world.house.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["gestionnaire", "admin"])
+def test_personal_files_are_need_to_know_even_for_the_gestionnaire_and_the_admin(
+    client, world, dossier, role
+):
+    """Art. 3.5 and SPEC confidentiality: only the agents who receive the person open the file."""
+    login(client, getattr(world.users, role))
+    assert client.get(reverse("dossier_detail", args=[dossier.pk])).status_code == 403
+    assert client.get(reverse("dossier_list", args=[world.house.pk])).status_code == 403
 
 
 def test_a_file_of_another_house_is_not_found_for_an_agent(client, world):
