@@ -15,6 +15,7 @@ from ninja.renderers import JSONRenderer
 
 from msap.api.auth import InvalidToken
 from msap.api.houses import router as houses_router
+from msap.api.requests import router as requests_router
 from msap.core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ api = NinjaAPI(
     renderer=FrenchJSONRenderer(),
 )
 api.add_router("", houses_router)
+api.add_router("", requests_router)
 
 
 def _error(request, status: int, detail: str, **extra):

@@ -6,9 +6,10 @@ never communicated to the public).
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -98,3 +99,136 @@ class ReferentOut(Schema):
     postal_address: str
     domains: str
     started_on: datetime.date
+
+
+# --- attendance requests (issue 3, part 5) ---------------------------------------------------------
+# Fields are given by code, never by internal id (except the house and a procedure): the codes
+# are stable across instances and readable in a partner's logs.
+
+MAX_REQUEST_LIMIT = 1000
+MAX_DB_ID = 2**63 - 1
+NeedCode = Literal["disability", "illiteracy", "language", "social", "crisis"]
+ChannelCode = Literal["counter", "phone", "email", "mail", "video", "mobile", "outside"]
+OutcomeCode = Literal["answered", "oriented", "appointment", "transmitted", "complex", "follow_up"]
+AutonomyCode = Literal["alone", "with_help", "done_for", ""]
+AgeBandCode = Literal["u26", "26_39", "40_59", "60_74", "75p", ""]
+_CODE = r"^[^\x00]*$"  # PostgreSQL refuses NUL characters in text
+PartnerCode = Annotated[str, Field(max_length=40, pattern=_CODE)]
+ProcedureLabel = Annotated[str, Field(max_length=200, pattern=_CODE)]
+
+
+class RequestIn(Schema):
+    house: int = Field(..., ge=1, le=MAX_DB_ID, description="Identifiant de la maison.")
+    occurred_at: datetime.datetime | None = Field(
+        None,
+        description=(
+            "Date et heure ISO 8601 ; par défaut maintenant. Sans fuseau, l'heure est celle de "
+            "la maison. Jamais dans le futur."
+        ),
+    )
+    channel: ChannelCode = Field(
+        "counter",
+        description=(
+            "counter (accueil physique), phone, email (courriel), mail (courrier postal), "
+            "video, mobile (étape itinérante), outside (déplacement extérieur)."
+        ),
+    )
+    partner: str | None = Field(
+        None, max_length=40, pattern=_CODE, description="Code du partenaire concerné (ex. caf)."
+    )
+    other_partners: list[PartnerCode] = Field(
+        default_factory=list, max_length=20, description="Codes des autres partenaires concernés."
+    )
+    category: str = Field(
+        ..., max_length=3, pattern=_CODE, description="Catégorie de l'annexe 1 : A, B1, B2, B3, C."
+    )
+    item: str | None = Field(
+        None, max_length=8, pattern=_CODE, description="Prestation de l'annexe 1 (ex. B1.3)."
+    )
+    procedure: StrictInt | ProcedureLabel | None = Field(
+        None,
+        description="Démarche : son identifiant, ou son intitulé exact pour ce partenaire.",
+    )
+    duration_minutes: int = Field(10, description="Durée en minutes, de 0 à 480.")
+    outcome: OutcomeCode = Field(
+        "answered",
+        description="answered, oriented, appointment, transmitted, complex, follow_up.",
+    )
+    autonomy: AutonomyCode | None = Field(
+        None, description="Autonomie numérique : alone, with_help, done_for."
+    )
+    group_size: int = Field(1, description="Nombre de personnes (séance collective), 1 à 200.")
+    needs: list[NeedCode] = Field(
+        default_factory=list,
+        description="Besoins d'accueil adapté (comptés, jamais rattachés à une personne).",
+    )
+    age_band: AgeBandCode | None = Field(
+        None, description="Tranche d'âge : u26, 26_39, 40_59, 60_74, 75p."
+    )
+    commune: str | None = Field(
+        None,
+        pattern=r"^([0-9]{5}|2[ABab][0-9]{3})$",
+        description="Code INSEE de la commune de résidence (pas le code postal).",
+    )
+    first_visit: bool | None = Field(None, description="Première visite dans la maison.")
+    notes: str = Field(
+        "",
+        pattern=_CODE,
+        description="Notes libres : aucune donnée personnelle (l'enregistrement est anonyme).",
+    )
+
+
+class ProcedureOut(Schema):
+    id: int
+    label: str
+
+
+class RequestOut(Schema):
+    id: int
+    house: int
+    occurred_at: datetime.datetime
+    channel: str
+    partner: str | None = Field(description="Code du partenaire concerné.")
+    other_partners: list[str]
+    category: str
+    item: str | None
+    procedure: ProcedureOut | None
+    duration_minutes: int
+    outcome: str
+    autonomy: str | None
+    group_size: int
+    needs: list[str]
+    age_band: str | None
+    commune: str | None = Field(description="Code INSEE de la commune de résidence.")
+    first_visit: bool | None
+    notes: str | None = Field(
+        description="Réservées aux agents de la maison : null pour les autres lecteurs."
+    )
+    has_dossier: bool = Field(
+        description="La demande est rattachée à un dossier usager (jamais son identité)."
+    )
+    created_at: datetime.datetime
+
+
+class RequestListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[RequestOut]
+
+
+class RequestFilters(Schema):
+    house: int | None = Field(None, ge=1, le=MAX_DB_ID, description="Identifiant de la maison.")
+    date_from: datetime.date | None = Field(None, description="Depuis ce jour inclus (AAAA-MM-JJ).")
+    date_to: datetime.date | None = Field(None, description="Jusqu'à ce jour inclus (AAAA-MM-JJ).")
+    partner: str | None = Field(
+        None, max_length=40, pattern=_CODE, description="Code du partenaire concerné (ex. caf)."
+    )
+    category: str | None = Field(
+        None, max_length=3, pattern=_CODE, description="Catégorie : A, B1, B2, B3, C."
+    )
+    channel: ChannelCode | None = Field(None, description="Canal (voir POST).")
+    limit: int = Field(
+        DEFAULT_LIMIT, ge=1, le=MAX_REQUEST_LIMIT, description="Nombre de demandes par page."
+    )
+    offset: int = Field(0, ge=0, le=10_000_000, description="Rang de la première demande.")

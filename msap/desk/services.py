@@ -8,12 +8,25 @@ from django.utils import timezone
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
 from msap.desk import rules
-from msap.desk.models import NEEDS, ServiceRequest
+from msap.desk.models import NEEDS, Procedure, ServiceRequest
 from msap.dossiers.services import mark_activity
 
 FIELDS = [
-    "occurred_at", "channel", "partner", "category", "item", "procedure", "duration_minutes", "outcome",
-    "autonomy", "group_size", "age_band", "commune", "first_visit", "notes", "dossier",
+    "occurred_at",
+    "channel",
+    "partner",
+    "category",
+    "item",
+    "procedure",
+    "duration_minutes",
+    "outcome",
+    "autonomy",
+    "group_size",
+    "age_band",
+    "commune",
+    "first_visit",
+    "notes",
+    "dossier",
     *[name for name, _ in NEEDS],
 ]
 
@@ -27,15 +40,26 @@ def validate(house, data: dict, *, now: datetime | None = None) -> None:
         errors["occurred_at"] = ["La date de la demande ne peut pas être dans le futur."]
     duration = data.get("duration_minutes")
     if duration is not None and not 0 <= duration <= rules.MAX_DURATION_MINUTES:
-        errors["duration_minutes"] = ["La durée doit être comprise entre 0 et 480 minutes (8 heures)."]
+        errors["duration_minutes"] = [
+            "La durée doit être comprise entre 0 et 480 minutes (8 heures)."
+        ]
     group = data.get("group_size")
     if group is not None and not 1 <= group <= rules.MAX_GROUP_SIZE:
-        errors["group_size"] = [f"Le nombre de personnes doit être compris entre 1 et {rules.MAX_GROUP_SIZE}."]
+        errors["group_size"] = [
+            f"Le nombre de personnes doit être compris entre 1 et {rules.MAX_GROUP_SIZE}."
+        ]
     item, category = data.get("item"), data.get("category")
     if item is not None and category is not None and item.category_id != category.pk:
-        errors["item"] = [f"La prestation {item.code} n'appartient pas à la catégorie {category.code}."]
+        errors["item"] = [
+            f"La prestation {item.code} n'appartient pas à la catégorie {category.code}."
+        ]
     procedure, partner = data.get("procedure"), data.get("partner")
-    if procedure is not None and procedure.partner_id and partner is not None and procedure.partner_id != partner.pk:
+    if (
+        procedure is not None
+        and procedure.partner_id
+        and partner is not None
+        and procedure.partner_id != partner.pk
+    ):
         errors["procedure"] = ["Cette démarche relève d'un autre partenaire."]
     dossier = data.get("dossier")
     if dossier is not None and dossier.house_id != house.pk:
@@ -49,11 +73,15 @@ def validate(house, data: dict, *, now: datetime | None = None) -> None:
         raise DomainError(first, errors)
 
 
-def record_request(actor, house, data: dict, *, idempotency_key: str = "", other_partners=()) -> tuple[ServiceRequest, bool]:
+def record_request(
+    actor, house, data: dict, *, idempotency_key: str = "", other_partners=()
+) -> tuple[ServiceRequest, bool]:
     """Record one request. Returns (request, created); a repeated idempotency key returns the
     first record instead of a second one (double click, retry, back button)."""
     if idempotency_key:
-        existing = ServiceRequest.objects.filter(agent=actor, idempotency_key=idempotency_key).first()
+        existing = ServiceRequest.objects.filter(
+            agent=actor, idempotency_key=idempotency_key
+        ).first()
         if existing is not None:
             return existing, False
     data = {k: v for k, v in data.items() if k in FIELDS}
@@ -61,7 +89,9 @@ def record_request(actor, house, data: dict, *, idempotency_key: str = "", other
     validate(house, data)
     try:
         with transaction.atomic():
-            obj = ServiceRequest.objects.create(house=house, agent=actor, idempotency_key=idempotency_key[:64], **data)
+            obj = ServiceRequest.objects.create(
+                house=house, agent=actor, idempotency_key=idempotency_key[:64], **data
+            )
             if other_partners:
                 obj.other_partners.set(other_partners)
             if obj.dossier_id:
@@ -69,7 +99,9 @@ def record_request(actor, house, data: dict, *, idempotency_key: str = "", other
                 mark_activity(obj.dossier)
     except IntegrityError:
         if idempotency_key:
-            existing = ServiceRequest.objects.filter(agent=actor, idempotency_key=idempotency_key).first()
+            existing = ServiceRequest.objects.filter(
+                agent=actor, idempotency_key=idempotency_key
+            ).first()
             if existing is not None:  # a concurrent duplicate won the race
                 return existing, False
         raise
@@ -77,7 +109,9 @@ def record_request(actor, house, data: dict, *, idempotency_key: str = "", other
 
 
 @transaction.atomic
-def update_request(actor, obj: ServiceRequest, data: dict, expected_version: int | None) -> ServiceRequest:
+def update_request(
+    actor, obj: ServiceRequest, data: dict, expected_version: int | None
+) -> ServiceRequest:
     _check_window(actor, obj)
     data = {k: v for k, v in data.items() if k in FIELDS}
     validate(obj.house, data)
@@ -96,15 +130,63 @@ def update_request(actor, obj: ServiceRequest, data: dict, expected_version: int
 def delete_request(actor, obj: ServiceRequest) -> None:
     _check_window(actor, obj)
     journal.record(
-        actor, "request.deleted", obj, summary="Demande supprimée",
-        changes={f: journal._plain(getattr(obj, f)) for f in ("occurred_at", "channel", "partner", "category", "outcome")},
+        actor,
+        "request.deleted",
+        obj,
+        summary="Demande supprimée",
+        changes={
+            f: journal._plain(getattr(obj, f))
+            for f in ("occurred_at", "channel", "partner", "category", "outcome")
+        },
     )
     obj.delete()
 
 
 def _check_window(actor, obj: ServiceRequest) -> None:
     if obj.agent_id != actor.pk:
-        raise DomainError("Seul l'agent qui a enregistré la demande peut la modifier ou la supprimer.")
+        raise DomainError(
+            "Seul l'agent qui a enregistré la demande peut la modifier ou la supprimer."
+        )
     if not rules.can_still_edit(obj, actor, timezone.now()):
         hours = rules.edit_window().total_seconds() / 3600
-        raise DomainError(f"Le délai de modification est dépassé : une demande se corrige dans les {hours:.0f} heures qui suivent son enregistrement.")
+        raise DomainError(
+            f"Le délai de modification est dépassé : une demande se corrige dans les {hours:.0f} heures qui suivent son enregistrement."
+        )
+
+
+# The controlled list of procedures, extended by the national cell.
+@transaction.atomic
+def add_procedure(actor, partner, label: str, category=None) -> Procedure:
+    if Procedure.objects.filter(partner=partner, label__iexact=label).exists():
+        raise DomainError(
+            ("Cette démarche existe déjà pour %(partner)s.") % {"partner": partner.short_name},
+            {
+                "label": [
+                    ("Cette démarche existe déjà pour %(partner)s.")
+                    % {"partner": partner.short_name}
+                ]
+            },
+        )
+    procedure = Procedure.objects.create(partner=partner, label=label, category=category)
+    journal.record(
+        actor,
+        "procedure.added",
+        procedure,
+        summary=f"Démarche ajoutée : {partner.short_name} — {label}",
+    )
+    return procedure
+
+
+@transaction.atomic
+def set_procedure_active(actor, procedure: Procedure, active: bool) -> None:
+    if procedure.active == active:
+        return
+    procedure.active = active
+    procedure.save(update_fields=["active"])
+    journal.record(
+        actor,
+        "procedure.activated" if active else "procedure.deactivated",
+        procedure,
+        summary=("Démarche réactivée : " if active else "Démarche désactivée : ") + procedure.label,
+        changes={"active": [not active, active]},
+    )

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from msap import permissions
-from msap.core import journal
 from msap.core.errors import DomainError
 from msap.desk import rules, services, stats
 from msap.desk.forms import (
@@ -551,45 +549,6 @@ def _can_manage_procedures(user) -> bool:
     return scope.admin or scope.national
 
 
-# Domain functions of the procedure list. They belong in msap/desk/services.py, which this change
-# does not own: kept here, self-contained, until they move there.
-@transaction.atomic
-def add_procedure(actor, partner, label: str, category=None) -> Procedure:
-    if Procedure.objects.filter(partner=partner, label__iexact=label).exists():
-        raise DomainError(
-            _("Cette démarche existe déjà pour %(partner)s.") % {"partner": partner.short_name},
-            {
-                "label": [
-                    _("Cette démarche existe déjà pour %(partner)s.")
-                    % {"partner": partner.short_name}
-                ]
-            },
-        )
-    procedure = Procedure.objects.create(partner=partner, label=label, category=category)
-    journal.record(
-        actor,
-        "procedure.added",
-        procedure,
-        summary=f"Démarche ajoutée : {partner.short_name} — {label}",
-    )
-    return procedure
-
-
-@transaction.atomic
-def set_procedure_active(actor, procedure: Procedure, active: bool) -> None:
-    if procedure.active == active:
-        return
-    procedure.active = active
-    procedure.save(update_fields=["active"])
-    journal.record(
-        actor,
-        "procedure.activated" if active else "procedure.deactivated",
-        procedure,
-        summary=("Démarche réactivée : " if active else "Démarche désactivée : ") + procedure.label,
-        changes={"active": [not active, active]},
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def procedure_admin(request):
@@ -606,7 +565,9 @@ def procedure_admin(request):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    add_procedure(request.user, data["partner"], data["label"], data["category"])
+                    services.add_procedure(
+                        request.user, data["partner"], data["label"], data["category"]
+                    )
                 except DomainError as exc:
                     add_domain_error(form, exc)
                 else:
@@ -616,7 +577,7 @@ def procedure_admin(request):
                     return redirect("desk_procedure_admin")
         elif action in ("deactivate", "activate"):
             procedure = get_object_or_404(Procedure, pk=_int(request.POST.get("procedure")) or 0)
-            set_procedure_active(request.user, procedure, action == "activate")
+            services.set_procedure_active(request.user, procedure, action == "activate")
             if action == "activate":
                 messages.success(
                     request, _("Démarche « %(label)s » réactivée.") % {"label": procedure.label}

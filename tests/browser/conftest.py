@@ -84,17 +84,25 @@ def login(page, email: str, password: str):
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
     """Browser tests run on a transactional database, which Django empties after each test:
-    reload the geography and the seeded reference data the migrations put there."""
+    reload the geography, the reference data and the procedures the migrations put there."""
     import importlib
+    from types import SimpleNamespace
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
+    from msap.desk.seed import seed_procedures
     from msap.partners.seed import seed_reference_data
     from msap.territory.models import Departement
 
     if not Departement.objects.exists():
+        # The loader builds communes positionally in the historical field order: use that state.
+        state = MigrationLoader(connection).project_state(
+            ("territory", "0002_load_administrative_geography")
+        )
         loader = importlib.import_module(
             "msap.territory.migrations.0002_load_administrative_geography"
         )
-        loader.load(apps, None)
+        loader.load(state.apps, SimpleNamespace(connection=connection))
     seed_reference_data()
+    seed_procedures()

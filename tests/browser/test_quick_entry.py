@@ -1,45 +1,19 @@
 """Quick entry in a real browser: a common request in at most 5 keystrokes-or-clicks and 15 seconds,
 recorded once whatever the agent double-clicks (issue 3, "Quick entry")."""
 
-import importlib
 import re
 import time
-from types import SimpleNamespace
 
-import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
 from msap.desk.models import ServiceRequest
-from msap.desk.seed import seed_procedures
 from msap.partners.models import Partner
-from msap.partners.seed import seed_reference_data
-from msap.territory.models import Departement
 from tests import factories as f
 from tests.browser.conftest import assert_accessible, login
 
 BUDGET_ACTIONS = 5
 BUDGET_SECONDS = 15
 SAVED = re.compile(r"/saisie/\?enregistree=\d+")
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Overrides the conftest's fixture of the same name, whose geography reload passes no schema
-    editor to the migration's loader (it reads schema_editor.connection): reload the geography,
-    the reference data and the procedures emptied after each transactional test."""
-    if not Departement.objects.exists():
-        # The loader builds communes positionally in the historical field order: use that state.
-        state = MigrationLoader(connection).project_state(
-            ("territory", "0002_load_administrative_geography")
-        )
-        loader = importlib.import_module(
-            "msap.territory.migrations.0002_load_administrative_geography"
-        )
-        loader.load(state.apps, SimpleNamespace(connection=connection))
-    seed_reference_data()
-    seed_procedures()
 
 
 class Agent:
