@@ -187,6 +187,36 @@ def get_house_for_user(user, pk, *, need: str = "view"):
     return house, access
 
 
+# --- requests (the attendance tool) ---------------------------------------------------------------
+
+
+def visible_requests(user):
+    """Requests a user may read (permissions.scope_for): their houses' for staff; for a
+    referent, those concerning its partner in the houses where it is an active partner; a
+    département's for the prefecture; all for the national cell and admins."""
+    from msap.desk.models import ServiceRequest
+    from msap.partners.models import Partnership
+
+    OtherPartners = ServiceRequest.other_partners.through
+    scope = scope_for(user)
+    if scope.admin or scope.national:
+        return ServiceRequest.objects.all()
+    q = Q()
+    if scope.agent_houses:
+        q |= Q(house_id__in=scope.agent_houses)
+    if scope.organisations:
+        q |= Q(house__organisation_id__in=scope.organisations)
+    if scope.departements:
+        q |= Q(house__commune__departement_id__in=scope.departements)
+    for partner_id in sorted(scope.partners):
+        houses = Partnership.objects.active().filter(partner_id=partner_id).values("house_id")
+        mentioned = OtherPartners.objects.filter(partner_id=partner_id).values("servicerequest_id")
+        q |= Q(house_id__in=houses) & (Q(partner_id=partner_id) | Q(pk__in=mentioned))
+    if not q:
+        return ServiceRequest.objects.none()
+    return ServiceRequest.objects.filter(q)
+
+
 # --- partnerships and referents ------------------------------------------------------------------
 
 

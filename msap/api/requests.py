@@ -29,7 +29,7 @@ from msap.api.schemas import (
 from msap.core.errors import DomainError
 from msap.desk import services
 from msap.desk.models import Procedure, ServiceRequest
-from msap.partners.models import Partner, Partnership, ServiceCategory, ServiceItem
+from msap.partners.models import Partner, ServiceCategory, ServiceItem
 from msap.territory.models import Commune
 
 router = Router(tags=["demandes"])
@@ -39,29 +39,6 @@ OtherPartners = ServiceRequest.other_partners.through
 
 
 # --- who sees which requests ----------------------------------------------------------------------
-
-
-def visible_requests(user):
-    """Requests a user may read (permissions.scope_for): their houses' for staff; for a
-    referent, those concerning its partner in the houses where it is an active partner; a
-    département's for the prefecture; all for the national cell and admins."""
-    scope = permissions.scope_for(user)
-    if scope.admin or scope.national:
-        return ServiceRequest.objects.all()
-    q = Q()
-    if scope.agent_houses:
-        q |= Q(house_id__in=scope.agent_houses)
-    if scope.organisations:
-        q |= Q(house__organisation_id__in=scope.organisations)
-    if scope.departements:
-        q |= Q(house__commune__departement_id__in=scope.departements)
-    for partner_id in sorted(scope.partners):
-        houses = Partnership.objects.active().filter(partner_id=partner_id).values("house_id")
-        mentioned = OtherPartners.objects.filter(partner_id=partner_id).values("servicerequest_id")
-        q |= Q(house_id__in=houses) & (Q(partner_id=partner_id) | Q(pk__in=mentioned))
-    if not q:
-        return ServiceRequest.objects.none()
-    return ServiceRequest.objects.filter(q)
 
 
 def _staff_house_ids(user) -> set[int] | None:
@@ -259,7 +236,7 @@ def create_request(
 )
 def list_requests(request, filters: Query[RequestFilters]):
     user = request.auth
-    requests = visible_requests(user)
+    requests = permissions.visible_requests(user)
     errors: dict[str, list[str]] = {}
     if filters.house is not None:
         house, _access = permissions.get_house_for_user(user, filters.house)  # 404 when unseen

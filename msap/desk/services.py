@@ -78,6 +78,7 @@ def record_request(
 ) -> tuple[ServiceRequest, bool]:
     """Record one request. Returns (request, created); a repeated idempotency key returns the
     first record instead of a second one (double click, retry, back button)."""
+    idempotency_key = (idempotency_key or "")[:64]
     if idempotency_key:
         existing = ServiceRequest.objects.filter(
             agent=actor, idempotency_key=idempotency_key
@@ -90,7 +91,7 @@ def record_request(
     try:
         with transaction.atomic():
             obj = ServiceRequest.objects.create(
-                house=house, agent=actor, idempotency_key=idempotency_key[:64], **data
+                house=house, agent=actor, idempotency_key=idempotency_key, **data
             )
             if other_partners:
                 obj.other_partners.set(other_partners)
@@ -158,15 +159,8 @@ def _check_window(actor, obj: ServiceRequest) -> None:
 @transaction.atomic
 def add_procedure(actor, partner, label: str, category=None) -> Procedure:
     if Procedure.objects.filter(partner=partner, label__iexact=label).exists():
-        raise DomainError(
-            ("Cette démarche existe déjà pour %(partner)s.") % {"partner": partner.short_name},
-            {
-                "label": [
-                    ("Cette démarche existe déjà pour %(partner)s.")
-                    % {"partner": partner.short_name}
-                ]
-            },
-        )
+        message = f"Cette démarche existe déjà pour {partner.short_name}."
+        raise DomainError(message, {"label": [message]})
     procedure = Procedure.objects.create(partner=partner, label=label, category=category)
     journal.record(
         actor,
