@@ -12,7 +12,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from msap.desk import services as desk_services
 from msap.dossiers import services as dossier_services
+from msap.partners.models import ServiceCategory
 from msap.network.models import Closure, Equipment, MobileStop
 from msap.people.models import Membership
 from tests import factories as f
@@ -79,6 +81,32 @@ COUNTER = access(
     ok=("agent", "responsable"),
     forbidden=("gestionnaire", "referent_caf", "prefecture", "national", "admin"),
 )
+# Recording is for people who work in a house (any of theirs); the others have no counter.
+STAFF_ANYWHERE = access(
+    ok=("agent", "responsable", "other_agent", "gestionnaire", "admin"),
+    forbidden=("referent_caf", "referent_msa", "prefecture", "national", "norole"),
+    hidden=(),
+)
+# A recorded request is amended by its author only, within the edit window.
+AUTHOR = access(
+    ok=("agent",),
+    forbidden=("responsable", "gestionnaire", "admin"),
+    hidden=("other_agent", "referent_caf", "referent_msa", "prefecture", "national", "norole"),
+)
+NATIONAL_CELL = access(
+    ok=("national", "admin"),
+    forbidden=(
+        "agent",
+        "responsable",
+        "other_agent",
+        "gestionnaire",
+        "referent_caf",
+        "referent_msa",
+        "prefecture",
+        "norole",
+    ),
+    hidden=(),
+)
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
 
 
@@ -115,10 +143,17 @@ def objects(world):
     document = dossier_services.add_document(
         world.users.agent, dossier, SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")
     )
+    request = desk_services.record_request(
+        world.users.agent,
+        house,
+        {"category": ServiceCategory.objects.get(code="B1"), "partner": world.caf.partner},
+    )[0]
     return {
+        "request_pk": request.pk,
         "dossier_pk": dossier.pk,
         "doc_pk": document.pk,
         "fmt": "json",
+        "import_fmt": "csv",
         "pk": house.pk,
         "house_pk": house.pk,
         "closure_pk": closure.pk,
@@ -131,7 +166,7 @@ def objects(world):
     }
 
 
-# name -> (method, url kwargs names, expectations)
+# name -> (method, URL keywords (tuple of object keys, or {keyword: object key}), expectations)
 MATRIX = {
     "home": ("GET", (), ANY_USER),
     "house_list": ("GET", (), ANY_USER),
@@ -161,6 +196,16 @@ MATRIX = {
     "training_add": ("POST", ("pk",), MANAGE),
     "training_delete": ("POST", ("pk", "training_pk"), MANAGE),
     "training_attestation": ("GET", ("pk", "training_pk"), SEES_STAFF),
+    "desk_entry": ("GET", (), STAFF_ANYWHERE),
+    "desk_procedures": ("GET", (), STAFF_ANYWHERE),
+    "desk_day": ("GET", (), STAFF_ANYWHERE),
+    "desk_request_edit": ("GET", {"pk": "request_pk"}, AUTHOR),
+    "desk_request_delete": ("POST", {"pk": "request_pk"}, AUTHOR),
+    "desk_board": ("GET", ("pk",), VIEW),
+    "desk_procedure_admin": ("GET", (), NATIONAL_CELL),
+    "import_upload": ("GET", (), STAFF_ANYWHERE),
+    "import_rejects": ("POST", (), STAFF_ANYWHERE),
+    "import_template": ("GET", {"fmt": "import_fmt"}, ANY_USER),
     "dossier_list": ("GET", ("house_pk",), COUNTER),
     "dossier_new": ("GET", ("house_pk",), COUNTER),
     "dossier_detail": ("GET", ("dossier_pk",), COUNTER),
@@ -199,7 +244,15 @@ def private_files(settings, tmp_path):
 def test_permission_matrix(client, world, name):
     method, kwarg_names, expected = MATRIX[name]
     ids = objects(world)
-    url = reverse(name, kwargs={k: ids[k] for k in kwarg_names})
+    # URL keyword -> object id: the import template's `fmt` is a file format, not the export's.
+    aliases = {
+        "import_template": {"fmt": "import_fmt"},
+        "desk_request_edit": {"pk": "request_pk"},
+        "desk_request_delete": {"pk": "request_pk"},
+    }
+    url = reverse(
+        name, kwargs={k: ids[aliases.get(name, {}).get(k, k)] for k in _kwargs(name, kwarg_names)}
+    )
     users = vars(world.users)
     failures = []
     # Refusals first: a refused POST must change nothing for the roles that follow.
