@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from msap.desk import services as desk_services
 from msap.dossiers import services as dossier_services
-from msap.partners.models import ServiceCategory
 from msap.network.models import Closure, Equipment, MobileStop
+from msap.partners.models import ServiceCategory
 from msap.people.models import Membership
 from tests import factories as f
 
@@ -244,15 +244,9 @@ def private_files(settings, tmp_path):
 def test_permission_matrix(client, world, name):
     method, kwarg_names, expected = MATRIX[name]
     ids = objects(world)
-    # URL keyword -> object id: the import template's `fmt` is a file format, not the export's.
-    aliases = {
-        "import_template": {"fmt": "import_fmt"},
-        "desk_request_edit": {"pk": "request_pk"},
-        "desk_request_delete": {"pk": "request_pk"},
-    }
-    url = reverse(
-        name, kwargs={k: ids[aliases.get(name, {}).get(k, k)] for k in _kwargs(name, kwarg_names)}
-    )
+    # A tuple names keywords that are also object keys; a dict maps URL keyword -> object key.
+    kwarg_map = kwarg_names if isinstance(kwarg_names, dict) else {k: k for k in kwarg_names}
+    url = reverse(name, kwargs={k: ids[v] for k, v in kwarg_map.items()})
     users = vars(world.users)
     failures = []
     # Refusals first: a refused POST must change nothing for the roles that follow.
