@@ -5,7 +5,9 @@ from django.db import models
 from msap.core.models import JournalEntry
 
 
-def record(actor, action: str, target: models.Model, *, summary: str = "", changes=None, house_id=None):
+def record(
+    actor, action: str, target: models.Model, *, summary: str = "", changes=None, house_id=None
+):
     """Append one entry: `actor` did `action` to `target`; `changes` maps field -> [before, after]."""
     if house_id is None:
         house_id = getattr(target, "house_id", None)
@@ -37,4 +39,6 @@ def _plain(value):
         return str(value.pk)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return value if isinstance(value, (str, int, float, bool, type(None), list, dict)) else str(value)
+    return (
+        value if isinstance(value, (str, int, float, bool, type(None), list, dict)) else str(value)
+    )

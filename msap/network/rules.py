@@ -1,5 +1,6 @@
 """Rules of the convention about a house's opening and premises. One rule, one place."""
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
@@ -42,12 +43,17 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
+def _opens(r: Range) -> bool:
+    # Counted to the minute: a range of a few seconds opens nothing (and makes no open day).
+    return r.minutes > 0
+
+
 def weekly_minutes(ranges: Iterable[Range]) -> int:
-    return sum(r.minutes for r in ranges if r.end > r.start)
+    return sum(r.minutes for r in ranges if _opens(r))
 
 
 def open_days(ranges: Iterable[Range]) -> set[int]:
-    return {r.weekday for r in ranges if r.end > r.start}
+    return {r.weekday for r in ranges if _opens(r)}
 
 
 def format_minutes(total: int) -> str:
@@ -77,14 +83,20 @@ def check_schedule(ranges: Iterable[Range]) -> ScheduleCheck:
     for r in ranges:
         if not 0 <= r.weekday <= 6:
             errors.append(_("Jour inconnu."))
-        elif r.end <= r.start:
+        elif not _opens(r):
             errors.append(
-                _("%(day)s : l'heure de fin (%(end)s) doit être après l'heure de début (%(start)s).")
-                % {"day": FRENCH_WEEKDAYS[r.weekday].capitalize(), "start": r.start.strftime("%H:%M"), "end": r.end.strftime("%H:%M")}
+                _(
+                    "%(day)s : l'heure de fin (%(end)s) doit être après l'heure de début (%(start)s)."
+                )
+                % {
+                    "day": FRENCH_WEEKDAYS[r.weekday].capitalize(),
+                    "start": r.start.strftime("%H:%M"),
+                    "end": r.end.strftime("%H:%M"),
+                }
             )
-    valid = [r for r in ranges if 0 <= r.weekday <= 6 and r.end > r.start]
-    for a, b in zip(valid, valid[1:], strict=False):
-        if a.weekday == b.weekday and b.start < a.end:
+    valid = [r for r in ranges if 0 <= r.weekday <= 6 and _opens(r)]
+    for a, b in itertools.pairwise(valid):
+        if a.weekday == b.weekday and _minutes(b.start) < _minutes(a.end):
             errors.append(
                 _("%(day)s : les plages %(a)s et %(b)s se chevauchent.")
                 % {
@@ -101,7 +113,10 @@ def check_schedule(ranges: Iterable[Range]) -> ScheduleCheck:
                 "La maison doit ouvrir au moins 24 heures par semaine (article 3.2 de la convention) : "
                 "%(total)s prévues, il manque %(missing)s."
             )
-            % {"total": format_minutes(total), "missing": format_minutes(MIN_WEEKLY_MINUTES - total)}
+            % {
+                "total": format_minutes(total),
+                "missing": format_minutes(MIN_WEEKLY_MINUTES - total),
+            }
         )
     if days < MIN_OPEN_DAYS:
         errors.append(
@@ -145,7 +160,10 @@ PREMISES_MINIMUM = [
 ]
 # Art. 3.3 and commitment 3 bis: equipment for the public, at least one of each group.
 PUBLIC_EQUIPMENT_GROUPS = [
-    ({"multimedia", "kiosk", "webcam", "visio"}, "un point multimédia, une borne multiservice ou une webcam"),
+    (
+        {"multimedia", "kiosk", "webcam", "visio"},
+        "un point multimédia, une borne multiservice ou une webcam",
+    ),
     ({"printer", "scanner", "photocopier"}, "une imprimante et/ou un scanner"),
 ]
 

@@ -1,0 +1,98 @@
+"""The journal: append-only evidence of who did what (charter evidence, audits)."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from msap.core import journal
+from msap.core.models import JournalEntry
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry():
+    house = f.HouseFactory(with_defaults=False)
+    return journal.record(
+        f.UserFactory(), "house.updated", house, summary="Identité de la maison modifiée"
+    )
+
+
+def test_journal_entry_cannot_be_updated(entry):
+    """Append-only journal: an entry, once written, cannot be edited through the application."""
+    entry.summary = "Réécriture de l'histoire"
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    assert JournalEntry.objects.get(pk=entry.pk).summary == "Identité de la maison modifiée"
+
+
+def test_journal_entry_cannot_be_deleted(entry):
+    """Append-only journal: an entry cannot be deleted through the application."""
+    with pytest.raises(ValueError, match="append-only"):
+        entry.delete()
+    assert JournalEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_record_stores_actor_action_target_and_house():
+    """Journal: each entry says who did what to which record, and in which house."""
+    actor = f.UserFactory(email="responsable.journal@test.fr")
+    house = f.HouseFactory(with_defaults=False)
+    entry = journal.record(
+        actor,
+        "house.updated",
+        house,
+        summary="Téléphone modifié",
+        changes={"phone": ["05 55 00 00 00", "05 55 11 11 11"]},
+    )
+    stored = JournalEntry.objects.get(pk=entry.pk)
+    assert stored.actor == actor
+    assert (stored.action, stored.target_type, stored.target_id) == (
+        "house.updated",
+        "network.house",
+        str(house.pk),
+    )
+    assert stored.house_id == house.pk
+    assert stored.summary == "Téléphone modifié"
+    assert stored.changes == {"phone": ["05 55 00 00 00", "05 55 11 11 11"]}
+    assert stored.at is not None
+
+
+def test_record_takes_the_house_of_a_record_that_belongs_to_one():
+    """Journal: an entry about a partnership appears in its house's history."""
+    partnership = f.PartnershipFactory()
+    entry = journal.record(None, "partnership.added", partnership)
+    assert entry.house_id == partnership.house_id
+    assert entry.target_type == "partners.partnership"
+
+
+def test_record_accepts_an_explicit_house():
+    """Journal: a record without a house field (a referent) is filed under the house given."""
+    referent = f.ReferentFactory()
+    entry = journal.record(None, "referent.added", referent, house_id=referent.partnership.house_id)
+    assert entry.house_id == referent.partnership.house_id
+
+
+def test_record_by_an_anonymous_visitor_or_a_job_has_no_actor():
+    """Journal: actions of the public or of scheduled jobs are recorded without an account."""
+    house = f.HouseFactory(with_defaults=False)
+    assert journal.record(AnonymousUser(), "complaint.filed", house).actor is None
+    assert journal.record(None, "job.reminder", house).actor is None
+
+
+def test_long_summary_is_cut_to_fit():
+    """Journal: a long summary never makes the action fail."""
+    house = f.HouseFactory(with_defaults=False)
+    entry = journal.record(None, "house.updated", house, summary="x" * 500)
+    assert len(JournalEntry.objects.get(pk=entry.pk).summary) == 300
+
+
+def test_diff_lists_only_changed_fields_as_plain_values():
+    """Journal: the changes kept are the fields that differ, stored as JSON-friendly values."""
+    house = f.HouseFactory(with_defaults=False, commune=f.commune("19272"))
+    changes = journal.diff(
+        house,
+        {"phone": house.phone, "commune": f.commune("19275"), "recognised_on": date(2025, 5, 1)},
+    )
+    assert changes == {"commune": ["19272", "19275"], "recognised_on": ["2024-01-15", "2025-05-01"]}
