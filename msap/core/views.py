@@ -73,15 +73,41 @@ def home(request):
 
 
 def error_403(request, exception=None):
-    return render(request, "msap/error.html", {"title": "Accès refusé", "code": 403,
-        "message": str(exception) if exception and str(exception) else "Vous n'avez pas les droits pour accéder à cette page."}, status=403)
+    return render(
+        request,
+        "msap/error.html",
+        {
+            "title": "Accès refusé",
+            "code": 403,
+            "message": str(exception)
+            if exception and str(exception)
+            else "Vous n'avez pas les droits pour accéder à cette page.",
+        },
+        status=403,
+    )
 
 
 def error_404(request, exception=None):
-    return render(request, "msap/error.html", {"title": "Page introuvable", "code": 404,
-        "message": "La page demandée n'existe pas ou ne vous est pas accessible."}, status=404)
+    return render(
+        request,
+        "msap/error.html",
+        {
+            "title": "Page introuvable",
+            "code": 404,
+            "message": "La page demandée n'existe pas ou ne vous est pas accessible.",
+        },
+        status=404,
+    )
 
 
 def error_500(request):
-    return render(request, "msap/error.html", {"title": "Erreur inattendue", "code": 500,
-        "message": "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant."}, status=500)
+    return render(
+        request,
+        "msap/error.html",
+        {
+            "title": "Erreur inattendue",
+            "code": 500,
+            "message": "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.",
+        },
+        status=500,
+    )
