@@ -9,6 +9,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes would bypass the model's guards: refused too."""
+
+    def update(self, **kwargs):
+        raise ValueError("Journal entries are append-only.")
+
+    def delete(self):
+        raise ValueError("Journal entries are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError("Journal entries are append-only.")
+
+
 class JournalEntry(models.Model):
     at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -23,6 +36,8 @@ class JournalEntry(models.Model):
     house_id = models.BigIntegerField(null=True, blank=True)
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

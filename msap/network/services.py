@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
@@ -194,7 +195,47 @@ def set_schedule(
         ),
         changes={"before": change.before, "after": change.after},
     )
+    if change.substantial:
+        # Art. 3.2: the parties are informed of every substantial change of hours.
+        transaction.on_commit(lambda: inform_partners_of_hours(change.pk))
     return change
+
+
+def inform_partners_of_hours(change_pk: int) -> int:
+    """Email the house's current referents about a substantial change of hours; stamp the change.
+
+    Idempotent: a change already stamped is not sent again. Returns the number of recipients."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from msap.lib.dates import FRENCH_WEEKDAYS
+    from msap.partners.services import current_referents
+
+    if not HoursChange.objects.filter(pk=change_pk, partners_informed_at__isnull=True).update(
+        partners_informed_at=timezone.now()
+    ):
+        return 0
+    change = HoursChange.objects.select_related("house").get(pk=change_pk)
+    house = change.house
+    recipients = sorted(
+        set(
+            current_referents()
+            .filter(partnership__house=house, partnership__status="active")
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not recipients:
+        return 0
+    lines = [f"{FRENCH_WEEKDAYS[d].capitalize()} : {a} – {b}" for d, a, b in change.after]
+    body = (
+        f"Bonjour,\n\nLes horaires d'ouverture de {house.name} changent "
+        f"(article 3.2 de la convention-cadre). Nouveaux horaires :\n\n"
+        + "\n".join(lines)
+        + f"\n\n{settings.SITE_URL}/maisons/{house.pk}/horaires/\n"
+    )
+    send_mail(f"{house.name} : nouveaux horaires d'ouverture", body, None, recipients)
+    return len(recipients)
 
 
 @transaction.atomic
@@ -318,6 +359,10 @@ def remove_stop(actor, stop: MobileStop) -> None:
 @transaction.atomic
 def recognise_house(actor, house: House, on: date) -> House:
     """Recognition by the prefect (art. 3.4): the house takes the network's name from that date."""
+    if house.status == HouseStatus.RECOGNISED:
+        raise DomainError(
+            f"Cette maison est déjà reconnue depuis le {house.recognised_on:%d/%m/%Y}."
+        )
     if house.status == HouseStatus.CLOSED:
         raise DomainError("Une maison fermée ne peut pas être reconnue.")
     house.status, house.recognised_on = HouseStatus.RECOGNISED, on

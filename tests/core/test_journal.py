@@ -96,3 +96,18 @@ def test_diff_lists_only_changed_fields_as_plain_values():
         {"phone": house.phone, "commune": f.commune("19275"), "recognised_on": date(2025, 5, 1)},
     )
     assert changes == {"commune": ["19272", "19275"], "recognised_on": ["2024-01-15", "2025-05-01"]}
+
+
+def test_the_journal_refuses_bulk_updates_and_deletes(world):
+    """Evidence for audits: no bulk path around the append-only guard either."""
+    import pytest
+
+    from msap.core import journal
+    from msap.core.models import JournalEntry
+
+    journal.record(world.users.agent, "test.action", world.house, summary="preuve")
+    with pytest.raises(ValueError, match="append-only"):
+        JournalEntry.objects.filter(action="test.action").update(summary="effacée")
+    with pytest.raises(ValueError, match="append-only"):
+        JournalEntry.objects.filter(action="test.action").delete()
+    assert JournalEntry.objects.filter(action="test.action", summary="preuve").count() == 1
