@@ -24,7 +24,7 @@ class Partner(models.Model):
     )
 
     class Meta:
-        ordering = ["kind", "short_name"]
+        ordering = ["-kind", "short_name"]  # national operators first
         verbose_name = _("partenaire")
         constraints = [
             models.CheckConstraint(
@@ -94,7 +94,7 @@ class Partnership(models.Model):
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partner__kind", "partner__short_name"]
+        ordering = ["-partner__kind", "partner__short_name"]  # national operators first
         verbose_name = _("partenariat")
         constraints = [
             # A partner is partner of a house once at a time: a duplicate is refused.
