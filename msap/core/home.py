@@ -33,6 +33,28 @@ def home_context(user, scope) -> dict:
         from msap.partners.models import Partner
 
         ctx["partners"] = list(Partner.objects.filter(pk__in=scope.partners))
+    if scope.agent_houses or scope.admin:
+        ctx.update(_counter_figures(user, scope))
     ctx["no_role"] = not scope.has_any_role
     ctx["house_model"] = House
     return ctx
+
+
+def _counter_figures(user, scope) -> dict:
+    """What an agent checks first thing: today's own requests and the register items to answer."""
+    from django.utils import timezone
+
+    from msap.desk.models import ServiceRequest
+    from msap.registers.indicators import overdue
+    from msap.registers.models import RegisterItem
+
+    now = timezone.now()
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    houses = scope.agent_houses
+    return {
+        "today_requests": ServiceRequest.objects.filter(agent=user, occurred_at__gte=start).count(),
+        "overdue_items": overdue(RegisterItem.objects.filter(house_id__in=houses), now).count(),
+        "my_open_items": RegisterItem.objects.filter(
+            assigned_to=user, status__in=["new", "in_progress"]
+        ).count(),
+    }
