@@ -12,6 +12,10 @@ urlpatterns = [
     path("maisons/", include("msap.network.urls")),
     path("maisons/", include("msap.partners.urls")),
     path("maisons/", include("msap.people.urls")),
+    path("", include("msap.desk.urls")),
+    path("dossiers/", include("msap.dossiers.urls")),
+    path("registres/", include("msap.registers.urls")),
+    path("imports/", include("msap.desk.import_urls")),
     path("api/v1/", include("msap.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -132,8 +132,22 @@ def _lock(item: RegisterItem, expected_version: int | None) -> None:
     item.version = bump_version(RegisterItem, item.pk, expected_version)
 
 
+def owes_answer(item: RegisterItem) -> bool:
+    """An item with a charter deadline that has not been answered, redirected or exempted yet."""
+    return bool(item.due_rule) and item.answered_at is None
+
+
 def _move(actor, item: RegisterItem, to: str) -> str:
     before = item.status
+    if to not in Status.values:
+        raise DomainError("Statut inconnu.", {"status": ["Statut inconnu."]})
+    if to == Status.CLOSED and owes_answer(item):
+        # Closing is not a way around the deadline: answer, redirect or exempt (with its reason) first.
+        message = (
+            "Cet élément attend une réponse dans un délai de la charte : répondez, réorientez "
+            "ou dispensez-le de réponse (avec son motif) avant de le clore."
+        )
+        raise DomainError(message, {"status": [message]})
     if to not in TRANSITIONS[Status(before)]:
         raise DomainError(
             f"Passage impossible de « {Status(before).label} » à « {Status(to).label} ».",

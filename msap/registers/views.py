@@ -1,0 +1,591 @@
+"""Register screens of a house (charter commitments 11–15): what is to be answered, by when.
+
+Thin views: they parse, check access through msap.permissions (house staff only — senders'
+data is never shown to the prefecture, the national cell or partner referents), call
+registers.services, render. Dates are shown and typed in the house's time zone.
+"""
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from msap import permissions
+from msap.core.errors import DomainError
+from msap.core.models import JournalEntry
+from msap.lib.dates import timezone_for
+from msap.registers import letters, rules, services
+from msap.registers.forms import (
+    AnswerForm,
+    AssignForm,
+    AttachmentForm,
+    ExemptForm,
+    ItemForm,
+    LinkForm,
+    ListFilterForm,
+    OverrideForm,
+    RedirectForm,
+    VersionForm,
+    add_domain_error,
+)
+from msap.registers.models import OPEN_STATES, Attachment, Kind, RegisterItem, Status
+
+log = logging.getLogger(__name__)
+
+TAB = "registers"
+PAGE_SIZE = 50
+HOME_LIST_LIMIT = 30
+# URL slugs of the registers, in the order of the tabs.
+KIND_SLUGS = {
+    "courrier-arrive": Kind.INCOMING_MAIL,
+    "courrier-depart": Kind.OUTGOING_MAIL,
+    "courriels": Kind.EMAIL,
+    "appels": Kind.PHONE,
+    "reclamations": Kind.COMPLAINT,
+    "remarques-suggestions": Kind.SUGGESTION,
+}
+SLUG_FOR = {kind: slug for slug, kind in KIND_SLUGS.items()}
+# Registers whose items owe an answer by a deadline: they carry the "answered on time" figure.
+DEADLINE_KINDS = [Kind.INCOMING_MAIL, Kind.EMAIL, Kind.PHONE, Kind.COMPLAINT]
+NEW_LABELS = {
+    Kind.INCOMING_MAIL: gettext_lazy("Enregistrer un courrier arrivé"),
+    Kind.OUTGOING_MAIL: gettext_lazy("Enregistrer un courrier départ"),
+    Kind.EMAIL: gettext_lazy("Enregistrer un courriel"),
+    Kind.PHONE: gettext_lazy("Enregistrer un appel"),
+    Kind.COMPLAINT: gettext_lazy("Enregistrer une réclamation"),
+    Kind.SUGGESTION: gettext_lazy("Enregistrer une remarque ou suggestion"),
+}
+ITEM_RELATED = ("assigned_to", "partner")
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+
+def house_tz(house):
+    return timezone_for(house.commune.departement_id)
+
+
+def _get_house(user, house_pk):
+    # Staff only: a register holds senders' personal data (SPEC confidentiality).
+    return permissions.get_house_for_user(user, house_pk, need="staff")
+
+
+def _get_item(user, pk) -> tuple[RegisterItem, permissions.HouseAccess]:
+    """The item and the user's access to its house: 404 when unseen, 403 when not staff."""
+    try:
+        item = RegisterItem.objects.select_related(
+            "house__commune__departement", "house__organisation", *ITEM_RELATED
+        ).get(pk=pk)
+    except (RegisterItem.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Élément introuvable.")) from None
+    access = permissions.house_access(user, item.house)
+    if not access.view:
+        raise Http404(_("Élément introuvable."))
+    if not access.staff:
+        raise PermissionDenied(_("Les registres sont réservés à l'équipe de la maison."))
+    return item, access
+
+
+def _kind(slug: str) -> str:
+    try:
+        return KIND_SLUGS[slug]
+    except KeyError:
+        raise Http404(_("Registre inconnu.")) from None
+
+
+# --- what the lists show ----------------------------------------------------------------------------
+
+
+def delay_state(item: RegisterItem, now: datetime, tz) -> dict:
+    """The delay badge of an item: overdue by N days, due soon, on time, answered late…"""
+    if item.status in OPEN_STATES:
+        if item.due_at is None:
+            return {"label": _("Sans délai"), "level": ""}
+        if services.is_overdue(item, now):
+            days = max(1, (now.astimezone(tz).date() - item.due_at.astimezone(tz).date()).days)
+            return {
+                "label": ngettext("En retard de %(n)d jour", "En retard de %(n)d jours", days)
+                % {"n": days},
+                "level": "error",
+            }
+        if item.due_at <= now + timedelta(days=rules.DUE_SOON_DAYS):
+            return {"label": _("Échéance proche"), "level": "warning"}
+        return {"label": _("Dans les délais"), "level": "info"}
+    if item.on_time is True:
+        return {"label": _("Répondu dans les délais"), "level": "success"}
+    if item.on_time is False:
+        return {"label": _("Répondu hors délai"), "level": "warning"}
+    return {"label": "—", "level": ""}
+
+
+def _rows(items, now, tz) -> list[dict]:
+    return [{"item": item, "state": delay_state(item, now, tz)} for item in items]
+
+
+def month_bounds(now: datetime, tz) -> tuple[datetime, datetime]:
+    local = now.astimezone(tz)
+    start = datetime(local.year, local.month, 1, tzinfo=tz)
+    end = datetime(local.year + local.month // 12, local.month % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+def on_time_figures(house, now: datetime | None = None) -> dict[str, dict]:
+    """Per register, for the current month (house time zone): items answered on time / items
+    answered that had a deadline (RegisterItem.on_time). A simple figure until the indicators
+    module replaces it."""
+    now = now or timezone.now()
+    start, end = month_bounds(now, house_tz(house))
+    rows = (
+        RegisterItem.objects.filter(
+            house=house, answered_at__gte=start, answered_at__lt=end, on_time__isnull=False
+        )
+        .values("kind")
+        .annotate(total=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
+    )
+    figures = {kind: {"on_time": 0, "total": 0} for kind in DEADLINE_KINDS}
+    for row in rows:
+        figures[row["kind"]] = {"on_time": row["on_time"], "total": row["total"]}
+    return figures
+
+
+def _month_label(day) -> str:
+    return f"{letters.FRENCH_MONTHS[day.month - 1]} {day.year}"
+
+
+def _tabs(house, counts: dict, figures: dict | None, current: str | None) -> list[dict]:
+    tabs = []
+    for slug, kind in KIND_SLUGS.items():
+        tabs.append(
+            {
+                "kind": kind,
+                "label": kind.label,
+                "url": reverse("register_list", args=[house.pk, slug]),
+                "new_url": reverse("item_new", args=[house.pk, slug]),
+                "new_label": NEW_LABELS[kind],
+                "total": counts.get(kind, {}).get("total", 0),
+                "open": counts.get(kind, {}).get("open", 0),
+                "figure": (figures or {}).get(kind),
+                "current": kind == current,
+            }
+        )
+    return tabs
+
+
+def _counts(house) -> dict:
+    rows = (
+        RegisterItem.objects.filter(house=house)
+        .values("kind")
+        .annotate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATES)))
+    )
+    return {row["kind"]: row for row in rows}
+
+
+# --- screens ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def registers_home(request, house_pk):
+    house, access = _get_house(request.user, house_pk)
+    tz = house_tz(house)
+    now = timezone.now()
+    open_items = RegisterItem.objects.filter(house=house, status__in=OPEN_STATES).select_related(
+        *ITEM_RELATED
+    )
+    overdue = list(open_items.filter(due_at__lt=now).order_by("due_at", "pk")[:HOME_LIST_LIMIT])
+    due_soon = list(
+        open_items.filter(
+            due_at__gte=now, due_at__lte=now + timedelta(days=rules.DUE_SOON_DAYS)
+        ).order_by("due_at", "pk")[:HOME_LIST_LIMIT]
+    )
+    mine = list(
+        open_items.filter(assigned_to=request.user).order_by("due_at", "pk")[:HOME_LIST_LIMIT]
+    )
+    with timezone.override(tz):
+        return render(
+            request,
+            "registers/home.html",
+            {
+                "house": house,
+                "access": access,
+                "tab": TAB,
+                "title": _("Registres — %(house)s") % {"house": house.name},
+                "tabs": _tabs(house, _counts(house), on_time_figures(house, now), None),
+                "overdue": _rows(overdue, now, tz),
+                "due_soon": _rows(due_soon, now, tz),
+                "mine": _rows(mine, now, tz),
+                "due_soon_days": rules.DUE_SOON_DAYS,
+                "limit": HOME_LIST_LIMIT,
+                "month_label": _month_label(now.astimezone(tz).date()),
+            },
+        )
+
+
+@login_required
+@require_GET
+def register_list(request, house_pk, kind):
+    house, access = _get_house(request.user, house_pk)
+    kind = _kind(kind)
+    tz = house_tz(house)
+    now = timezone.now()
+    form = ListFilterForm(request.GET or None)
+    items = RegisterItem.objects.filter(house=house, kind=kind).select_related(*ITEM_RELATED)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["status"] == ListFilterForm.OVERDUE:
+            items = items.filter(status__in=OPEN_STATES, due_at__lt=now)
+        elif data["status"]:
+            items = items.filter(status=data["status"])
+        if data["start"]:
+            items = items.filter(
+                received_at__gte=datetime.combine(data["start"], time(0), tzinfo=tz)
+            )
+        if data["end"]:
+            items = items.filter(
+                received_at__lt=datetime.combine(
+                    data["end"] + timedelta(days=1), time(0), tzinfo=tz
+                )
+            )
+        if data["q"]:
+            items = items.filter(subject__icontains=data["q"].strip())
+    page = Paginator(items.order_by("-received_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    with timezone.override(tz):
+        return render(
+            request,
+            "registers/list.html",
+            {
+                "house": house,
+                "access": access,
+                "tab": TAB,
+                "kind": kind,
+                "slug": SLUG_FOR[kind],
+                "title": _("%(register)s — %(house)s")
+                % {"register": kind.label, "house": house.name},
+                "tabs": _tabs(house, _counts(house), None, kind),
+                "form": form,
+                "page": page,
+                "rows": _rows(page.object_list, now, tz),
+                "new_url": reverse("item_new", args=[house.pk, SLUG_FOR[kind]]),
+                "new_label": NEW_LABELS[kind],
+            },
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_new(request, house_pk, kind):
+    house, access = _get_house(request.user, house_pk)
+    kind = _kind(kind)
+    with timezone.override(house_tz(house)):
+        initial = {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
+        form = ItemForm(request.POST or None, house=house, kind=kind, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                # One step for the agent: the item, its agent and its reply link exist together.
+                with transaction.atomic():
+                    item = services.record_item(request.user, house, **form.record_kwargs())
+                    agent = form.cleaned_data.get("assigned_to")
+                    if agent is not None:
+                        services.assign(request.user, item, agent, item.version)
+                    reply_to = form.cleaned_data.get("reply_to")
+                    if reply_to is not None:
+                        services.link_items(request.user, reply_to, item, "answered_by")
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(item)s : enregistré.")
+                    % {"item": f"{item.get_kind_display()} n°{item.number}"},
+                )
+                return redirect("item_detail", register_item_pk=item.pk)
+        return render(
+            request,
+            "registers/item_form.html",
+            {
+                "house": house,
+                "access": access,
+                "tab": TAB,
+                "kind": kind,
+                "title": NEW_LABELS[kind],
+                "form": form,
+                "list_url": reverse("register_list", args=[house.pk, SLUG_FOR[kind]]),
+            },
+        )
+
+
+# --- one item ---------------------------------------------------------------------------------------------
+
+
+def _allowed_actions(item: RegisterItem) -> set[str]:
+    allowed = services.TRANSITIONS[Status(item.status)]
+    actions = {"link", "attachment"}
+    if item.status != Status.CLOSED:
+        actions.add("assign")
+    for action, status in (
+        ("start", Status.IN_PROGRESS),
+        ("answer", Status.ANSWERED),
+        ("redirect", Status.REDIRECTED),
+        ("exempt", Status.EXEMPT),
+        ("close", Status.CLOSED),
+        ("reset", Status.NEW),
+    ):
+        if status in allowed:
+            actions.add(action)
+    if services.owes_answer(item):
+        actions.discard("close")
+    if item.status in OPEN_STATES:
+        actions.add("due")
+    return actions
+
+
+def _action_forms(item: RegisterItem, actions: set[str]) -> dict:
+    house, v = item.house, {"version": item.version}
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    builders = {
+        "assign": lambda: AssignForm(
+            initial={**v, "agent": item.assigned_to_id}, house=house, prefix="assign"
+        ),
+        "start": lambda: VersionForm(initial=v, prefix="start"),
+        "answer": lambda: AnswerForm(
+            initial={**v, "answered_at": now, "answer_text": item.answer_text}, prefix="answer"
+        ),
+        "redirect": lambda: RedirectForm(
+            initial={**v, "answered_at": now}, house=house, prefix="redirect"
+        ),
+        "exempt": lambda: ExemptForm(initial=v, prefix="exempt"),
+        "close": lambda: VersionForm(initial=v, prefix="close"),
+        "reset": lambda: VersionForm(initial=v, prefix="reset"),
+        "due": lambda: OverrideForm(initial=v, prefix="due"),
+        "link": lambda: LinkForm(initial=v, house=house, prefix="link"),
+        "attachment": lambda: AttachmentForm(initial=v, prefix="attachment"),
+    }
+    return {name: build() for name, build in builders.items() if name in actions}
+
+
+def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dict:
+    # Read again: a refused action may have changed the instance in memory, never the row.
+    item = RegisterItem.objects.select_related(
+        "house__commune__departement",
+        "house__organisation",
+        "due_override_by",
+        "answered_by",
+        "created_by",
+        *ITEM_RELATED,
+    ).get(pk=pk)
+    now = timezone.now()
+    tz = house_tz(item.house)
+    actions = _allowed_actions(item)
+    forms = _action_forms(item, actions)
+    if failed:
+        forms[failed[0]] = failed[1]
+    rule = rules.RULES.get(item.due_rule)
+    history = (
+        JournalEntry.objects.filter(
+            target_type=RegisterItem._meta.label_lower, target_id=str(item.pk)
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[:100]
+    )
+    letter_state = {}
+    for code, letter in letters.LETTERS.items():
+        try:
+            letters.check_letter(item, letter)
+            letter_state[code] = True
+        except DomainError:
+            letter_state[code] = False
+    return {
+        "house": item.house,
+        "access": access,
+        "tab": TAB,
+        "title": str(item),
+        "item": item,
+        "slug": SLUG_FOR[item.kind],
+        "list_url": reverse("register_list", args=[item.house_id, SLUG_FOR[item.kind]]),
+        "rule": rule,
+        "state": delay_state(item, now, tz),
+        "forms": forms,
+        "failed": failed[1] if failed else None,
+        "links_out": item.links_out.select_related("target").order_by("created_at"),
+        "links_in": item.links_in.select_related("source").order_by("created_at"),
+        "attachments": item.attachments.select_related("uploaded_by").order_by("uploaded_at"),
+        "history": history,
+        "letters": letter_state,
+    }
+
+
+@login_required
+@require_GET
+def item_detail(request, register_item_pk):
+    item, access = _get_item(request.user, register_item_pk)
+    with timezone.override(house_tz(item.house)):
+        return render(request, "registers/item_detail.html", _detail_context(item.pk, access))
+
+
+def _end_of_local_day(day, tz) -> datetime:
+    # Same convention as rules.due_date: an item is due at the end of its last day, local time.
+    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
+
+
+def _perform(user, item: RegisterItem, action: str, form) -> str:
+    """Call the service for one action; return the success message."""
+    data = form.cleaned_data
+    version = data["version"]
+    if action == "assign":
+        services.assign(user, item, data["agent"], version)
+        return (
+            _("L'élément est confié à %(agent)s.") % {"agent": data["agent"]}
+            if data["agent"]
+            else _("L'élément n'est plus attribué.")
+        )
+    if action == "start":
+        services.set_status(user, item, Status.IN_PROGRESS, version)
+        return _("L'élément est en cours de traitement.")
+    if action == "answer":
+        services.set_status(
+            user,
+            item,
+            Status.ANSWERED,
+            version,
+            answered_at=data["answered_at"],
+            answer_text=data["answer_text"],
+        )
+        return _("La réponse est enregistrée.")
+    if action == "redirect":
+        text = letters.redirect_answer_text(data["referent"], data["note"])
+        services.set_status(
+            user,
+            item,
+            Status.REDIRECTED,
+            version,
+            answered_at=data["answered_at"],
+            answer_text=text,
+        )
+        return _("L'usager est réorienté vers le référent compétent.")
+    if action == "exempt":
+        services.set_status(
+            user,
+            item,
+            Status.EXEMPT,
+            version,
+            exempt_reason=data["exempt_reason"],
+            exempt_note=data["exempt_note"],
+        )
+        return _("L'élément est dispensé de réponse.")
+    if action == "close":
+        services.set_status(user, item, Status.CLOSED, version)
+        return _("L'élément est clos.")
+    if action == "reset":
+        services.set_status(user, item, Status.NEW, version)
+        return _("L'élément est de nouveau à traiter.")
+    if action == "due":
+        due_at = _end_of_local_day(data["due_date"], house_tz(item.house))
+        services.override_due(user, item, due_at, data["reason"], version)
+        return _("L'échéance est modifiée.")
+    if action == "link":
+        services.link_items(user, item, data["target"], data["relation"])
+        return _("Le lien est enregistré.")
+    if action == "attachment":
+        services.add_attachment(user, item, data["file"])
+        return _("La pièce jointe est ajoutée.")
+    raise Http404(_("Action inconnue."))
+
+
+ACTION_FORMS = {
+    "assign": lambda item, post, files: AssignForm(post, house=item.house, prefix="assign"),
+    "start": lambda item, post, files: VersionForm(post, prefix="start"),
+    "answer": lambda item, post, files: AnswerForm(post, prefix="answer"),
+    "redirect": lambda item, post, files: RedirectForm(post, house=item.house, prefix="redirect"),
+    "exempt": lambda item, post, files: ExemptForm(post, prefix="exempt"),
+    "close": lambda item, post, files: VersionForm(post, prefix="close"),
+    "reset": lambda item, post, files: VersionForm(post, prefix="reset"),
+    "due": lambda item, post, files: OverrideForm(post, prefix="due"),
+    "link": lambda item, post, files: LinkForm(post, house=item.house, prefix="link"),
+    "attachment": lambda item, post, files: AttachmentForm(post, files, prefix="attachment"),
+}
+
+
+@login_required
+@require_POST
+def item_action(request, register_item_pk, action):
+    item, access = _get_item(request.user, register_item_pk)
+    if action not in ACTION_FORMS:
+        raise Http404(_("Action inconnue."))
+    with timezone.override(house_tz(item.house)):
+        form = ACTION_FORMS[action](item, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                message = _perform(request.user, item, action, form)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect(
+                    reverse("item_detail", args=[item.pk])
+                    + f"#{'pieces' if action == 'attachment' else 'statut'}"
+                )
+        ctx = _detail_context(item.pk, access, failed=(action, form))
+        return render(request, "registers/item_detail.html", ctx, status=400)
+
+
+@login_required
+@require_GET
+def attachment_download(request, register_item_pk, attachment_pk):
+    item, _access = _get_item(request.user, register_item_pk)
+    try:
+        att = Attachment.objects.get(pk=attachment_pk, item=item)
+    except Attachment.DoesNotExist:
+        raise Http404(_("Pièce jointe introuvable.")) from None
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError:
+        log.error("register attachment file missing: attachment=%s name=%s", att.pk, att.file.name)
+        raise Http404(_("Le fichier de cette pièce jointe est introuvable.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=att.original_name, content_type=att.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _letter(request, pk, code):
+    item, _access = _get_item(request.user, pk)
+    try:
+        pdf, _outgoing = letters.issue_letter(request.user, item, code)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("item_detail", register_item_pk=item.pk)
+    filename = f"{letters.LETTERS[code].filename}-{SLUG_FOR[item.kind]}-{item.number}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def ack_letter(request, register_item_pk):
+    """The acknowledgement of receipt (PDF); registers the outgoing letter once a day."""
+    return _letter(request, register_item_pk, letters.ACK.code)
+
+
+@login_required
+@require_POST
+def answer_letter(request, register_item_pk):
+    """The answer letter (PDF) carrying the recorded answer; registers the outgoing letter."""
+    return _letter(request, register_item_pk, letters.ANSWER.code)
