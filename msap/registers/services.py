@@ -43,6 +43,8 @@ TRANSITIONS = {
     Status.EXEMPT: {Status.CLOSED},
     Status.CLOSED: set(),
 }
+# Phone outcomes that owe a call back (commitment 13).
+CALLBACK_OUTCOMES = {PhoneOutcome.VOICEMAIL, PhoneOutcome.OUT_OF_HOURS}
 # Kinds that never owe an answer by a deadline of their own.
 NO_DEADLINE_KINDS = {Kind.OUTGOING_MAIL, Kind.SUGGESTION}
 
@@ -56,8 +58,10 @@ def rule_for(
     if kind == Kind.EMAIL:
         return rules.EMAIL_ONE_WEEK
     if kind == Kind.PHONE:
-        # Commitment 13: a call taken within 5 rings is answered; a voicemail is called back within a week.
-        return rules.CALLBACK_ONE_WEEK if phone_outcome == PhoneOutcome.VOICEMAIL else None
+        # Commitment 13: a call taken within 5 rings is answered; a voicemail is called back
+        # within a week. We apply the same week to messages left out of hours: the charter only
+        # requires the out-of-hours voicemail to give the hours, but a message left is a request.
+        return rules.CALLBACK_ONE_WEEK if phone_outcome in CALLBACK_OUTCOMES else None
     if kind == Kind.COMPLAINT:
         # Commitment 14: one month "dans la mesure où vous avez précisé vos coordonnées postales".
         return rules.COMPLAINT_ONE_MONTH if sender_address.strip() else None
@@ -114,8 +118,9 @@ def record_item(
         item.due_rule = rule.code
         item.due_at = rules.due_date(rule, received_at, house.commune.departement_id)
     if kind in NO_DEADLINE_KINDS or (
-        kind == Kind.PHONE and data.get("phone_outcome") == PhoneOutcome.ANSWERED
+        kind == Kind.PHONE and data.get("phone_outcome") not in CALLBACK_OUTCOMES
     ):
+        # Nothing more is owed: an outgoing letter, a call taken, a call missed without message.
         item.status = Status.CLOSED if kind != Kind.SUGGESTION else Status.NEW
     try:
         with transaction.atomic():
@@ -163,6 +168,16 @@ def _move(actor, item: RegisterItem, to: str) -> str:
 
 @transaction.atomic
 def assign(actor, item: RegisterItem, agent, expected_version: int | None) -> RegisterItem:
+    from msap.people.models import Membership
+
+    if (
+        agent is not None
+        and not Membership.objects.current().filter(user=agent, house_id=item.house_id).exists()
+    ):
+        raise DomainError(
+            "Cette personne ne fait pas partie de l'équipe de la maison.",
+            {"assigned_to": ["Choisissez un agent de la maison."]},
+        )
     _lock(item, expected_version)
     before = item.assigned_to_id
     item.assigned_to = agent
