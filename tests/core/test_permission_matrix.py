@@ -11,12 +11,14 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from msap.desk import services as desk_services
 from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment, MobileStop
 from msap.partners.models import ServiceCategory
 from msap.people.models import Membership
+from msap.registers import services as register_services
 from tests import factories as f
 
 ROLES = [
@@ -148,7 +150,22 @@ def objects(world):
         house,
         {"category": ServiceCategory.objects.get(code="B1"), "partner": world.caf.partner},
     )[0]
+    letter = register_services.record_item(
+        world.users.agent,
+        house,
+        kind="mail_in",
+        received_at=timezone.now(),
+        channel="post",
+        subject="Courrier",
+    )
+    scan = register_services.add_attachment(
+        world.users.agent, letter, SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan")
+    )
     return {
+        "register_item_pk": letter.pk,
+        "attachment_pk": scan.pk,
+        "kind": "courrier-arrive",
+        "action": "start",
         "request_pk": request.pk,
         "dossier_pk": dossier.pk,
         "doc_pk": document.pk,
@@ -206,6 +223,14 @@ MATRIX = {
     "import_upload": ("GET", (), STAFF_ANYWHERE),
     "import_rejects": ("POST", (), STAFF_ANYWHERE),
     "import_template": ("GET", {"fmt": "import_fmt"}, ANY_USER),
+    "registers_home": ("GET", ("house_pk",), STAFF),
+    "register_list": ("GET", ("house_pk", "kind"), STAFF),
+    "item_new": ("GET", ("house_pk", "kind"), STAFF),
+    "item_detail": ("GET", ("register_item_pk",), STAFF),
+    "item_action": ("POST", ("register_item_pk", "action"), STAFF),
+    "attachment_download": ("GET", ("register_item_pk", "attachment_pk"), STAFF),
+    "ack_letter": ("POST", ("register_item_pk",), STAFF),
+    "answer_letter": ("POST", ("register_item_pk",), STAFF),
     "dossier_list": ("GET", ("house_pk",), COUNTER),
     "dossier_new": ("GET", ("house_pk",), COUNTER),
     "dossier_detail": ("GET", ("dossier_pk",), COUNTER),
