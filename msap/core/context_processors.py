@@ -1,6 +1,7 @@
 """Navigation entries by role, for the DSFR header."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from msap import permissions
 
@@ -27,14 +28,14 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     scope = permissions.scope_for(user)
-    items = [{"label": "Accueil", "link": reverse("home")}]
+    items = [{"label": _("Accueil"), "link": reverse("home")}]
     if scope.has_any_role:
-        items.append({"label": "Maisons", "link": reverse("house_list")})
+        items.append({"label": _("Maisons"), "link": reverse("house_list")})
     if _records_activity(user, scope):
-        items.append({"label": "Saisie", "link": reverse("desk_entry")})
-        items.append({"label": "Activité", "link": reverse("desk_day")})
+        items.append({"label": _("Saisie"), "link": reverse("desk_entry")})
+        items.append({"label": _("Activité"), "link": reverse("desk_day")})
     if scope.admin:
-        items.append({"label": "Administration technique", "link": reverse("admin:index")})
+        items.append({"label": _("Administration technique"), "link": reverse("admin:index")})
     path = request.path
     for item in items:
         item["active"] = path == item["link"] or (

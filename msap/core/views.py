@@ -10,6 +10,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -33,15 +34,15 @@ def healthz(request):
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
-        "inactive": "Ce compte est désactivé.",
+        "invalid_login": _("Adresse électronique ou mot de passe incorrect."),
+        "inactive": _("Ce compte est désactivé."),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Adresse électronique"
+        self.fields["username"].label = _("Adresse électronique")
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
-        self.fields["password"].label = "Mot de passe"
+        self.fields["password"].label = _("Mot de passe")
 
 
 class LoginView(auth_views.LoginView):
@@ -60,7 +61,7 @@ class LoginView(auth_views.LoginView):
 @require_POST
 def logout_view(request):
     logout(request)
-    messages.info(request, "Vous êtes déconnecté.")
+    messages.info(request, _("Vous êtes déconnecté."))
     return redirect("login")
 
 
@@ -77,11 +78,11 @@ def error_403(request, exception=None):
         request,
         "msap/error.html",
         {
-            "title": "Accès refusé",
+            "title": _("Accès refusé"),
             "code": 403,
             "message": str(exception)
             if exception and str(exception)
-            else "Vous n'avez pas les droits pour accéder à cette page.",
+            else _("Vous n'avez pas les droits pour accéder à cette page."),
         },
         status=403,
     )
@@ -92,9 +93,9 @@ def error_404(request, exception=None):
         request,
         "msap/error.html",
         {
-            "title": "Page introuvable",
+            "title": _("Page introuvable"),
             "code": 404,
-            "message": "La page demandée n'existe pas ou ne vous est pas accessible.",
+            "message": _("La page demandée n'existe pas ou ne vous est pas accessible."),
         },
         status=404,
     )
@@ -105,9 +106,11 @@ def error_500(request):
         request,
         "msap/error.html",
         {
-            "title": "Erreur inattendue",
+            "title": _("Erreur inattendue"),
             "code": 500,
-            "message": "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.",
+            "message": _(
+                "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant."
+            ),
         },
         status=500,
     )

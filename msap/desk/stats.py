@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from msap.desk.models import NEEDS, Autonomy, Channel, Outcome, ServiceRequest
 from msap.partners.models import Partner, ServiceCategory
@@ -27,7 +28,11 @@ class Period:
                 y -= 1
             start = date(y, m, 1)
             return Period(start, self.start - timedelta(days=1), "période précédente")
-        return Period(self.start - timedelta(days=length), self.start - timedelta(days=1), "période précédente")
+        return Period(
+            self.start - timedelta(days=length),
+            self.start - timedelta(days=1),
+            "période précédente",
+        )
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         return (
@@ -84,11 +89,19 @@ def breakdowns(qs: QuerySet, previous: QuerySet) -> list[Breakdown]:
     partners = {p.pk: p.short_name for p in Partner.objects.all()}
     categories = {c.pk: f"{c.code}. {c.label}" for c in ServiceCategory.objects.all()}
     axes = [
-        ("Par partenaire", "partner", lambda k: partners.get(k, "Sans partenaire")),
-        ("Par catégorie de service (annexe 1)", "category", lambda k: categories.get(k, "?")),
-        ("Par canal", "channel", lambda k: Channel(k).label if k in Channel.values else k),
-        ("Par suite donnée", "outcome", lambda k: Outcome(k).label if k in Outcome.values else k),
-        ("Par autonomie numérique", "autonomy", lambda k: Autonomy(k).label if k in Autonomy.values else "Non renseignée"),
+        (_("Par partenaire"), "partner", lambda k: partners.get(k, _("Sans partenaire"))),
+        (_("Par catégorie de service (annexe 1)"), "category", lambda k: categories.get(k, "?")),
+        (_("Par canal"), "channel", lambda k: Channel(k).label if k in Channel.values else k),
+        (
+            _("Par suite donnée"),
+            "outcome",
+            lambda k: Outcome(k).label if k in Outcome.values else k,
+        ),
+        (
+            _("Par autonomie numérique"),
+            "autonomy",
+            lambda k: Autonomy(k).label if k in Autonomy.values else _("Non renseignée"),
+        ),
     ]
     out = []
     for title, field, name in axes:
@@ -104,10 +117,16 @@ def daily_counts(qs: QuerySet, period: Period, tz: ZoneInfo) -> list[tuple[date,
 
     counts = {
         row["day"]: row["n"]
-        for row in qs.annotate(day=TruncDate("occurred_at", tzinfo=tz)).values("day").annotate(n=Count("id")).order_by()
+        for row in qs.annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
     }
     days = (period.end - period.start).days + 1
-    return [(period.start + timedelta(days=i), counts.get(period.start + timedelta(days=i), 0)) for i in range(days)]
+    return [
+        (period.start + timedelta(days=i), counts.get(period.start + timedelta(days=i), 0))
+        for i in range(days)
+    ]
 
 
 def monthly_counts(qs: QuerySet, year: int, tz: ZoneInfo) -> list[int]:
@@ -115,7 +134,10 @@ def monthly_counts(qs: QuerySet, year: int, tz: ZoneInfo) -> list[int]:
 
     counts = {
         row["month"].month: row["n"]
-        for row in qs.annotate(month=TruncMonth("occurred_at", tzinfo=tz)).values("month").annotate(n=Count("id")).order_by()
+        for row in qs.annotate(month=TruncMonth("occurred_at", tzinfo=tz))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
         if row["month"] is not None and row["month"].year == year
     }
     return [counts.get(m, 0) for m in range(1, 13)]

@@ -12,13 +12,17 @@ FRENCH_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", 
 
 
 @lru_cache(maxsize=256)
-def _holidays(subdivision: str | None, year: int) -> dict[date, str]:
-    return dict(holidays.France(subdiv=subdivision, years=year, language="fr"))
+def _holidays(subdivision: str | None, year: int, language: str) -> dict[date, str]:
+    return dict(holidays.France(subdiv=subdivision, years=year, language=language))
 
 
 def public_holidays(departement_code: str, year: int) -> dict[date, str]:
-    """Public holidays of a département for a year: {date: name} (Moselle/Alsace and overseas included)."""
-    return _holidays(HOLIDAY_SUBDIVISIONS.get(departement_code), year)
+    """Public holidays of a département for a year: {date: name} (Moselle/Alsace and overseas
+    included), named in the interface's language."""
+    from django.utils.translation import get_language
+
+    language = "en_US" if (get_language() or "fr").startswith("en") else "fr"
+    return _holidays(HOLIDAY_SUBDIVISIONS.get(departement_code), year, language)
 
 
 def holiday_name(day: date, departement_code: str) -> str | None:

@@ -193,7 +193,7 @@ class ScheduleForm(forms.Form):
                 start_name, end_name = slot_names(weekday, slot)
                 for name, label in ((start_name, _("ouverture")), (end_name, _("fermeture"))):
                     self.fields[name] = forms.TimeField(
-                        label=f"{_('Plage')} {slot + 1} : {label}",
+                        label=_("Plage %(n)s : %(label)s") % {"n": slot + 1, "label": label},
                         required=False,
                         widget=forms.TimeInput(
                             attrs={"type": "time", "class": "fr-input"}, format="%H:%M"
