@@ -19,14 +19,27 @@ def world(db):
     """
     house = f.HouseFactory(name="France Services de Tulle", commune=f.commune("19272"))
     other = f.HouseFactory(name="France Services d'Ussel", commune=f.commune("19275"))
-    far = f.HouseFactory(name="France Services de Guéret", commune=f.commune("23096"),
-                         organisation=f.OrganisationFactory(departement=Departement.objects.get(code="23")))
+    far = f.HouseFactory(
+        name="France Services de Guéret",
+        commune=f.commune("23096"),
+        organisation=f.OrganisationFactory(departement=Departement.objects.get(code="23")),
+    )
     caf = f.PartnershipFactory(house=house, partner=f.national_partner("caf"))
     ft = f.PartnershipFactory(house=house, partner=f.national_partner("france-travail"))
-    caf_referent = f.ReferentFactory(partnership=caf, first_name="Claire", last_name="Dumont",
-                                     phone="05 55 99 88 77", email="claire.dumont.privee@caf.exemple.fr")
-    ft_referent = f.ReferentFactory(partnership=ft, first_name="Marc", last_name="Lefèvre",
-                                    phone="05 55 11 22 33", email="marc.lefevre.prive@ft.exemple.fr")
+    caf_referent = f.ReferentFactory(
+        partnership=caf,
+        first_name="Claire",
+        last_name="Dumont",
+        phone="05 55 99 88 77",
+        email="claire.dumont.privee@caf.exemple.fr",
+    )
+    ft_referent = f.ReferentFactory(
+        partnership=ft,
+        first_name="Marc",
+        last_name="Lefèvre",
+        phone="05 55 11 22 33",
+        email="marc.lefevre.prive@ft.exemple.fr",
+    )
     other_caf = f.PartnershipFactory(house=other, partner=f.national_partner("caf"))
     f.ReferentFactory(partnership=other_caf)
 
@@ -39,17 +52,32 @@ def world(db):
         agent=member("agent@test.fr", Role.AGENT, house=house),
         responsable=member("responsable@test.fr", Role.RESPONSABLE, house=house),
         other_agent=member("agent.ussel@test.fr", Role.AGENT, house=other),
-        gestionnaire=member("gestionnaire@test.fr", Role.GESTIONNAIRE, organisation=house.organisation),
-        referent_caf=member("referent.caf@test.fr", Role.REFERENT, partner=f.national_partner("caf")),
-        referent_msa=member("referent.msa@test.fr", Role.REFERENT, partner=f.national_partner("msa")),
-        prefecture=member("prefecture@test.fr", Role.DEPARTEMENT, departement=Departement.objects.get(code="19")),
+        gestionnaire=member(
+            "gestionnaire@test.fr", Role.GESTIONNAIRE, organisation=house.organisation
+        ),
+        referent_caf=member(
+            "referent.caf@test.fr", Role.REFERENT, partner=f.national_partner("caf")
+        ),
+        referent_msa=member(
+            "referent.msa@test.fr", Role.REFERENT, partner=f.national_partner("msa")
+        ),
+        prefecture=member(
+            "prefecture@test.fr", Role.DEPARTEMENT, departement=Departement.objects.get(code="19")
+        ),
         national=member("national@test.fr", Role.NATIONAL),
         admin=f.UserFactory(email="admin@test.fr", is_staff=True, is_superuser=True),
         norole=f.UserFactory(email="sansrole@test.fr"),
     )
     return SimpleNamespace(
-        house=house, other=other, far=far, caf=caf, ft=ft, other_caf=other_caf,
-        caf_referent=caf_referent, ft_referent=ft_referent, users=users,
+        house=house,
+        other=other,
+        far=far,
+        caf=caf,
+        ft=ft,
+        other_caf=other_caf,
+        caf_referent=caf_referent,
+        ft_referent=ft_referent,
+        users=users,
     )
 
 

@@ -27,6 +27,7 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
+
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or PASSWORD)
@@ -66,10 +67,14 @@ class HouseFactory(DjangoModelFactory):
             return
         Premises.objects.get_or_create(
             house=obj,
-            defaults=dict(
-                has_reception_point=True, has_seated_waiting_area=True, has_confidential_space=True,
-                has_internet=True, internet_high_speed=True, reduced_mobility_access="Accueil de plain-pied, rampe.",
-            ),
+            defaults={
+                "has_reception_point": True,
+                "has_seated_waiting_area": True,
+                "has_confidential_space": True,
+                "has_internet": True,
+                "internet_high_speed": True,
+                "reduced_mobility_access": "Accueil de plain-pied, rampe.",
+            },
         )
         Equipment.objects.create(house=obj, kind="multimedia", quantity=2)
         Equipment.objects.create(house=obj, kind="printer")

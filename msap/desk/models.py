@@ -55,10 +55,20 @@ class Procedure(models.Model):
     """A procedure or theme (e.g. "Prime d'activité"): a controlled list per partner,
     extended by the national cell."""
 
-    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="procedures")
+    partner = models.ForeignKey(
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+    )
     label = models.CharField(_("intitulé"), max_length=200)
     category = models.ForeignKey(
-        "partners.ServiceCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "partners.ServiceCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("catégorie habituelle"),
     )
     active = models.BooleanField(_("active"), default=True)
@@ -67,7 +77,9 @@ class Procedure(models.Model):
         ordering = ["partner__short_name", "label"]
         verbose_name = _("démarche")
         constraints = [
-            models.UniqueConstraint(fields=["partner", "label"], name="procedure_unique_label_per_partner"),
+            models.UniqueConstraint(
+                fields=["partner", "label"], name="procedure_unique_label_per_partner"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,40 +94,81 @@ class ServiceRequest(models.Model):
     """
 
     house = models.ForeignKey("network.House", on_delete=models.PROTECT, related_name="requests")
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requests")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requests"
+    )
     occurred_at = models.DateTimeField(_("date et heure"))
-    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.COUNTER)
+    channel = models.CharField(
+        _("canal"), max_length=10, choices=Channel.choices, default=Channel.COUNTER
+    )
     partner = models.ForeignKey(
-        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="requests",
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
         verbose_name=_("partenaire concerné"),
     )
     other_partners = models.ManyToManyField(
-        "partners.Partner", blank=True, related_name="+", verbose_name=_("autres partenaires concernés")
+        "partners.Partner",
+        blank=True,
+        related_name="+",
+        verbose_name=_("autres partenaires concernés"),
     )
-    category = models.ForeignKey("partners.ServiceCategory", on_delete=models.PROTECT, related_name="+", verbose_name=_("catégorie"))
+    category = models.ForeignKey(
+        "partners.ServiceCategory",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("catégorie"),
+    )
     item = models.ForeignKey(
-        "partners.ServiceItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("prestation")
+        "partners.ServiceItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prestation"),
     )
     procedure = models.ForeignKey(
-        Procedure, null=True, blank=True, on_delete=models.PROTECT, related_name="requests", verbose_name=_("démarche")
+        Procedure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("démarche"),
     )
     duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=10)
-    outcome = models.CharField(_("suite donnée"), max_length=12, choices=Outcome.choices, default=Outcome.ANSWERED)
-    autonomy = models.CharField(_("autonomie numérique"), max_length=10, choices=Autonomy.choices, blank=True)
+    outcome = models.CharField(
+        _("suite donnée"), max_length=12, choices=Outcome.choices, default=Outcome.ANSWERED
+    )
+    autonomy = models.CharField(
+        _("autonomie numérique"), max_length=10, choices=Autonomy.choices, blank=True
+    )
     group_size = models.PositiveSmallIntegerField(_("nombre de personnes"), default=1)
     need_disability = models.BooleanField(default=False)
     need_illiteracy = models.BooleanField(default=False)
     need_language = models.BooleanField(default=False)
     need_social = models.BooleanField(default=False)
     need_crisis = models.BooleanField(default=False)
-    age_band = models.CharField(_("tranche d'âge"), max_length=6, choices=AgeBand.choices, blank=True)
+    age_band = models.CharField(
+        _("tranche d'âge"), max_length=6, choices=AgeBand.choices, blank=True
+    )
     commune = models.ForeignKey(
-        "territory.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune de résidence")
+        "territory.Commune",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("commune de résidence"),
     )
     first_visit = models.BooleanField(_("première visite"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     dossier = models.ForeignKey(
-        "dossiers.Dossier", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+        "dossiers.Dossier",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
     )
     # Double submissions (double click, retry, back button) carry the same key: one record.
     idempotency_key = models.CharField(max_length=64, blank=True)
@@ -128,11 +181,18 @@ class ServiceRequest(models.Model):
         verbose_name = _("demande")
         constraints = [
             models.UniqueConstraint(
-                fields=["agent", "idempotency_key"], condition=~Q(idempotency_key=""), name="request_idempotency_per_agent"
+                fields=["agent", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="request_idempotency_per_agent",
             ),
             # Seed art. 3.6 and the issue: a duration over 8 hours is an input error.
-            models.CheckConstraint(name="request_duration_range", condition=Q(duration_minutes__gte=0, duration_minutes__lte=480)),
-            models.CheckConstraint(name="request_group_size_positive", condition=Q(group_size__gte=1)),
+            models.CheckConstraint(
+                name="request_duration_range",
+                condition=Q(duration_minutes__gte=0, duration_minutes__lte=480),
+            ),
+            models.CheckConstraint(
+                name="request_group_size_positive", condition=Q(group_size__gte=1)
+            ),
         ]
         indexes = [
             # Serves the house's board and lists: WHERE house=? AND occurred_at BETWEEN ? AND ?.

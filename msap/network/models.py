@@ -33,13 +33,17 @@ class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
-    departement = models.ForeignKey("territory.Departement", on_delete=models.PROTECT, related_name="organisations")
+    departement = models.ForeignKey(
+        "territory.Departement", on_delete=models.PROTECT, related_name="organisations"
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("gestionnaire")
         constraints = [
-            models.UniqueConstraint(fields=["name", "departement"], name="organisation_unique_name_per_dept"),
+            models.UniqueConstraint(
+                fields=["name", "departement"], name="organisation_unique_name_per_dept"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,23 +69,41 @@ class HouseQuerySet(models.QuerySet):
 class House(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="houses", verbose_name=_("gestionnaire"))
-    kind = models.CharField(_("type"), max_length=10, choices=HouseKind.choices, default=HouseKind.FIXED)
-    status = models.CharField(_("statut"), max_length=12, choices=HouseStatus.choices, default=HouseStatus.PROJECT)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="houses",
+        verbose_name=_("gestionnaire"),
+    )
+    kind = models.CharField(
+        _("type"), max_length=10, choices=HouseKind.choices, default=HouseKind.FIXED
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=HouseStatus.choices, default=HouseStatus.PROJECT
+    )
     recognised_on = models.DateField(_("reconnue le"), null=True, blank=True)
     closed_on = models.DateField(_("fermée le"), null=True, blank=True)
     # Postal address (art. 2.3): may move, but only inside its territory.
     address = models.CharField(_("adresse"), max_length=250)
     address_extra = models.CharField(_("complément d'adresse"), max_length=250, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=5)
-    commune = models.ForeignKey("territory.Commune", on_delete=models.PROTECT, related_name="houses")
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    commune = models.ForeignKey(
+        "territory.Commune", on_delete=models.PROTECT, related_name="houses"
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     # The house's own public contact (printed on letters, commitment 11–12) — not a referent's.
     phone = models.CharField(_("téléphone de la maison"), max_length=30, blank=True)
     email = models.EmailField(_("adresse électronique de la maison"), blank=True)
     served_communes = models.ManyToManyField(
-        "territory.Commune", blank=True, related_name="served_by", verbose_name=_("communes desservies")
+        "territory.Commune",
+        blank=True,
+        related_name="served_by",
+        verbose_name=_("communes desservies"),
     )
     # Optimistic concurrency: an edit states the version it read; a stale one is refused.
     version = models.PositiveIntegerField(default=1)
@@ -146,8 +168,12 @@ class MobileStop(models.Model):
         ordering = ["weekday", "start"]
         verbose_name = _("étape")
         constraints = [
-            models.CheckConstraint(name="stop_end_after_start", condition=Q(end__gt=models.F("start"))),
-            models.CheckConstraint(name="stop_weekday_range", condition=Q(weekday__gte=0, weekday__lte=6)),
+            models.CheckConstraint(
+                name="stop_end_after_start", condition=Q(end__gt=models.F("start"))
+            ),
+            models.CheckConstraint(
+                name="stop_weekday_range", condition=Q(weekday__gte=0, weekday__lte=6)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,9 +192,15 @@ class OpeningRange(models.Model):
         ordering = ["weekday", "start"]
         verbose_name = _("plage d'ouverture")
         constraints = [
-            models.CheckConstraint(name="opening_end_after_start", condition=Q(end__gt=models.F("start"))),
-            models.CheckConstraint(name="opening_weekday_range", condition=Q(weekday__gte=0, weekday__lte=6)),
-            models.UniqueConstraint(fields=["house", "weekday", "start"], name="opening_unique_start"),
+            models.CheckConstraint(
+                name="opening_end_after_start", condition=Q(end__gt=models.F("start"))
+            ),
+            models.CheckConstraint(
+                name="opening_weekday_range", condition=Q(weekday__gte=0, weekday__lte=6)
+            ),
+            models.UniqueConstraint(
+                fields=["house", "weekday", "start"], name="opening_unique_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -187,7 +219,9 @@ class Closure(models.Model):
         ordering = ["start_date"]
         verbose_name = _("fermeture exceptionnelle")
         constraints = [
-            models.CheckConstraint(name="closure_end_after_start", condition=Q(end_date__gte=models.F("start_date"))),
+            models.CheckConstraint(
+                name="closure_end_after_start", condition=Q(end_date__gte=models.F("start_date"))
+            ),
         ]
         indexes = [
             # Serves "is the house closed on this date": WHERE house=? AND end_date >= ?.
@@ -202,7 +236,9 @@ class HoursChange(models.Model):
     """A recorded change of the weekly schedule (art. 3.2: parties are informed of substantial ones)."""
 
     house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="hours_changes")
-    changed_by = models.ForeignKey("people.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        "people.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
     before = models.JSONField(default=list)
     after = models.JSONField(default=list)
@@ -228,18 +264,27 @@ class Premises(models.Model):
     has_seated_waiting_area = models.BooleanField(_("point d'attente assise"), default=False)
     has_confidential_space = models.BooleanField(_("espace confidentiel"), default=False)
     reduced_mobility_access = models.TextField(
-        _("accueil des personnes à mobilité réduite"), blank=True,
-        help_text=_("Rampe, ascenseur, accueil au rez-de-chaussée, ou organisation prévue (engagement 6)."),
+        _("accueil des personnes à mobilité réduite"),
+        blank=True,
+        help_text=_(
+            "Rampe, ascenseur, accueil au rez-de-chaussée, ou organisation prévue (engagement 6)."
+        ),
     )
     has_internet = models.BooleanField(_("accès à internet"), default=False)
     internet_high_speed = models.BooleanField(_("internet haut débit"), default=False)
     has_meeting_room = models.BooleanField(_("salle de réunion"), default=False)
     has_public_toilets = models.BooleanField(_("sanitaires accessibles au public"), default=False)
     # Annex 3 §1.3: the office used by partners' permanences.
-    permanence_office = models.BooleanField(_("bureau de permanence pour les partenaires"), default=False)
+    permanence_office = models.BooleanField(
+        _("bureau de permanence pour les partenaires"), default=False
+    )
     permanence_office_phone = models.BooleanField(_("bureau : téléphone"), default=False)
-    permanence_office_cabinet = models.BooleanField(_("bureau : armoire de rangement"), default=False)
-    permanence_office_internet = models.BooleanField(_("bureau : connexion internet"), default=False)
+    permanence_office_cabinet = models.BooleanField(
+        _("bureau : armoire de rangement"), default=False
+    )
+    permanence_office_internet = models.BooleanField(
+        _("bureau : connexion internet"), default=False
+    )
     permanence_office_computer = models.BooleanField(_("bureau : ordinateur"), default=False)
     notes = models.TextField(_("remarques"), blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -277,7 +322,9 @@ class Equipment(models.Model):
         ordering = ["kind", "label"]
         verbose_name = _("équipement")
         constraints = [
-            models.CheckConstraint(name="equipment_quantity_positive", condition=Q(quantity__gte=1)),
+            models.CheckConstraint(
+                name="equipment_quantity_positive", condition=Q(quantity__gte=1)
+            ),
         ]
 
     def __str__(self) -> str:

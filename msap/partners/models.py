@@ -16,11 +16,17 @@ class Partner(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("sigle"), max_length=40)
-    kind = models.CharField(_("type"), max_length=10, choices=PartnerKind.choices, default=PartnerKind.LOCAL)
+    kind = models.CharField(
+        _("type"), max_length=10, choices=PartnerKind.choices, default=PartnerKind.LOCAL
+    )
     website = models.URLField(_("site internet"), blank=True)
     # A local operator belongs to the département where it was created.
     departement = models.ForeignKey(
-        "territory.Departement", null=True, blank=True, on_delete=models.PROTECT, related_name="local_partners"
+        "territory.Departement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_partners",
     )
 
     class Meta:
@@ -82,13 +88,25 @@ class PartnershipQuerySet(models.QuerySet):
 class Partnership(models.Model):
     """A partner in a house (art. 4, 7): since when, and which items of annex 1 the house delivers for it."""
 
-    house = models.ForeignKey("network.House", on_delete=models.PROTECT, related_name="partnerships")
+    house = models.ForeignKey(
+        "network.House", on_delete=models.PROTECT, related_name="partnerships"
+    )
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="partnerships")
     joined_on = models.DateField(_("partenaire depuis le"))
-    status = models.CharField(_("statut"), max_length=10, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=PartnershipStatus.choices,
+        default=PartnershipStatus.ACTIVE,
+    )
     left_on = models.DateField(_("retiré le"), null=True, blank=True)
     bilateral_note = models.TextField(_("convention bilatérale"), blank=True)
-    services = models.ManyToManyField(ServiceItem, blank=True, related_name="partnerships", verbose_name=_("prestations délivrées"))
+    services = models.ManyToManyField(
+        ServiceItem,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("prestations délivrées"),
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = PartnershipQuerySet.as_manager()
@@ -99,7 +117,9 @@ class Partnership(models.Model):
         constraints = [
             # A partner is partner of a house once at a time: a duplicate is refused.
             models.UniqueConstraint(
-                fields=["house", "partner"], condition=Q(status="active"), name="partnership_one_active_per_house"
+                fields=["house", "partner"],
+                condition=Q(status="active"),
+                name="partnership_one_active_per_house",
             ),
             models.CheckConstraint(
                 name="partnership_withdrawn_has_date",
@@ -130,7 +150,11 @@ class Referent(models.Model):
     started_on = models.DateField(_("référent depuis le"))
     ended_on = models.DateField(_("jusqu'au"), null=True, blank=True)
     user = models.ForeignKey(
-        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="referent_cards",
+        "people.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referent_cards",
         verbose_name=_("compte du référent"),
     )
     version = models.PositiveIntegerField(default=1)
@@ -140,7 +164,9 @@ class Referent(models.Model):
         verbose_name = _("référent")
         constraints = [
             # Annex 2: a referent is reachable by direct phone and email; at least one is required.
-            models.CheckConstraint(name="referent_has_contact", condition=~Q(phone="") | ~Q(email="")),
+            models.CheckConstraint(
+                name="referent_has_contact", condition=~Q(phone="") | ~Q(email="")
+            ),
             models.CheckConstraint(
                 name="referent_ends_after_start",
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),

@@ -14,7 +14,13 @@ def seed_reference_data(using="default", **kwargs) -> None:
 
     for code, short_name, name, website in NATIONAL_OPERATORS:
         Partner.objects.using(using).update_or_create(
-            code=code, defaults={"short_name": short_name, "name": name, "website": website, "kind": PartnerKind.NATIONAL}
+            code=code,
+            defaults={
+                "short_name": short_name,
+                "name": name,
+                "website": website,
+                "kind": PartnerKind.NATIONAL,
+            },
         )
     for cat_pos, (cat_code, cat_label, items) in enumerate(SERVICE_OFFER):
         category, _ = ServiceCategory.objects.using(using).update_or_create(
@@ -22,5 +28,6 @@ def seed_reference_data(using="default", **kwargs) -> None:
         )
         for pos, (item_code, item_label) in enumerate(items):
             ServiceItem.objects.using(using).update_or_create(
-                code=item_code, defaults={"label": item_label, "category": category, "position": pos}
+                code=item_code,
+                defaults={"label": item_label, "category": category, "position": pos},
             )

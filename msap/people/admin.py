@@ -12,7 +12,19 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Identité", {"fields": ["first_name", "last_name", "phone"]}),
-        ("Droits", {"fields": ["is_active", "is_staff", "is_superuser", "is_demo", "groups", "user_permissions"]}),
+        (
+            "Droits",
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "is_demo",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
+        ),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     filter_horizontal = ["groups", "user_permissions"]
@@ -20,7 +32,16 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "house", "organisation", "partner", "departement", "started_on", "ended_on"]
+    list_display = [
+        "user",
+        "role",
+        "house",
+        "organisation",
+        "partner",
+        "departement",
+        "started_on",
+        "ended_on",
+    ]
     list_filter = ["role"]
     raw_id_fields = ["user", "house", "organisation", "partner"]
 
