@@ -33,7 +33,8 @@ test: install test-sqlite test-pg
 # Browser tests run apart: their live server empties the database after each test.
 test-sqlite: install
 	MSAP_TESTING=true DATABASE_URL= $(VENV_PY) -m pytest -q -n 2 -m "not browser"
-	MSAP_TESTING=true DATABASE_URL= $(VENV_PY) -m pytest -q -p no:xdist -m browser
+	rm -f var/test-browser.sqlite3*
+	MSAP_TESTING=true DATABASE_URL= MSAP_TEST_DB_NAME=var/test-browser.sqlite3 $(VENV_PY) -m pytest -q -p no:xdist -m browser --create-db
 
 # PostgreSQL runs when one answers; with CI=true a missing server is a failure, not a skip.
 test-pg: install

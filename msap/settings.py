@@ -98,6 +98,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if env_str("MSAP_TEST_DB_NAME"):
+        # Browser tests: a file database, so the live server's threads each get their own
+        # connection (an in-memory one is shared between threads and breaks under concurrency).
+        DATABASES["default"]["TEST"] = {"NAME": env_str("MSAP_TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
