@@ -29,6 +29,9 @@ API du réseau des Maisons de services au public (France Services).
 - **Référents** (`/houses/{id}/referents`) : réservé aux agents de la maison, avec un jeton
   personnel (`Authorization: Bearer msap_…`, délivré par la commande `msap token EMAIL`) ou la
   session du navigateur.
+- **Registres** (`/register-items`) : courriers, courriels, appels, réclamations et suggestions
+  d'une maison, avec leurs échéances de réponse ; réservé à l'équipe de la maison (ils contiennent
+  les coordonnées des expéditeurs).
 
 Les erreurs sont renvoyées en JSON : `{"detail": "message en français"}`.
 """
@@ -50,6 +53,7 @@ api = NinjaAPI(
 )
 api.add_router("", houses_router)
 api.add_router("", requests_router)
+api.add_router("", "msap.api.registers.router")
 
 
 def _error(request, status: int, detail: str, **extra):

@@ -232,3 +232,166 @@ class RequestFilters(Schema):
         DEFAULT_LIMIT, ge=1, le=MAX_REQUEST_LIMIT, description="Nombre de demandes par page."
     )
     offset: int = Field(0, ge=0, le=10_000_000, description="Rang de la première demande.")
+
+
+# --- register items (issue 4, part 8) ----------------------------------------------------------------
+# The registers hold what is needed to answer a sender: they are for the house's staff only.
+
+RegisterKindCode = Literal["mail_in", "mail_out", "email", "phone", "complaint", "suggestion"]
+RegisterChannelCode = Literal["post", "email", "phone", "counter", "register", "web"]
+RegisterStatusCode = Literal["new", "in_progress", "answered", "redirected", "exempt", "closed"]
+ExemptReasonCode = Literal["insulting", "whimsical", "commercial", "automatic", "no_address"]
+PhoneOutcomeCode = Literal["answered", "voicemail", "missed", "out_of_hours"]
+_TEXT = r"^[^\x00]*$"
+
+
+class RegisterItemIn(Schema):
+    house: int = Field(..., ge=1, le=MAX_DB_ID, description="Identifiant de la maison.")
+    kind: RegisterKindCode = Field(
+        ...,
+        description=(
+            "Registre : mail_in (courrier arrivé), mail_out (courrier départ), email (courriel), "
+            "phone (appel), complaint (réclamation), suggestion (remarque ou suggestion)."
+        ),
+    )
+    received_at: datetime.datetime | None = Field(
+        None,
+        description=(
+            "Date et heure de réception ISO 8601 ; par défaut maintenant. Sans fuseau, l'heure "
+            "est celle de la maison. Jamais dans le futur."
+        ),
+    )
+    channel: RegisterChannelCode | None = Field(
+        None,
+        description=(
+            "post, email, phone, counter (accueil), register (registre papier), web (formulaire "
+            "du site) ; par défaut celui du registre (courrier : post, courriel : email, appel : "
+            "phone, sinon counter)."
+        ),
+    )
+    sender_name: str = Field("", max_length=200, pattern=_TEXT, description="Expéditeur.")
+    sender_address: str = Field(
+        "",
+        max_length=300,
+        pattern=_TEXT,
+        description=(
+            "Adresse postale de l'expéditeur. Une réclamation sans adresse postale est "
+            "enregistrée sans délai d'un mois (engagement 14)."
+        ),
+    )
+    sender_email: str = Field("", max_length=254, pattern=_TEXT, description="Courriel.")
+    sender_phone: str = Field("", max_length=30, pattern=_TEXT, description="Téléphone.")
+    subject: str = Field(..., max_length=300, pattern=_TEXT, description="Objet.")
+    body: str = Field(
+        "",
+        max_length=20_000,
+        pattern=_TEXT,
+        description="Contenu ou résumé (sans plus que nécessaire).",
+    )
+    partner: str | None = Field(
+        None, max_length=40, pattern=_CODE, description="Code du partenaire concerné (ex. caf)."
+    )
+    phone_outcome: PhoneOutcomeCode | None = Field(
+        None,
+        description=(
+            "Appels seulement (obligatoire) : answered (décroché en moins de 5 sonneries), "
+            "voicemail (message, rappel sous une semaine), missed, out_of_hours."
+        ),
+    )
+
+
+class RegisterStatusIn(Schema):
+    to: RegisterStatusCode = Field(..., description="Nouveau statut.")
+    version: int = Field(
+        ...,
+        ge=1,
+        le=2**31 - 1,
+        description=(
+            "Version de l'élément lue par l'appelant : si quelqu'un l'a modifié depuis, la "
+            "demande est refusée (409) au lieu d'écraser sa modification."
+        ),
+    )
+    answered_at: datetime.datetime | None = Field(
+        None,
+        description=(
+            "Date de la réponse (answered, redirected, exempt) ; par défaut maintenant. Sans "
+            "fuseau, l'heure est celle de la maison. Ni avant la réception, ni dans le futur."
+        ),
+    )
+    answer_text: str = Field("", max_length=20_000, pattern=_TEXT, description="Réponse donnée.")
+    exempt_reason: ExemptReasonCode | None = Field(
+        None,
+        description=(
+            "Obligatoire pour exempt (charte, engagements 11 et 12) : insulting, whimsical, "
+            "commercial, automatic, no_address."
+        ),
+    )
+    exempt_note: str = Field("", max_length=300, pattern=_TEXT, description="Précision.")
+
+
+class SenderOut(Schema):
+    name: str
+    address: str
+    email: str
+    phone: str
+
+
+class RegisterItemOut(Schema):
+    id: int
+    house: int
+    kind: str
+    number: int = Field(description="Numéro d'ordre dans le registre de la maison.")
+    received_at: datetime.datetime
+    channel: str
+    sender: SenderOut
+    subject: str
+    body: str
+    partner: str | None = Field(description="Code du partenaire concerné.")
+    assigned_to: int | None = Field(description="Identifiant de l'agent chargé.")
+    phone_outcome: str | None
+    status: str
+    exempt_reason: str | None
+    exempt_note: str
+    due_rule: str | None = Field(description="Règle de délai de la charte qui a fixé l'échéance.")
+    due_at: datetime.datetime | None = Field(description="Échéance de la réponse.")
+    due_overridden: bool = Field(description="L'échéance a été modifiée à la main (motif tracé).")
+    answered_at: datetime.datetime | None
+    answer_text: str
+    on_time: bool | None = Field(
+        description="Réponse dans le délai (null sans délai ou sans réponse)."
+    )
+    overdue: bool = Field(description="Ouvert et échéance dépassée, à l'instant de la réponse.")
+    version: int
+    created_at: datetime.datetime
+
+
+class RegisterItemListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[RegisterItemOut]
+
+
+class RegisterItemFilters(Schema):
+    house: int | None = Field(None, ge=1, le=MAX_DB_ID, description="Identifiant de la maison.")
+    kind: RegisterKindCode | None = Field(None, description="Registre (voir POST).")
+    status: RegisterStatusCode | None = Field(None, description="Statut.")
+    overdue: bool | None = Field(
+        None,
+        description=(
+            "true : seulement les éléments ouverts dont l'échéance est dépassée, les plus "
+            "anciennes échéances d'abord ; false : tous les autres."
+        ),
+    )
+    date_from: datetime.date | None = Field(
+        None,
+        description=(
+            "Reçus depuis ce jour inclus (AAAA-MM-JJ) : à l'heure de la maison quand `house` "
+            "est donné, sinon à l'heure de Paris."
+        ),
+    )
+    date_to: datetime.date | None = Field(
+        None, description="Reçus jusqu'à ce jour inclus (AAAA-MM-JJ), même convention."
+    )
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nombre d'éléments par page.")
+    offset: int = Field(0, ge=0, le=10_000_000, description="Rang du premier élément renvoyé.")

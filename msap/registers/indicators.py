@@ -53,7 +53,9 @@ def compute(items: QuerySet, start: datetime, end: datetime, *, now: datetime) -
         .annotate(
             received=Count("id"),
             answered=Count("id", filter=Q(answered_at__isnull=False)),
-            on_time=Count("id", filter=Q(on_time=True)),
+            # Not named "on_time": an annotation shadowing the field would turn the next
+            # filter on `on_time` into a filter on this aggregate.
+            on_time_count=Count("id", filter=Q(on_time=True)),
             with_deadline=Count("id", filter=Q(on_time__isnull=False)),
             exempt=Count("id", filter=Q(status=Status.EXEMPT)),
             backlog=Count("id", filter=Q(status__in=[Status.NEW, Status.IN_PROGRESS])),
@@ -77,7 +79,7 @@ def compute(items: QuerySet, start: datetime, end: datetime, *, now: datetime) -
                 label=Kind(kind).label,
                 received=row["received"],
                 answered=row["answered"],
-                on_time=row["on_time"],
+                on_time=row["on_time_count"],
                 with_deadline=row["with_deadline"],
                 exempt=row["exempt"],
                 backlog=row["backlog"],

@@ -1,0 +1,1 @@
+"""`make bench-registers`: the registers at national volume on PostgreSQL (issue 4 "Performance")."""

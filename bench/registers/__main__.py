@@ -1,0 +1,3 @@
+from bench.registers.run import main
+
+main()

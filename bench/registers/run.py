@@ -1,0 +1,265 @@
+"""`make bench-registers`: the registers at national volume (issue 4 "Performance").
+
+1. creates a throwaway PostgreSQL database (loopback only, its name must contain "bench";
+   default msap_bench_registers), migrates it;
+2. generates ~2,800 houses, ~7,000 staff (one responsable per house) and 1 million register
+   items over a year (bench/registers/generate.py, COPY), then VACUUM ANALYZE;
+3. times, many times over, the two queries the issue names — the overdue list of one house (the
+   registers home's and the API's `overdue=true` query: open items of the house with
+   due_at < now, by due_at, LIMIT 50) and the network-wide overdue count — and prints their
+   p50/p95 and their `EXPLAIN (ANALYZE, BUFFERS)` summary (which index, time, buffers);
+4. runs `msap remind` over the whole network with the in-memory mail backend (no mail leaves),
+   then once more (idempotent: nothing to send the same day), and times both; then, on a fresh
+   day's slate, once with the dummy backend (the job's own share, without building the mails);
+5. drops the database, also on Ctrl-C or error (unless --keep-db).
+
+Output: one "name: value unit" line per figure, and the targets as "target_…" lines. It reports;
+it is not a test: a missed target does not fail the command.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_registers"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+TARGET_QUERY_P95_MS = 50.0
+TARGET_REMIND_S = 10.0
+LIST_LIMIT = 50
+PLAN_NODE = re.compile(
+    r"(Index Only Scan|Index Scan|Bitmap Index Scan|Bitmap Heap Scan|Seq Scan)"
+    r"(?: Backward)?(?: using| on) (\S+)"
+)
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument(
+        "--database-url", default=os.environ.get("BENCH_REGISTERS_DATABASE_URL", DEFAULT_URL)
+    )
+    p.add_argument("--houses", type=int, default=2800)
+    p.add_argument("--staff", type=int, default=7000, help="people working in the houses")
+    p.add_argument("--items", type=int, default=1_000_000)
+    p.add_argument("--repeat", type=int, default=1000, help="timed runs of each query")
+    p.add_argument("--seed", type=int, default=4)
+    p.add_argument("--keep-db", action="store_true", help="keep the database (to look at it)")
+    return p.parse_args(argv)
+
+
+def check_url(url: str) -> tuple[str, str]:
+    """The bench drops its database at the end: only a loopback server and a bench name."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise SystemExit("bench-registers: PostgreSQL only (postgres://…)")
+    if (parts.hostname or "") not in LOOPBACK:
+        raise SystemExit(f"bench-registers: loopback only, not {parts.hostname}")
+    if "bench" not in name or not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SystemExit(
+            f"bench-registers: the database is dropped at the end; its name must contain "
+            f"'bench' and only a-z, 0-9, _ ({name})"
+        )
+    return name, urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+
+
+def admin(maintenance_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def figure(name: str, value, unit: str = "") -> None:
+    if isinstance(value, float):
+        value = f"{value:.3f}" if value < 10 else f"{value:.1f}"
+    say(f"{name}: {value} {unit}".rstrip())
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    q = statistics.quantiles(ordered, n=100, method="inclusive")
+    return statistics.median(ordered), q[94]
+
+
+def plan_summary(name: str, text: str) -> None:
+    """`name_plan: <scan> using <index>` per scan node, then execution time and buffers."""
+    scans = []
+    for kind, target in PLAN_NODE.findall(text):
+        node = f"{kind} {'on' if kind in ('Seq Scan', 'Bitmap Heap Scan') else 'using'} {target}"
+        if node not in scans:
+            scans.append(node)
+    for node in scans:
+        say(f"{name}_plan: {node}")
+    executed = re.search(r"Execution Time: ([\d.]+) ms", text)
+    if executed:
+        figure(f"{name}_plan_execution", float(executed.group(1)), "ms")
+    buffers = re.search(r"Buffers: (.+)", text)
+    if buffers:
+        say(f"{name}_plan_buffers: {buffers.group(1).strip()}")
+
+
+def timed(run, repeat: int) -> list[float]:
+    samples = []
+    for i in range(repeat):
+        started = time.perf_counter()
+        run(i)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    name, maintenance = check_url(args.database_url)
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
+    # The reminders go to memory: no mail leaves the machine.
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ.setdefault("DB_CONN_MAX_AGE", "0")
+    say(f"bench-registers: base {name} sur 127.0.0.1 (créée puis supprimée)")
+    admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin(maintenance, f'CREATE DATABASE "{name}"')
+    try:
+        run(args)
+    except KeyboardInterrupt:
+        say("bench-registers: interrompu")
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.keep_db:
+            say(f"bench-registers: base {name} conservée (--keep-db)")
+        else:
+            admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            say(f"bench-registers: base {name} supprimée")
+
+
+def run(args) -> None:
+    import django
+
+    django.setup()
+    from django.core import mail
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count, Q
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from bench.registers import generate
+    from msap.registers import reminders
+    from msap.registers.models import OPEN_STATES, RegisterItem, ReminderSent
+
+    load = os.getloadavg()
+    say(f"machine: {os.cpu_count()} cœurs, charge {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    figure("migrate_seconds", time.perf_counter() - started, "s")
+
+    now = timezone.now()
+    network = generate.make_network(
+        houses=args.houses, staff=args.staff, seed=args.seed, today=timezone.localdate()
+    )
+    figure("houses", len(network.houses))
+    figure("staff", sum(len(s) for s in network.staff.values()), "people")
+    figure("network_seconds", network.timings["network_s"], "s")
+    started = time.perf_counter()
+    loaded = generate.load_items(network, total=args.items, now=now, seed=args.seed, progress=say)
+    figure("items", loaded, "rows")
+    figure("load_seconds", time.perf_counter() - started, "s")
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {RegisterItem._meta.db_table}")
+    figure("vacuum_analyze_seconds", time.perf_counter() - started, "s")
+
+    now = timezone.now()
+    late = Q(status__in=OPEN_STATES, due_at__lt=now)
+    figure("open_overdue", RegisterItem.objects.filter(late).count(), "items")
+    figure(
+        "open_not_overdue",
+        RegisterItem.objects.filter(status__in=OPEN_STATES).exclude(late).count(),
+        "items",
+    )
+
+    # 1. The overdue list of one house, as the API (`overdue=true`) and the registers home ask it.
+    houses = [pk for pk, _dept in network.houses]
+
+    def house_list(house_id):
+        return (
+            RegisterItem.objects.filter(late, house_id=house_id)
+            .select_related("partner")
+            .order_by("due_at", "pk")[:LIST_LIMIT]
+        )
+
+    list(house_list(houses[0]))  # warm the connection
+    samples = timed(lambda i: list(house_list(houses[(i * 7919) % len(houses)])), args.repeat)
+    p50, p95 = percentiles(samples)
+    figure("overdue_house_runs", len(samples))
+    figure("overdue_house_p50", p50, "ms")
+    figure("overdue_house_p95", p95, "ms")
+    figure("target_overdue_house_p95", TARGET_QUERY_P95_MS, "ms")
+    busiest = (
+        RegisterItem.objects.filter(late)
+        .values_list("house_id", flat=True)
+        .order_by()
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    plan_summary("overdue_house", explain(connection, lambda: list(house_list(busiest))))
+
+    # 2. The network-wide overdue count (the national cell's figure).
+    def overdue_count():
+        return RegisterItem.objects.filter(late).count()
+
+    samples = timed(lambda i: overdue_count(), max(50, args.repeat // 5))
+    p50, p95 = percentiles(samples)
+    figure("overdue_count_runs", len(samples))
+    figure("overdue_count_p50", p50, "ms")
+    figure("overdue_count_p95", p95, "ms")
+    figure("target_overdue_count_p95", TARGET_QUERY_P95_MS, "ms")
+    plan_summary("overdue_count", explain(connection, overdue_count))
+
+    # 3. `msap remind` over the whole network, then again the same day.
+    pairs = len(reminders.pending_pairs(timezone.now()))
+    figure("remind_pending_pairs", pairs, "(recipient, item)")
+    mail.outbox = []
+    started = time.perf_counter()
+    call_command("remind")
+    figure("remind_network_seconds", time.perf_counter() - started, "s")
+    figure("remind_digests", len(mail.outbox), "mails")
+    figure("remind_items_listed", ReminderSent.objects.exclude(sent_at=None).count(), "rows")
+    figure("target_remind_network_seconds", TARGET_REMIND_S, "s")
+    started = time.perf_counter()
+    again = reminders.handle_one()
+    figure("remind_second_run_seconds", time.perf_counter() - started, "s")
+    figure("remind_second_run_digests", again, "mails")
+    if mail.outbox:
+        say("remind_sample_subject: " + mail.outbox[0].subject)
+    # The same run with the dummy backend (no message built): the job's own share of the time;
+    # the rest is Django building each MIME message, which an SMTP backend does as well.
+    ReminderSent.objects.all().delete()
+    dummy = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+    with override_settings(MAILERS=dummy):
+        started = time.perf_counter()
+        reminders.handle_one()
+    figure("remind_network_seconds_without_building_mails", time.perf_counter() - started, "s")
+    sys.stdout.flush()
+
+
+def explain(connection, run) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the statement `run` sends, exactly as the ORM sent it."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    sql = queries.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
