@@ -58,8 +58,9 @@ class PhoneOutcome(models.TextChoices):
 
 
 class RegisterItem(models.Model):
+    # No single-column index: the composite indexes below all start with house.
     house = models.ForeignKey(
-        "network.House", on_delete=models.PROTECT, related_name="register_items"
+        "network.House", on_delete=models.PROTECT, related_name="register_items", db_index=False
     )
     kind = models.CharField(_("registre"), max_length=12, choices=Kind.choices)
     number = models.PositiveIntegerField(_("numéro d'ordre"))
@@ -225,6 +226,10 @@ class ReminderSent(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "item", "day"], name="reminder_once_per_day"
             ),
+        ]
+        indexes = [
+            # Serves the claim: UPDATE ... WHERE day=? AND claim='' and the per-run reads by claim.
+            models.Index(fields=["day", "claim"], name="reminder_day_claim_idx"),
         ]
 
     def __str__(self) -> str:
