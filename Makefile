@@ -55,3 +55,17 @@ format: install
 messages: install
 	$(VENV_PY) -m msap makemessages -l en -l fr --ignore=.venv --ignore=.tools --no-location
 	$(VENV_PY) -m msap compilemessages --ignore=.venv
+
+# The attendance tool's recording benchmark (bench/README.md): the real server on a throwaway
+# PostgreSQL database (BENCH_DATABASE_URL, default msap_bench on 127.0.0.1); it reports figures
+# and does not fail on a missed target. Options: make bench-desk BENCH_ARGS="--steady 60".
+bench-desk: install
+	$(VENV_PY) -m bench.desk $(BENCH_ARGS)
+
+# The registers' benchmark (bench/README.md): 1 million register items across ~2,800 houses on a
+# throwaway PostgreSQL database (BENCH_REGISTERS_DATABASE_URL, default msap_bench_registers on
+# 127.0.0.1, created then dropped); prints figures and targets, never fails on a missed target.
+# Options: make bench-registers BENCH_REGISTERS_ARGS="--items 200000 --repeat 200".
+.PHONY: bench-registers
+bench-registers: install
+	$(VENV_PY) -m bench.registers $(BENCH_REGISTERS_ARGS)

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from msap.core import demo_data as data
+from msap.desk.demo import build_activity
 from msap.network import services as network
 from msap.network.models import House, Organisation
 from msap.network.rules import Range
@@ -30,6 +31,7 @@ from msap.partners import services as partners
 from msap.partners.models import Partner, PartnerKind, Partnership, Referent, ServiceItem
 from msap.people import services as people
 from msap.people.models import Membership, Role, User
+from msap.registers.demo import build_registers
 from msap.territory.models import Commune, Departement
 
 
@@ -55,6 +57,19 @@ class Command(BaseCommand):
             else:
                 Builder(today).run()
                 self.stdout.write(self.style.SUCCESS(_("Réseau de démonstration créé.")))
+        # A year of counter activity and of registers; both skip houses that already have some.
+        houses = list(demo_houses().select_related("commune__departement"))
+        with transaction.atomic():
+            requests = build_activity(houses, today=today)
+        with transaction.atomic():
+            items = build_registers(houses, today=today)
+        if requests or items:
+            self.stdout.write(
+                _(
+                    "Activité de l'année ajoutée : %(requests)s demandes, %(items)s éléments de registre."
+                )
+                % {"requests": requests, "items": items}
+            )
         self.stdout.write(summary())
 
 

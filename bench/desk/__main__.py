@@ -1,0 +1,5 @@
+import sys
+
+from bench.desk.run import main
+
+sys.exit(main())
