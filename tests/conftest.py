@@ -9,6 +9,16 @@ from msap.territory.models import Departement
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """Each test builds its own rows: the per-process reference cache must not outlive it."""
+    from msap.desk import reference
+
+    reference.clear()
+    yield
+    reference.clear()
+
+
 @pytest.fixture
 def world(db):
     """Two houses of two gestionnaires in Corrèze, one in Creuse; a user per role.

@@ -9,13 +9,12 @@ import re
 import uuid
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from msap.desk import rules
-from msap.desk.models import NEEDS, AgeBand, Autonomy, Channel, Outcome, Procedure
+from msap.desk import reference, rules
+from msap.desk.models import NEEDS, AgeBand, Autonomy, Channel, Outcome
 from msap.partners.models import Partner, ServiceCategory, ServiceItem
 from msap.territory.models import Commune, search_key
 from msap.territory.services import search_communes
@@ -60,10 +59,31 @@ def add_domain_error(form: forms.Form, exc) -> None:
         form.add_error(None, exc.message)
 
 
+class CachedChoiceField(forms.ModelChoiceField):
+    """A model choice validated against msap.desk.reference instead of one query per field."""
+
+    def __init__(self, *args, table: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table = table
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        obj = reference.get(self.table, value)
+        if obj is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return obj
+
+
 class RequestFieldsForm(DsfrBaseForm):
     """The fields of one request (issue "A request record"), shared by the quick entry and the edit."""
 
-    partner = forms.ModelChoiceField(
+    partner = CachedChoiceField(
+        table="partner",
         label=_("Partenaire concerné"),
         queryset=Partner.objects.all(),
         required=False,
@@ -71,7 +91,8 @@ class RequestFieldsForm(DsfrBaseForm):
             "invalid_choice": _("Partenaire inconnu : choisissez un partenaire de la liste.")
         },
     )
-    category = forms.ModelChoiceField(
+    category = CachedChoiceField(
+        table="category",
         label=_("Catégorie de service (annexe 1)"),
         queryset=ServiceCategory.objects.all(),
         error_messages={
@@ -79,7 +100,8 @@ class RequestFieldsForm(DsfrBaseForm):
             "invalid_choice": _("Catégorie inconnue : choisissez A, B1, B2, B3 ou C."),
         },
     )
-    item = forms.ModelChoiceField(
+    item = CachedChoiceField(
+        table="item",
         label=_("Prestation"),
         queryset=ServiceItem.objects.all(),
         required=False,
@@ -199,14 +221,12 @@ class RequestFieldsForm(DsfrBaseForm):
         text = (self.cleaned_data.get("procedure") or "").strip()
         if not pk and not text:
             return None
-        qs = Procedure.objects.filter(active=True).select_related("partner")
         if pk:
-            found = list(qs.filter(pk=pk)[:1])
+            found = [p for p in [reference.get("procedure", pk)] if p is not None]
         else:
-            qs = qs.filter(label__iexact=text)
-            if partner is not None:
-                qs = qs.filter(Q(partner=partner) | Q(partner__isnull=True))
-            found = list(qs[:2])
+            found = reference.procedures_labelled(
+                text, partner.pk if partner is not None else None
+            )[:2]
         if len(found) != 1:
             self.add_error(
                 "procedure",

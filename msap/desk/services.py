@@ -1,13 +1,14 @@
 """Recording and amending requests. The counter's hot path: few queries, one transaction."""
 
+from contextlib import nullcontext
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
-from msap.desk import rules
+from msap.desk import reference, rules
 from msap.desk.models import NEEDS, Procedure, ServiceRequest
 from msap.dossiers.services import mark_activity
 
@@ -79,17 +80,18 @@ def record_request(
     """Record one request. Returns (request, created); a repeated idempotency key returns the
     first record instead of a second one (double click, retry, back button)."""
     idempotency_key = (idempotency_key or "")[:64]
-    if idempotency_key:
-        existing = ServiceRequest.objects.filter(
-            agent=actor, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            return existing, False
     data = {k: v for k, v in data.items() if k in FIELDS}
     data.setdefault("occurred_at", timezone.now())
     validate(house, data)
+    # The counter's hot path (bench/desk): one INSERT in autocommit, no look-up before it. The
+    # unique (agent, key) constraint catches a repeat, which then returns the first record. A
+    # transaction (or a savepoint inside one) only when there is more than one write.
+    single_write = not other_partners and data.get("dossier") is None
+    guard = (
+        nullcontext() if single_write and not connection.in_atomic_block else transaction.atomic()
+    )
     try:
-        with transaction.atomic():
+        with guard:
             obj = ServiceRequest.objects.create(
                 house=house, agent=actor, idempotency_key=idempotency_key, **data
             )
@@ -103,7 +105,7 @@ def record_request(
             existing = ServiceRequest.objects.filter(
                 agent=actor, idempotency_key=idempotency_key
             ).first()
-            if existing is not None:  # a concurrent duplicate won the race
+            if existing is not None:  # a double submission: the first one stands
                 return existing, False
         raise
     return obj, True
@@ -162,6 +164,7 @@ def add_procedure(actor, partner, label: str, category=None) -> Procedure:
         message = f"Cette démarche existe déjà pour {partner.short_name}."
         raise DomainError(message, {"label": [message]})
     procedure = Procedure.objects.create(partner=partner, label=label, category=category)
+    reference.clear()
     journal.record(
         actor,
         "procedure.added",
@@ -177,6 +180,7 @@ def set_procedure_active(actor, procedure: Procedure, active: bool) -> None:
         return
     procedure.active = active
     procedure.save(update_fields=["active"])
+    reference.clear()
     journal.record(
         actor,
         "procedure.activated" if active else "procedure.deactivated",
