@@ -79,6 +79,24 @@ class CachedChoiceField(forms.ModelChoiceField):
         return obj
 
 
+class HouseField(forms.ModelChoiceField):
+    """The house of a recording: from the reference cache when the allowed ids are known."""
+
+    allowed_ids = None
+
+    def to_python(self, value):
+        if self.allowed_ids is None or value in self.empty_values:
+            return super().to_python(value)
+        house = reference.get("house", value)
+        if house is None or house.pk not in self.allowed_ids:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return house
+
+
 class RequestFieldsForm(DsfrBaseForm):
     """The fields of one request (issue "A request record"), shared by the quick entry and the edit."""
 
@@ -285,7 +303,7 @@ class RequestFieldsForm(DsfrBaseForm):
 class QuickEntryForm(RequestFieldsForm):
     """The counter's quick entry: the fields of a request, the house and an idempotency key."""
 
-    house = forms.ModelChoiceField(
+    house = HouseField(
         label=_("Maison"),
         queryset=None,
         error_messages={
@@ -299,12 +317,14 @@ class QuickEntryForm(RequestFieldsForm):
 
     field_order = ["house", "partner", "category", "procedure", "item"]
 
-    def __init__(self, data=None, *, houses, **kwargs):
+    def __init__(self, data=None, *, houses, house_ids=None, **kwargs):
         if data is not None and data.get("favourite"):
             data = self._apply_favourite(data)
         super().__init__(data, **kwargs)
-        # One indexed query validates the house AND that the agent records there.
+        # One indexed query validates the house AND that the agent records there, or none when
+        # the caller already knows the houses from the user's roles.
         self.fields["house"].queryset = houses.select_related("commune__departement")
+        self.fields["house"].allowed_ids = house_ids
 
     @staticmethod
     def _apply_favourite(data):

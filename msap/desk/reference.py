@@ -1,6 +1,7 @@
 """A per-process cache of the small reference tables the counter validates against at every
-recording (partners, service categories and items, procedures): a few hundred rows that change
-a few times a year. The quick entry is the hottest path of the product; looking these up in the
+recording (partners, service categories and items, procedures, and houses for their time zone —
+whether the agent may record there is always checked against their current roles): a few
+thousand rows that change a few times a year. The quick entry is the hottest path of the product; looking these up in the
 database each time cost half its queries (bench/desk). An unknown id reloads the table once, so
 a partner or procedure created a second ago is found; entries also expire after `TTL` seconds.
 """
@@ -19,6 +20,13 @@ def _load(name: str) -> dict:
 
     if name == "procedure":
         rows = Procedure.objects.filter(active=True).select_related("partner")
+    elif name == "house":
+        from msap.network.models import House
+
+        # Only the recording's needs: the id for the row, the département for the time zone.
+        rows = House.objects.select_related("commune__departement").only(
+            "id", "name", "commune__departement__code", "commune__departement__name"
+        )
     else:
         model = {"partner": Partner, "category": ServiceCategory, "item": ServiceItem}[name]
         rows = model.objects.all()

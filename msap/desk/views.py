@@ -192,7 +192,12 @@ def entry(request):
     user = request.user
     _require_staff(user)
     if request.method == "POST":
-        form = QuickEntryForm(request.POST, houses=permissions.staff_houses(user))
+        scope = permissions.scope_for(user)
+        # Agents and responsables: their houses are known from their roles, no query needed.
+        house_ids = scope.agent_houses if not (scope.admin or scope.organisations) else None
+        form = QuickEntryForm(
+            request.POST, houses=permissions.staff_houses(user), house_ids=house_ids
+        )
         if form.is_valid():
             try:
                 obj, created = services.record_request(
