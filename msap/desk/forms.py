@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
 
 from msap.desk import reference, rules
 from msap.desk.models import NEEDS, AgeBand, Autonomy, Channel, Outcome
@@ -203,13 +204,24 @@ class RequestFieldsForm(DsfrBaseForm):
         help_text=rules.NOTES_REMINDER,
     )
 
+    style_on_init = True
+
     def __init__(self, *args, tz=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        if self.style_on_init:
+            super().__init__(*args, **kwargs)
+        else:
+            forms.Form.__init__(self, *args, **kwargs)
         self.tz = tz
         for name, label in NEEDS:
             self.fields[name] = forms.BooleanField(label=label, required=False)
         self.fields["autonomy"].widget.inline = True
         self.fields["first_visit"].widget.inline = True
+
+    def apply_dsfr_classes(self) -> None:
+        """The DSFR classes on every visible widget (what DsfrBaseForm does at construction)."""
+        if not self.style_on_init:
+            for visible in self.visible_fields():
+                dsfr_input_class_attr(visible)
 
     @property
     def need_fields(self):
@@ -316,6 +328,10 @@ class QuickEntryForm(RequestFieldsForm):
     key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     field_order = ["house", "partner", "category", "procedure", "item"]
+
+    # The counter's hot path: a recording that validates is never rendered, so the DSFR classes
+    # DsfrBaseForm puts on every widget at construction are applied only before rendering.
+    style_on_init = False
 
     def __init__(self, data=None, *, houses, house_ids=None, **kwargs):
         if data is not None and data.get("favourite"):

@@ -233,6 +233,7 @@ def entry(request):
 
 
 def _render_entry(request, form, houses, house):
+    form.apply_dsfr_classes()
     user = request.user
     tz = ZoneInfo(house.timezone)
     start, end = _day_bounds(tz)
