@@ -53,8 +53,9 @@ format: install
 	.venv/bin/ruff format .
 
 messages: install
-	$(VENV_PY) -m msap makemessages -l en -l fr --ignore=.venv --ignore=.tools --no-location
-	$(VENV_PY) -m msap compilemessages --ignore=.venv
+	$(VENV_PY) -m msap makemessages -l en --ignore=.venv --ignore=.tools --ignore=tests --ignore=bench --no-location
+	$(VENV_PY) -m msap compilemessages --ignore=.venv --ignore=.tools
+	$(VENV_PY) scripts/check_translations.py
 
 # The attendance tool's recording benchmark (bench/README.md): the real server on a throwaway
 # PostgreSQL database (BENCH_DATABASE_URL, default msap_bench on 127.0.0.1); it reports figures
