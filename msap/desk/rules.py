@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from msap.lib.dates import CLOCK_DRIFT_TOLERANCE
+
 # A request lasting more than a working day is an input error (issue "Bad input").
 MAX_DURATION_MINUTES = 8 * 60
 MAX_GROUP_SIZE = 200
-# Clocks of counter PCs drift: a few minutes ahead is accepted, beyond is "in the future".
-FUTURE_TOLERANCE = timedelta(minutes=5)
+FUTURE_TOLERANCE = CLOCK_DRIFT_TOLERANCE
 NOTES_MAX_LENGTH = 2000
 # Shown next to the notes field: the attendance record is anonymous (art. 3.5, SPEC confidentiality).
 NOTES_REMINDER = (

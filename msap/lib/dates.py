@@ -8,6 +8,9 @@ import holidays
 
 from msap.territory.models import HOLIDAY_SUBDIVISIONS, OVERSEAS_TIMEZONES
 
+# Counter PCs' clocks drift: an instant a few minutes ahead is accepted, beyond is "in the future".
+CLOCK_DRIFT_TOLERANCE = timedelta(minutes=5)
+
 FRENCH_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 

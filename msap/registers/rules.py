@@ -16,7 +16,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from msap.lib.dates import next_working_day, timezone_for
+from msap.lib.dates import CLOCK_DRIFT_TOLERANCE, next_working_day, timezone_for
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,7 @@ RULES = {
 
 # How many days before its deadline an item shows as "due soon".
 DUE_SOON_DAYS = 3
-# Counter PCs' clocks drift: a few minutes ahead is accepted, beyond is "in the future".
-FUTURE_TOLERANCE = timedelta(minutes=5)
+FUTURE_TOLERANCE = CLOCK_DRIFT_TOLERANCE
 
 
 def add_months(day: date, months: int) -> date:
