@@ -6,6 +6,8 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from msap.lib.uploads import CONTENT_TYPES
+
 
 def default_consent_purpose() -> str:
     """The purpose proposed to the person when a file is opened; the agent may adapt it."""
@@ -29,7 +31,7 @@ IDENTITY_FIELDS = [
 ]
 
 # Scans and attestations a person entrusts: sniffed types and their MIME type.
-DOCUMENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+DOCUMENT_TYPES = CONTENT_TYPES
 
 # The retention purge works in batches so that one run never holds a long transaction.
 PURGE_BATCH_SIZE = 200

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,11 +33,11 @@ from msap.dossiers.forms import (
     add_domain_error,
 )
 from msap.dossiers.models import AccessAction, Dossier, DossierDocument, DossierStatus
+from msap.lib.uploads import private_file_response
 
 DOSSIERS_PER_PAGE = 50
 ACCESSES_SHOWN = 50
 EXPORT_TYPES = {"json": "application/json; charset=utf-8", "pdf": "application/pdf"}
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
 def get_dossier_for_user(user, pk) -> tuple[Dossier, permissions.HouseAccess]:
@@ -279,18 +279,11 @@ def document_add(request, dossier_pk):
 def document_download(request, dossier_pk, doc_pk):
     dossier, _access = get_dossier_for_user(request.user, dossier_pk)
     document = get_object_or_404(DossierDocument, pk=doc_pk, dossier=dossier)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Le fichier de ce document est introuvable.")) from None
-    services.log_access(request.user, dossier, AccessAction.DOWNLOAD)
-    ext = EXTENSIONS.get(document.content_type, "bin")
     stem = slugify(PurePosixPath(document.original_name).stem)[:60] or f"document-{document.pk}"
-    response = FileResponse(
-        handle, as_attachment=True, filename=f"{stem}.{ext}", content_type=document.content_type
+    response = private_file_response(
+        document.file, stem, missing=_("Le fichier de ce document est introuvable.")
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    services.log_access(request.user, dossier, AccessAction.DOWNLOAD)
     return response
 
 

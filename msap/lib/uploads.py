@@ -11,6 +11,7 @@ SIGNATURES = {
     "jpg": [b"\xff\xd8\xff"],
 }
 TYPE_LABELS = {"pdf": "PDF", "png": "PNG", "jpg": "JPEG"}
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 
 
 class UploadError(ValueError):
@@ -41,3 +42,32 @@ def check_upload(upload, allowed=("pdf", "png", "jpg"), max_bytes: int | None = 
         labels = ", ".join(TYPE_LABELS[a] for a in allowed)
         raise UploadError(f"Type de fichier refusé : seuls les fichiers {labels} sont acceptés.")
     return kind
+
+
+def private_file_response(fieldfile, stem: str, *, missing: str):
+    """Stream a private upload as an attachment named `stem` + the extension of its sniffed type.
+
+    The only way out of MEDIA_ROOT (no public URL): callers check permissions first. Never
+    rendered inline, never sniffed by the browser, sandboxed if opened anyway. `missing` is the
+    French message of the 404 when the file is gone from storage.
+    """
+    import logging
+
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = fieldfile.open("rb")
+    except FileNotFoundError:
+        logging.getLogger(__name__).error("private file missing: %s", fieldfile.name)
+        raise Http404(missing) from None
+    kind = sniff(handle.read(16))
+    handle.seek(0)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{stem}.{kind or 'bin'}",
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -5,11 +5,10 @@ Attestations live under MEDIA_ROOT with no public URL: `training_attestation` is
 """
 
 import logging
-from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from msap import permissions
 from msap.core.errors import DomainError
-from msap.lib.uploads import sniff
+from msap.lib.uploads import private_file_response
 from msap.people import services
 from msap.people.forms import EndMembershipForm, MemberAddForm, TrainingAddForm, add_domain_error
 from msap.people.models import Membership, Role, Training
@@ -26,7 +25,6 @@ from msap.people.models import Membership, Role, Training
 log = logging.getLogger(__name__)
 
 TAB = "staff"
-CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 
 
 def _staff_context(house, access, *, member_form=None, training_form=None) -> dict:
@@ -194,24 +192,7 @@ def training_attestation(request, pk, training_pk):
     training = _get_training(house, training_pk)
     if not training.attestation:
         raise Http404(_("Cette formation n'a pas d'attestation."))
-    try:
-        handle = training.attestation.open("rb")
-    except FileNotFoundError:
-        log.error(
-            "attestation file missing: training=%s name=%s", training.pk, training.attestation.name
-        )
-        raise Http404(_("Le fichier de l'attestation est introuvable.")) from None
-    # The type comes from the content (checked at upload), never from the stored name.
-    kind = sniff(handle.read(16))
-    handle.seek(0)
-    ext = kind or PurePosixPath(training.attestation.name).suffix.lstrip(".") or "bin"
-    filename = f"attestation-{slugify(training.title)[:60] or training.pk}.{ext}"
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    stem = f"attestation-{slugify(training.title)[:60] or training.pk}"
+    return private_file_response(
+        training.attestation, stem, missing=_("Le fichier de l'attestation est introuvable.")
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

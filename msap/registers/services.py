@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
-from msap.lib.uploads import UploadError, check_upload
+from msap.lib.uploads import CONTENT_TYPES, UploadError, check_upload
 from msap.network.models import House
 from msap.registers import rules
 from msap.registers.models import (
@@ -346,7 +346,7 @@ def add_attachment(actor, item: RegisterItem, upload) -> Attachment:
     att = Attachment(
         item=item,
         original_name=upload.name[:200],
-        content_type={"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}[kind],
+        content_type=CONTENT_TYPES[kind],
         size=upload.size,
         uploaded_by=actor,
     )

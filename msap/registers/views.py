@@ -7,6 +7,7 @@ registers.services, render. Dates are shown and typed in the house's time zone.
 
 import logging
 from datetime import datetime, time, timedelta
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,10 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +28,7 @@ from msap import permissions
 from msap.core.errors import DomainError
 from msap.core.models import JournalEntry
 from msap.lib.dates import timezone_for
+from msap.lib.uploads import private_file_response
 from msap.registers import letters, rules, services
 from msap.registers.forms import (
     AnswerForm,
@@ -550,17 +553,10 @@ def attachment_download(request, register_item_pk, attachment_pk):
         att = Attachment.objects.get(pk=attachment_pk, item=item)
     except Attachment.DoesNotExist:
         raise Http404(_("Pièce jointe introuvable.")) from None
-    try:
-        handle = att.file.open("rb")
-    except FileNotFoundError:
-        log.error("register attachment file missing: attachment=%s name=%s", att.pk, att.file.name)
-        raise Http404(_("Le fichier de cette pièce jointe est introuvable.")) from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=att.original_name, content_type=att.content_type
+    stem = slugify(PurePosixPath(att.original_name).stem)[:60] or f"piece-{att.pk}"
+    return private_file_response(
+        att.file, stem, missing=_("Le fichier de cette pièce jointe est introuvable.")
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def _letter(request, pk, code):
