@@ -31,7 +31,7 @@ _COMMUNE_CODE = re.compile(
     r"^\s*([0-9][0-9AB][0-9]{3})\b|\(([0-9][0-9AB][0-9]{3})\)\s*$", re.IGNORECASE
 )
 
-DURATION_MESSAGE = _("La durée doit être comprise entre 0 et 480 minutes (8 heures).")
+DURATION_MESSAGE = rules.DURATION_MESSAGE
 
 
 def commune_label(commune: Commune | None) -> str:

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from msap.desk.rules import MAX_DURATION_MINUTES
+
 
 class Channel(models.TextChoices):
     COUNTER = "counter", _("Accueil physique")
@@ -188,7 +190,7 @@ class ServiceRequest(models.Model):
             # Seed art. 3.6 and the issue: a duration over 8 hours is an input error.
             models.CheckConstraint(
                 name="request_duration_range",
-                condition=Q(duration_minutes__gte=0, duration_minutes__lte=480),
+                condition=Q(duration_minutes__gte=0, duration_minutes__lte=MAX_DURATION_MINUTES),
             ),
             models.CheckConstraint(
                 name="request_group_size_positive", condition=Q(group_size__gte=1)

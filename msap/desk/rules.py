@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from msap.lib.dates import CLOCK_DRIFT_TOLERANCE
 
 # A request lasting more than a working day is an input error (issue "Bad input").
 MAX_DURATION_MINUTES = 8 * 60
+DURATION_MESSAGE = _("La durée doit être comprise entre 0 et 480 minutes (8 heures).")
 MAX_GROUP_SIZE = 200
 FUTURE_TOLERANCE = CLOCK_DRIFT_TOLERANCE
 NOTES_MAX_LENGTH = 2000

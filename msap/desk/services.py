@@ -41,9 +41,7 @@ def validate(house, data: dict, *, now: datetime | None = None) -> None:
         errors["occurred_at"] = ["La date de la demande ne peut pas être dans le futur."]
     duration = data.get("duration_minutes")
     if duration is not None and not 0 <= duration <= rules.MAX_DURATION_MINUTES:
-        errors["duration_minutes"] = [
-            "La durée doit être comprise entre 0 et 480 minutes (8 heures)."
-        ]
+        errors["duration_minutes"] = [str(rules.DURATION_MESSAGE)]
     group = data.get("group_size")
     if group is not None and not 1 <= group <= rules.MAX_GROUP_SIZE:
         errors["group_size"] = [
