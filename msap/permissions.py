@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from msap.people.models import Membership, Role
+from msap.people.models import Role
+from msap.people.roles import current_roles
 
 
 @dataclass
@@ -64,12 +65,8 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     scope = Scope(authenticated=True, admin=bool(user.is_staff or user.is_superuser))
-    rows = (
-        Membership.objects.current()
-        .filter(user=user)
-        .values_list("role", "house_id", "organisation_id", "partner_id", "departement_id")
-    )
-    for role, house_id, organisation_id, partner_id, departement_id in rows:
+    # The snapshot read with the user row: no query per request (people/roles.py).
+    for role, house_id, organisation_id, partner_id, departement_id in current_roles(user):
         if role == Role.AGENT:
             scope.agent_houses.add(house_id)
         elif role == Role.RESPONSABLE:
@@ -88,8 +85,9 @@ def scope_for(user) -> Scope:
 
 
 def forget_scope(user) -> None:
-    if hasattr(user, "_msap_scope"):
-        del user._msap_scope
+    """Forget what this user object knows of its roles: the next scope_for reads the database."""
+    user.__dict__.pop("_msap_scope", None)
+    user.roles = None
 
 
 # --- houses -----------------------------------------------------------------------------------

@@ -31,6 +31,9 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=email)
 
 
+ROLES_FIELDS = ("roles", "roles_version")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("adresse électronique"), unique=True)
     first_name = models.CharField(_("prénom"), max_length=100, blank=True)
@@ -41,6 +44,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("administrateur technique"), default=False)
     is_demo = models.BooleanField(_("compte de démonstration"), default=False)
     date_joined = models.DateTimeField(_("créé le"), default=timezone.now)
+    # A snapshot of the current memberships, read with the user row that authentication loads
+    # anyway, so that knowing a user's roles costs no query per request (msap.permissions). NULL
+    # means "to compute"; any change of a membership sets it back to NULL and bumps the version,
+    # and a snapshot is only written over the version it was computed from (people/roles.py).
+    roles = models.JSONField(null=True, blank=True, editable=False)
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -58,6 +67,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        # An ordinary save never writes the roles snapshot back: this in-memory copy may predate
+        # a change of membership, and writing it would resurrect roles that were taken away.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            skipped = {*ROLES_FIELDS, *self.get_deferred_fields()}
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in skipped
+            ]
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
