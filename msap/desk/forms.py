@@ -333,13 +333,15 @@ class QuickEntryForm(RequestFieldsForm):
     # DsfrBaseForm puts on every widget at construction are applied only before rendering.
     style_on_init = False
 
-    def __init__(self, data=None, *, houses, house_ids=None, **kwargs):
+    def __init__(self, data=None, *, houses=None, house_ids=None, **kwargs):
+        """`houses`: the queryset of the houses the user records in; or `house_ids`, their ids
+        when the caller knows them from the user's roles (then no query at all)."""
         if data is not None and data.get("favourite"):
             data = self._apply_favourite(data)
         super().__init__(data, **kwargs)
-        # One indexed query validates the house AND that the agent records there, or none when
-        # the caller already knows the houses from the user's roles.
-        self.fields["house"].queryset = houses.select_related("commune__departement")
+        if house_ids is None:
+            # One indexed query validates the house AND that the agent records there.
+            self.fields["house"].queryset = houses.select_related("commune__departement")
         self.fields["house"].allowed_ids = house_ids
 
     @staticmethod

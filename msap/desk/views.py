@@ -196,7 +196,9 @@ def entry(request):
         # Agents and responsables: their houses are known from their roles, no query needed.
         house_ids = scope.agent_houses if not (scope.admin or scope.organisations) else None
         form = QuickEntryForm(
-            request.POST, houses=permissions.staff_houses(user), house_ids=house_ids
+            request.POST,
+            houses=permissions.staff_houses(user) if house_ids is None else None,
+            house_ids=house_ids,
         )
         if form.is_valid():
             try:
