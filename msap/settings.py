@@ -158,23 +158,24 @@ MEDIA_URL = "/private/"
 WHITENOISE_USE_FINDERS = DEBUG
 
 _email_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-MAILERS = {
-    "default": {
-        "BACKEND": _email_backend,
-        "OPTIONS": (
-            {
-                "host": env_str("EMAIL_HOST", "localhost"),
-                "port": env_int("EMAIL_PORT", 25),
-                "username": env_str("EMAIL_HOST_USER", ""),
-                "password": env_str("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", False),
-            }
-            if _email_backend.endswith("smtp.EmailBackend")
-            else {}
-        ),
+if _email_backend.endswith("smtp.EmailBackend"):
+    _email_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
     }
-}
+elif _email_backend.endswith(("filebased.EmailBackend", "msap.lib.mail.EmailBackend")):
+    # Mails written to files (msap.lib.mail: one file per process), for a machine without SMTP.
+    _email_options = {"file_path": env_str("EMAIL_FILE_PATH", str(DATA_DIR / "mails"))}
+else:
+    _email_options = {}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "msap <ne-pas-repondre@msap.local>")
+# `msap remind`: processes building and sending the digests; 0 = one per CPU (at most 8) when
+# there are many digests (registers/reminders.py sender_count), 1 = always in the command's own.
+REMIND_WORKERS = env_int("MSAP_REMIND_WORKERS", 0)
 
 # Attendance tool: how long the author may still edit or delete a recorded request.
 MSAP_REQUEST_EDIT_WINDOW_HOURS = env_int("MSAP_REQUEST_EDIT_WINDOW_HOURS", 48)

@@ -8,9 +8,11 @@
    registers home's and the API's `overdue=true` query: open items of the house with
    due_at < now, by due_at, LIMIT 50) and the network-wide overdue count — and prints their
    p50/p95 and their `EXPLAIN (ANALYZE, BUFFERS)` summary (which index, time, buffers);
-4. runs `msap remind` over the whole network with the in-memory mail backend (no mail leaves),
-   then once more (idempotent: nothing to send the same day), and times both; then, on a fresh
-   day's slate, once with the dummy backend (the job's own share, without building the mails);
+4. runs `msap remind` over the whole network, its mails written to files (no mail leaves; each
+   message built to bytes as for SMTP) and read back, then once more (idempotent: nothing to send
+   the same day), and times both; then, on a fresh day's slate, once with one sender (the
+   baseline of the parallel senders) and once with the dummy backend (the job's own share,
+   without building the mails);
 5. drops the database, also on Ctrl-C or error (unless --keep-db).
 
 Output: one "name: value unit" line per figure, and the targets as "target_…" lines. It reports;
@@ -22,7 +24,9 @@ import os
 import re
 import statistics
 import sys
+import tempfile
 import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_registers"
@@ -120,8 +124,6 @@ def main(argv=None) -> None:
     name, maintenance = check_url(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
-    # The reminders go to memory: no mail leaves the machine.
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ.setdefault("DB_CONN_MAX_AGE", "0")
     say(f"bench-registers: base {name} sur 127.0.0.1 (créée puis supprimée)")
     admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -145,7 +147,7 @@ def run(args) -> None:
     import django
 
     django.setup()
-    from django.core import mail
+    from django.core.mail import mailers
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count, Q
@@ -153,6 +155,7 @@ def run(args) -> None:
     from django.utils import timezone
 
     from bench.registers import generate
+    from msap.lib.mail import read_messages
     from msap.registers import reminders
     from msap.registers.models import OPEN_STATES, RegisterItem, ReminderSent
 
@@ -226,29 +229,47 @@ def run(args) -> None:
     figure("target_overdue_count_p95", TARGET_QUERY_P95_MS, "ms")
     plan_summary("overdue_count", explain(connection, overdue_count))
 
-    # 3. `msap remind` over the whole network, then again the same day.
+    # 3. `msap remind` over the whole network, then again the same day. The mails are written to
+    # files (msap.lib.mail), built to bytes as an SMTP backend builds them, and read back.
     pairs = len(reminders.pending_pairs(timezone.now()))
     figure("remind_pending_pairs", pairs, "(recipient, item)")
-    mail.outbox = []
-    started = time.perf_counter()
-    call_command("remind")
-    figure("remind_network_seconds", time.perf_counter() - started, "s")
-    figure("remind_digests", len(mail.outbox), "mails")
-    figure("remind_items_listed", ReminderSent.objects.exclude(sent_at=None).count(), "rows")
-    figure("target_remind_network_seconds", TARGET_REMIND_S, "s")
-    started = time.perf_counter()
-    again = reminders.handle_one()
-    figure("remind_second_run_seconds", time.perf_counter() - started, "s")
-    figure("remind_second_run_digests", again, "mails")
-    if mail.outbox:
-        say("remind_sample_subject: " + mail.outbox[0].subject)
-    # The same run with the dummy backend (no message built): the job's own share of the time;
-    # the rest is Django building each MIME message, which an SMTP backend does as well.
+    with tempfile.TemporaryDirectory(prefix="msap-bench-mails-") as spool:
+        files = {
+            "default": {"BACKEND": "msap.lib.mail.EmailBackend", "OPTIONS": {"file_path": spool}}
+        }
+        with override_settings(MAILERS=files):
+            started = time.perf_counter()
+            call_command("remind")
+            seconds = time.perf_counter() - started
+            figure("remind_network_seconds", seconds, "s")
+            figure("target_remind_network_seconds", TARGET_REMIND_S, "s")
+            messages = read_messages(spool)
+            figure("remind_digests", len(messages), "mails")
+            senders = reminders.sender_count(None, len(messages), mailers.default)
+            figure("remind_senders", senders, "processes")
+            figure(
+                "remind_items_listed", ReminderSent.objects.exclude(sent_at=None).count(), "rows"
+            )
+            figure("remind_mail_bytes", sum(p.stat().st_size for p in Path(spool).iterdir()), "B")
+            if messages:
+                say("remind_sample_subject: " + messages[0]["Subject"])
+            started = time.perf_counter()
+            again = reminders.handle_one()
+            figure("remind_second_run_seconds", time.perf_counter() - started, "s")
+            figure("remind_second_run_digests", again, "mails")
+            # Baseline, on a fresh day's slate: the same run with one sender (this process).
+            ReminderSent.objects.all().delete()
+            started = time.perf_counter()
+            reminders.handle_one(workers=1)
+            serial = time.perf_counter() - started
+            figure("remind_network_seconds_one_sender", serial, "s")
+            figure("remind_speedup_vs_one_sender", serial / seconds, "ratio")
+    # And with the dummy backend (no message built): the job's own share of the time.
     ReminderSent.objects.all().delete()
     dummy = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
     with override_settings(MAILERS=dummy):
         started = time.perf_counter()
-        reminders.handle_one()
+        reminders.handle_one(workers=1)
     figure("remind_network_seconds_without_building_mails", time.perf_counter() - started, "s")
     sys.stdout.flush()
 

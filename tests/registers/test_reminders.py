@@ -1,6 +1,7 @@
 """`msap remind`: one digest per agent and per manager, never twice for the same item and day,
 catching up after downtime, safe when two runs overlap."""
 
+import os
 import re
 import threading
 from collections import Counter
@@ -9,10 +10,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.utils import timezone
 
+from msap.lib.mail import read_messages
 from msap.registers import reminders, services
 from msap.registers.models import RegisterItem, ReminderSent, Status
 from tests import factories as f
@@ -318,3 +320,133 @@ def test_two_runs_at_once_on_postgresql_send_each_item_once(reference_data_reloa
     pairs = sent_pairs()
     assert set(pairs.values()) == {1}
     assert len(pairs) == 2 * len(items)
+
+
+# --- parallel senders ------------------------------------------------------------------------------
+# Building a MIME message is most of a network-wide run (bench/registers): with many digests,
+# forked senders share it. They never touch the database; the command's process writes the outcome.
+
+
+@pytest.fixture
+def mail_files(settings, tmp_path):
+    settings.MAILERS = {
+        "default": {"BACKEND": "msap.lib.mail.EmailBackend", "OPTIONS": {"file_path": tmp_path}}
+    }
+    return tmp_path
+
+
+def more_agents(world, count):
+    """`count` more agents of the house, each with an overdue item of their own."""
+    agents = []
+    for i in range(count):
+        agent = f.MembershipFactory(role="agent", house=world.house).user
+        item_due(world, NOW - timedelta(days=1 + i), assignee=agent)
+        agents.append(agent)
+    return agents
+
+
+def files_pairs(directory):
+    return Counter(
+        (message["To"], int(pk))
+        for message in read_messages(directory)
+        for pk in ITEM_URL.findall(message.get_content())
+    )
+
+
+@pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:DeprecationWarning")
+def test_parallel_senders_send_each_digest_once_and_the_run_records_them(world, mail_files):
+    agents = more_agents(world, 5)
+
+    assert reminders.handle_one(workers=3) == 6  # five agents and the responsable
+
+    messages = read_messages(mail_files)
+    assert sorted(m["To"] for m in messages) == sorted(
+        [a.email for a in agents] + [world.users.responsable.email]
+    )
+    assert len({p.name.split("-")[2] for p in mail_files.glob("*.log")}) == 3  # three processes
+    assert set(files_pairs(mail_files).values()) == {1}
+    assert not ReminderSent.objects.filter(sent_at=None).exists()
+    assert all(m["Subject"].startswith("msap — ") for m in messages)
+    # Same day again: nothing left to send, by any number of senders.
+    assert reminders.handle_one(workers=3) == 0
+    assert len(read_messages(mail_files)) == 6
+
+
+@pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:DeprecationWarning")
+def test_a_sender_that_dies_leaves_its_rows_claimed_and_nothing_is_sent_twice(
+    world, mail_files, monkeypatch
+):
+    agents = more_agents(world, 3)
+    doomed = agents[0]
+    real_send = reminders.send_digest
+
+    def send_or_die(recipient_id, *args, **kwargs):
+        if recipient_id == doomed.pk:
+            os._exit(1)  # the process is killed while sending
+        return real_send(recipient_id, *args, **kwargs)
+
+    monkeypatch.setattr(reminders, "send_digest", send_or_die)
+    reminders.handle_one(workers=2)  # does not raise: the death is logged
+    monkeypatch.undo()
+    reminders.handle_one(workers=2)
+    reminders.handle_one(workers=1)
+
+    # The digest being sent when its sender died: claimed, never marked sent, not sent again
+    # today (never twice wins over at least once)…
+    doomed_rows = ReminderSent.objects.filter(recipient=doomed)
+    assert doomed_rows.exists() and not doomed_rows.filter(claim="").exists()
+    assert not doomed_rows.exclude(sent_at=None).exists()
+    pairs = files_pairs(mail_files)
+    assert doomed.email not in {to for to, _pk in pairs}
+    # …and everyone else has their digest exactly once: the dead sender's unreached digests
+    # went back to the next run, the other sender's were recorded as sent.
+    everyone_else = {a.email for a in agents[1:]} | {world.users.responsable.email}
+    assert {to for to, _pk in pairs} == everyone_else
+    assert set(pairs.values()) == {1}
+    assert not ReminderSent.objects.exclude(recipient=doomed).filter(sent_at=None).exists()
+
+
+def test_senders_run_in_this_process_for_few_digests_or_the_in_memory_backend(settings):
+    from django.core.mail.backends.dummy import EmailBackend as Dummy
+    from django.core.mail.backends.locmem import EmailBackend as Memory
+
+    settings.REMIND_WORKERS = 0
+    cpus = min(8, os.cpu_count() or 1)
+    assert reminders.sender_count(None, reminders.PARALLEL_FROM - 1, Dummy()) == 1
+    assert reminders.sender_count(None, 5000, Dummy()) == cpus
+    assert reminders.sender_count(4, 3, Dummy()) == 3  # never more senders than digests
+    assert reminders.sender_count(4, 5000, Memory()) == 1  # its outbox lives in this process
+    settings.REMIND_WORKERS = 1
+    assert reminders.sender_count(None, 5000, Dummy()) == 1
+
+
+def test_command_refuses_a_negative_number_of_workers(world):
+    with pytest.raises(CommandError, match="nombre positif ou nul"):
+        call_command("remind", "--workers", "-1")
+
+
+@pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:DeprecationWarning")
+def test_a_dead_sender_loses_only_the_digest_in_flight(mail_files, monkeypatch):
+    line = reminders.DigestLine(
+        1, "email", 1, "Objet", NOW - timedelta(days=1), Status.NEW, "France Services", "19"
+    )
+    digests = [
+        (pk, reminders.Recipient(f"agent{pk}@test.fr", "Agent", True), [line]) for pk in range(4)
+    ]
+    real_send = reminders.send_digest
+
+    def send_or_die(recipient_id, *args, **kwargs):
+        if recipient_id == 0:
+            os._exit(1)
+        return real_send(recipient_id, *args, **kwargs)
+
+    monkeypatch.setattr(reminders, "send_digest", send_or_die)
+
+    # Two senders: 0 and 2 for the first, 1 and 3 for the second.
+    results = reminders.deliver(digests, NOW, reminders.kind_labels(), workers=2)
+
+    assert results == {1: True, 3: True, 2: reminders.FAILED}  # 0: unknown, left claimed
+    assert sorted(m["To"] for m in read_messages(mail_files)) == [
+        "agent1@test.fr",
+        "agent3@test.fr",
+    ]
