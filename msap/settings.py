@@ -176,6 +176,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "msap <ne-pas-repondre@msap.l
 # `msap remind`: processes building and sending the digests; 0 = one per CPU (at most 8) when
 # there are many digests (registers/reminders.py sender_count), 1 = always in the command's own.
 REMIND_WORKERS = env_int("MSAP_REMIND_WORKERS", 0)
+# Days the record of who was reminded of what is kept (e.g. "I never got the reminder"), then
+# deleted by `msap remind` itself: about 21,000 rows a day for the whole network.
+REMINDER_HISTORY_DAYS = env_int("MSAP_REMINDER_HISTORY_DAYS", 90)
 
 # Attendance tool: how long the author may still edit or delete a recorded request.
 MSAP_REQUEST_EDIT_WINDOW_HOURS = env_int("MSAP_REQUEST_EDIT_WINDOW_HOURS", 48)

@@ -119,6 +119,7 @@ def handle_one(
     pairs = pending_pairs(now)
     if dry_run:
         return len({r for r, _ in pairs})
+    forget_old_reminders(day)
     # 1. Make sure a row exists per (recipient, item, day); the unique constraint drops repeats.
     for i in range(0, len(pairs), BATCH):
         ReminderSent.objects.bulk_create(
@@ -271,6 +272,14 @@ def send_batch(
     finally:
         mailer.close()
     return results
+
+
+def forget_old_reminders(today) -> int:
+    """Delete the record of reminders older than REMINDER_HISTORY_DAYS (the day index serves it);
+    the first run of each day finds a day's worth, the others nothing."""
+    oldest = today - timedelta(days=max(1, settings.REMINDER_HISTORY_DAYS))
+    deleted, _ = ReminderSent.objects.filter(day__lt=oldest).delete()
+    return deleted
 
 
 def kind_labels() -> dict[str, str]:

@@ -450,3 +450,34 @@ def test_a_dead_sender_loses_only_the_digest_in_flight(mail_files, monkeypatch):
         "agent1@test.fr",
         "agent3@test.fr",
     ]
+
+
+# --- the record of reminders -----------------------------------------------------------------------
+
+
+def test_the_record_of_reminders_is_kept_for_the_configured_days_then_deleted(
+    world, frozen, settings
+):
+    settings.REMINDER_HISTORY_DAYS = 90
+    item = item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
+    reminders.handle_one()
+    assert ReminderSent.objects.filter(day=NOW.date()).count() == 2
+
+    frozen.move_to(NOW + timedelta(days=90))  # 90 days later: still kept
+    reminders.handle_one()
+    assert ReminderSent.objects.filter(day=NOW.date(), item=item).count() == 2
+
+    frozen.move_to(NOW + timedelta(days=91))
+    reminders.handle_one()
+    assert not ReminderSent.objects.filter(day=NOW.date()).exists()
+    assert ReminderSent.objects.filter(day=(NOW + timedelta(days=91)).date()).count() == 2
+
+
+def test_a_dry_run_deletes_nothing(world, frozen):
+    item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
+    reminders.handle_one()
+
+    frozen.move_to(NOW + timedelta(days=400))
+    reminders.handle_one(dry_run=True)
+
+    assert ReminderSent.objects.filter(day=NOW.date()).count() == 2
