@@ -259,7 +259,13 @@ def send_batch(
         for recipient_id, user, items in digests:
             try:
                 delivered = send_digest(
-                    recipient_id, [], now, user=user, items=items, mailer=mailer, kinds=kinds
+                    recipient_id,
+                    [i.pk for i in items],
+                    now,
+                    user=user,
+                    items=items,
+                    mailer=mailer,
+                    kinds=kinds,
                 )
             except Exception:
                 log.exception("remind: digest to user %s failed", recipient_id)
