@@ -116,7 +116,7 @@ def generate(
     )
 
 
-def _pick_communes(n: int) -> list[Commune]:
+def pick_communes(n: int) -> list[Commune]:
     """The most populated communes, round-robin over the départements: every département has
     a house before any has a fourth."""
     by_dept: dict[str, list[Commune]] = defaultdict(list)
@@ -133,7 +133,7 @@ def _pick_communes(n: int) -> list[Commune]:
 
 
 def _houses(n: int, rng: random.Random, today: date) -> list[House]:
-    communes = _pick_communes(n)
+    communes = pick_communes(n)
     organisations = Organisation.objects.bulk_create(
         [
             Organisation(name=f"Groupement France Services {dept}", kind="gip", departement_id=dept)

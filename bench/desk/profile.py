@@ -23,7 +23,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.desk.run import ROOT, admin, check_url
+from bench.database import admin, check_url
+from bench.desk.run import ROOT
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_profile"
 
@@ -36,7 +37,7 @@ def main(argv=None) -> int:
     p.add_argument("--requests", type=int, default=300)
     p.add_argument("--top", type=int, default=30)
     args = p.parse_args(argv)
-    db_name, maintenance = check_url(args.database_url)
+    db_name, maintenance = check_url(args.database_url, "bench.desk.profile")
     with (
         tempfile.TemporaryDirectory(prefix="msap-profile-") as tmp,
         contextlib.ExitStack() as cleanup,

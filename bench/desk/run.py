@@ -25,11 +25,11 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.database import admin, check_url, say
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 TARGETS = {"p95_ms": 30.0, "ratio": 0.60, "rss_mb": 150.0}
 
 
@@ -56,37 +56,10 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def check_url(url: str) -> tuple[str, str]:
-    """The bench drops its database at the end: only a loopback server and a bench name."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise SystemExit("bench-desk: PostgreSQL only (postgres://…)")
-    if (parts.hostname or "") not in LOOPBACK:
-        raise SystemExit(f"bench-desk: loopback only, not {parts.hostname}")
-    if "bench" not in name:
-        raise SystemExit(
-            f"bench-desk: the database is dropped at the end; its name must contain 'bench' ({name})"
-        )
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    return name, maintenance
-
-
-def admin(maintenance_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
 
 
 class Server:
@@ -160,7 +133,7 @@ class Server:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    db_name, maintenance = check_url(args.database_url)
+    db_name, maintenance = check_url(args.database_url, "bench-desk")
 
     def on_term(signum, frame):
         raise KeyboardInterrupt

@@ -24,12 +24,12 @@ from functools import lru_cache
 
 from django.db import DatabaseError, connection, transaction
 
+from bench.generate import pick_communes
 from msap.lib.dates import timezone_for
 from msap.network.models import House, HouseStatus, Organisation
 from msap.people.models import Membership, Role, User
 from msap.registers import rules
 from msap.registers.models import RegisterItem
-from msap.territory.models import Commune
 
 EMAIL_DOMAIN = "bench-registres.msap.example"
 # Share of each register among the items (emails and calls dominate, as in the demo).
@@ -76,21 +76,6 @@ class Network:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _communes(n: int) -> list[Commune]:
-    """The most populated communes, round-robin over the départements."""
-    by_dept: dict[str, list[Commune]] = defaultdict(list)
-    for commune in Commune.objects.exclude(population=None).order_by("-population", "code"):
-        by_dept[commune.departement_id].append(commune)
-    chosen, rank = [], 0
-    while len(chosen) < n:
-        row = [cs[rank] for _d, cs in sorted(by_dept.items()) if len(cs) > rank]
-        if not row:
-            raise ValueError(f"not enough communes for {n} houses")
-        chosen += row[: n - len(chosen)]
-        rank += 1
-    return chosen
-
-
 def make_network(*, houses: int, staff: int, seed: int, today: date) -> Network:
     """Houses, one responsable each, agents spread 1 to 3 a house (`staff` people in all)."""
     if House.objects.exists():
@@ -99,7 +84,7 @@ def make_network(*, houses: int, staff: int, seed: int, today: date) -> Network:
         raise ValueError("at least a responsable and an agent per house")
     rng = random.Random(seed)
     started = time.perf_counter()
-    communes = _communes(houses)
+    communes = pick_communes(houses)
     with transaction.atomic():
         orgs = {
             o.departement_id: o

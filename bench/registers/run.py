@@ -27,10 +27,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.database import admin, check_url, say
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_registers"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 TARGET_QUERY_P95_MS = 50.0
 TARGET_REMIND_S = 10.0
 LIST_LIMIT = 50
@@ -52,33 +52,6 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=4)
     p.add_argument("--keep-db", action="store_true", help="keep the database (to look at it)")
     return p.parse_args(argv)
-
-
-def check_url(url: str) -> tuple[str, str]:
-    """The bench drops its database at the end: only a loopback server and a bench name."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise SystemExit("bench-registers: PostgreSQL only (postgres://…)")
-    if (parts.hostname or "") not in LOOPBACK:
-        raise SystemExit(f"bench-registers: loopback only, not {parts.hostname}")
-    if "bench" not in name or not re.fullmatch(r"[a-z0-9_]+", name):
-        raise SystemExit(
-            f"bench-registers: the database is dropped at the end; its name must contain "
-            f"'bench' and only a-z, 0-9, _ ({name})"
-        )
-    return name, urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-
-
-def admin(maintenance_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
 
 
 def figure(name: str, value, unit: str = "") -> None:
@@ -121,7 +94,7 @@ def timed(run, repeat: int) -> list[float]:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    name, maintenance = check_url(args.database_url)
+    name, maintenance = check_url(args.database_url, "bench-registers")
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
     os.environ.setdefault("DB_CONN_MAX_AGE", "0")

@@ -10,6 +10,20 @@ class DomainError(Exception):
         self.errors = errors or {"__all__": [message]}
 
 
+def check_email(email: str, *, example: str) -> None:
+    """Refuse an email address Django would not accept, saying so on the `email` field."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise DomainError(
+            f"L'adresse électronique « {email} » n'est pas valide.",
+            {"email": [f"Saisissez une adresse électronique valide, par exemple {example}."]},
+        ) from exc
+
+
 class StaleVersion(DomainError):
     """Someone else saved the record after it was read: their change must not be overwritten."""
 

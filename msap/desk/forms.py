@@ -16,6 +16,7 @@ from dsfr.utils import dsfr_input_class_attr
 
 from msap.desk import reference, rules
 from msap.desk.models import NEEDS, AgeBand, Autonomy, Channel, Outcome
+from msap.desk.services import FIELDS
 from msap.partners.models import Partner, ServiceCategory, ServiceItem
 from msap.territory.models import Commune, search_key
 from msap.territory.services import search_communes
@@ -32,6 +33,8 @@ _COMMUNE_CODE = re.compile(
 )
 
 DURATION_MESSAGE = rules.DURATION_MESSAGE
+# The request's fields this form fills (the date only when typed; the personal file elsewhere).
+FORM_FIELDS = [name for name in FIELDS if name not in ("occurred_at", "dossier")]
 
 
 def commune_label(commune: Commune | None) -> str:
@@ -288,23 +291,7 @@ class RequestFieldsForm(DsfrBaseForm):
     def request_data(self) -> dict:
         """The cleaned fields as the service expects them (an empty date means "now")."""
         cd = self.cleaned_data
-        names = [
-            "partner",
-            "category",
-            "item",
-            "procedure",
-            "channel",
-            "duration_minutes",
-            "outcome",
-            "autonomy",
-            "group_size",
-            "age_band",
-            "commune",
-            "first_visit",
-            "notes",
-            *(name for name, _label in NEEDS),
-        ]
-        data = {name: cd.get(name) for name in names}
+        data = {name: cd.get(name) for name in FORM_FIELDS}
         for text_field in ("autonomy", "age_band", "notes"):
             data[text_field] = data[text_field] or ""
         if cd.get("occurred_at") is not None:

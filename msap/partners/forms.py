@@ -9,6 +9,7 @@ from dsfr.forms import DsfrBaseForm
 
 from msap.lib.forms import add_domain_error  # noqa: F401 (re-exported to views)
 from msap.partners.models import Partner, PartnerKind, ServiceItem
+from msap.partners.services import REFERENT_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -145,15 +146,7 @@ class ReferentFieldsForm(DsfrBaseForm):
         help_text=_("Par exemple : prestations familiales, logement, RSA."),
     )
 
-    CARD_FIELDS = (
-        "first_name",
-        "last_name",
-        "function",
-        "phone",
-        "email",
-        "postal_address",
-        "domains",
-    )
+    CARD_FIELDS = REFERENT_FIELDS
 
     def card_data(self) -> dict:
         return {f: self.cleaned_data.get(f) or "" for f in self.CARD_FIELDS}

@@ -2,14 +2,12 @@
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 
 from msap.core import journal
-from msap.core.errors import DomainError, bump_version
+from msap.core.errors import DomainError, bump_version, check_email
 from msap.partners.models import Partner, PartnerKind, Partnership, PartnershipStatus, Referent
 
 REFERENT_FIELDS = [
@@ -158,17 +156,7 @@ def _check_contact(data: dict) -> None:
             {"phone": ["Indiquez une ligne directe ou une adresse électronique."]},
         )
     if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise DomainError(
-                f"L'adresse électronique « {email} » n'est pas valide.",
-                {
-                    "email": [
-                        "Saisissez une adresse électronique valide, par exemple prenom.nom@caf.fr."
-                    ]
-                },
-            ) from exc
+        check_email(email, example="prenom.nom@caf.fr")
     if not (data.get("first_name") or "").strip() or not (data.get("last_name") or "").strip():
         raise DomainError(
             "Indiquez le prénom et le nom du référent.",

@@ -2,13 +2,11 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from msap.core import journal
-from msap.core.errors import DomainError
+from msap.core.errors import DomainError, check_email
 from msap.lib.uploads import UploadError, check_upload
 from msap.people.models import Membership, Role, Training, TrainingKind, User
 
@@ -24,18 +22,8 @@ def get_or_create_user(
             "Indiquez l'adresse électronique de la personne.",
             {"email": ["Adresse électronique requise."]},
         )
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        # The email is the login: a mistyped one would create an account nobody can use.
-        raise DomainError(
-            f"L'adresse électronique « {email} » n'est pas valide.",
-            {
-                "email": [
-                    "Saisissez une adresse électronique valide, par exemple prenom.nom@mairie.fr."
-                ]
-            },
-        ) from exc
+    # The email is the login: a mistyped one would create an account nobody can use.
+    check_email(email, example="prenom.nom@mairie.fr")
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         # No usable password: the person sets theirs through password reset (and no hashing cost).
