@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "msap.dossiers",
     "msap.registers",
     "msap.api",
+    "msap.site",
+    "msap.demo",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +71,7 @@ WSGI_APPLICATION = "msap.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "msap" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -77,7 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "msap.core.context_processors.navigation",
+                "msap.site.context_processors.navigation",
             ],
         },
     },

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from msap.core import views as core_views
+from msap.site import views as site_views
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
-    path("", core_views.home, name="home"),
-    path("connexion/", core_views.LoginView.as_view(), name="login"),
-    path("deconnexion/", core_views.logout_view, name="logout"),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("", site_views.home, name="home"),
+    path("connexion/", site_views.LoginView.as_view(), name="login"),
+    path("deconnexion/", site_views.logout_view, name="logout"),
     path("langue/", include("django.conf.urls.i18n")),
     path("maisons/", include("msap.network.urls")),
     path("maisons/", include("msap.partners.urls")),
@@ -20,6 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "msap.core.views.error_403"
-handler404 = "msap.core.views.error_404"
-handler500 = "msap.core.views.error_500"
+handler403 = "msap.site.views.error_403"
+handler404 = "msap.site.views.error_404"
+handler500 = "msap.site.views.error_500"

@@ -48,21 +48,6 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-def add_domain_error(form: forms.Form, exc) -> None:
-    """Show a refused operation (DomainError) on the form: each field's message where it belongs."""
-    placed = False
-    for field, messages in exc.errors.items():
-        for message in messages:
-            if field in form.fields:
-                form.add_error(field, message)
-                placed = True
-            else:
-                form.add_error(None, message)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
-
-
 class CachedChoiceField(forms.ModelChoiceField):
     """A model choice validated against msap.desk.reference instead of one query per field."""
 

@@ -24,13 +24,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap import permissions
 from msap.core.errors import DomainError
+from msap.core.forms import add_domain_error
 from msap.desk import rules, services, stats
 from msap.desk.forms import (
     QUICK_DURATIONS,
     ProcedureAddForm,
     QuickEntryForm,
     RequestEditForm,
-    add_domain_error,
     new_idempotency_key,
 )
 from msap.desk.models import NEEDS, Procedure, ServiceRequest

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap import permissions
 from msap.core.errors import DomainError
+from msap.core.forms import add_domain_error
 from msap.desk.models import ServiceRequest
 from msap.dossiers import rules, services
 from msap.dossiers.forms import (
@@ -30,7 +31,6 @@ from msap.dossiers.forms import (
     EraseForm,
     FollowUpForm,
     SearchForm,
-    add_domain_error,
 )
 from msap.dossiers.models import AccessAction, Dossier, DossierDocument, DossierStatus
 from msap.lib.uploads import private_file_response

@@ -5,8 +5,27 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils.translation import get_language
 
-from msap.territory.models import HOLIDAY_SUBDIVISIONS, OVERSEAS_TIMEZONES
+# Overseas départements live in their own time zone; deadlines and opening hours are computed there.
+OVERSEAS_TIMEZONES = {
+    "971": "America/Guadeloupe",
+    "972": "America/Martinique",
+    "973": "America/Cayenne",
+    "974": "Indian/Reunion",
+    "976": "Indian/Mayotte",
+}
+# Subdivision codes of the `holidays` package for départements with extra public holidays.
+HOLIDAY_SUBDIVISIONS = {
+    "57": "57",  # Moselle: Good Friday and 26 December
+    "67": "6AE",  # Bas-Rhin (Alsace)
+    "68": "6AE",  # Haut-Rhin (Alsace)
+    "971": "971",
+    "972": "972",
+    "973": "973",
+    "974": "974",
+    "976": "976",
+}
 
 # Counter PCs' clocks drift: an instant a few minutes ahead is accepted, beyond is "in the future".
 CLOCK_DRIFT_TOLERANCE = timedelta(minutes=5)
@@ -22,8 +41,6 @@ def _holidays(subdivision: str | None, year: int, language: str) -> dict[date, s
 def public_holidays(departement_code: str, year: int) -> dict[date, str]:
     """Public holidays of a département for a year: {date: name} (Moselle/Alsace and overseas
     included), named in the interface's language."""
-    from django.utils.translation import get_language
-
     language = "en_US" if (get_language() or "fr").startswith("en") else "fr"
     return _holidays(HOLIDAY_SUBDIVISIONS.get(departement_code), year, language)
 

@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from msap.lib.forms import add_domain_error, version_field  # noqa: F401 (re-exported to views)
+from msap.lib.forms import version_field
 from msap.network.models import WEEKDAYS, Equipment, House, HouseStatus, Premises
 from msap.network.rules import Range
 from msap.network.services import HOUSE_FIELDS, PREMISES_FIELDS

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap import permissions
 from msap.core.errors import DomainError
+from msap.core.forms import add_domain_error
 from msap.core.models import JournalEntry
 from msap.lib.dates import public_holidays, timezone_for
 from msap.network import rules, services
@@ -32,7 +33,6 @@ from msap.network.forms import (
     PremisesForm,
     ScheduleForm,
     StopForm,
-    add_domain_error,
     days_label,
 )
 from msap.network.hours import HouseCalendar

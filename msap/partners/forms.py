@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from msap.lib.forms import add_domain_error  # noqa: F401 (re-exported to views)
 from msap.partners.models import Partner, PartnerKind, ServiceItem
 from msap.partners.services import REFERENT_FIELDS
 

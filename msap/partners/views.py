@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from msap import permissions
 from msap.core.errors import DomainError
+from msap.core.forms import add_domain_error
 from msap.partners import services
 from msap.partners.forms import (
     EndReferentForm,
@@ -25,7 +26,6 @@ from msap.partners.forms import (
     ReferentAddForm,
     ReferentEditForm,
     WithdrawForm,
-    add_domain_error,
 )
 from msap.partners.models import PartnershipStatus, Referent, ServiceItem
 

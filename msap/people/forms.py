@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from msap.lib.forms import add_domain_error, human_size  # noqa: F401 (re-exported to views)
+from msap.lib.forms import human_size
 from msap.partners.models import Partner, PartnerKind
 from msap.people.models import Role, TrainingKind, User
 from msap.people.services import HOUSE_ROLES

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from msap import permissions
 from msap.core.errors import DomainError
+from msap.core.forms import add_domain_error
 from msap.lib.uploads import private_file_response
 from msap.people import services
-from msap.people.forms import EndMembershipForm, MemberAddForm, TrainingAddForm, add_domain_error
+from msap.people.forms import EndMembershipForm, MemberAddForm, TrainingAddForm
 from msap.people.models import Membership, Role, Training
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from msap.core.errors import DomainError
 from msap.partners.models import Partner, Referent
 from msap.people.models import Role, User
 from msap.registers.models import Channel, ExemptReason, Kind, PhoneOutcome, RegisterItem, Status
@@ -108,16 +107,6 @@ RECORD_FIELDS = [
     "partner",
     "phone_outcome",
 ]
-
-
-def add_domain_error(form: forms.Form, exc: DomainError, field_map: dict | None = None) -> None:
-    """Show a refused operation on the form: its French message, and each field's message."""
-    if exc.message not in exc.errors.get("__all__", []):
-        form.add_error(None, exc.message)
-    for field, field_messages in exc.errors.items():
-        name = (field_map or {}).get(field, field)
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def house_staff(house):

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap import permissions
 from msap.core.errors import DomainError
+from msap.core.forms import add_domain_error
 from msap.core.models import JournalEntry
 from msap.lib.dates import timezone_for
 from msap.lib.uploads import private_file_response
@@ -41,7 +42,6 @@ from msap.registers.forms import (
     OverrideForm,
     RedirectForm,
     VersionForm,
-    add_domain_error,
 )
 from msap.registers.models import OPEN_STATES, Attachment, Kind, RegisterItem, Status
 

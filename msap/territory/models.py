@@ -9,26 +9,7 @@ import unicodedata
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Overseas départements live in their own time zone; deadlines and opening hours are computed there.
-OVERSEAS_TIMEZONES = {
-    "971": "America/Guadeloupe",
-    "972": "America/Martinique",
-    "973": "America/Cayenne",
-    "974": "Indian/Reunion",
-    "976": "Indian/Mayotte",
-}
-# Subdivision codes of the `holidays` package for départements with extra public holidays.
-HOLIDAY_SUBDIVISIONS = {
-    "57": "57",  # Moselle: Good Friday and 26 December
-    "67": "6AE",  # Bas-Rhin (Alsace)
-    "68": "6AE",  # Haut-Rhin (Alsace)
-    "971": "971",
-    "972": "972",
-    "973": "973",
-    "974": "974",
-    "976": "976",
-}
-
+from msap.lib.dates import HOLIDAY_SUBDIVISIONS, OVERSEAS_TIMEZONES
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")

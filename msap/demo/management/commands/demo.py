@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from msap.core import demo_data as data
+from msap.demo import data
 from msap.desk.demo import build_activity
 from msap.network import services as network
 from msap.network.models import House, Organisation

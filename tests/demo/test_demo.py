@@ -14,9 +14,9 @@ from django.db import transaction
 from django.test import override_settings
 
 from msap import permissions
-from msap.core.demo_data import ACCOUNTS, ADMIN_EMAIL, DEMO_PASSWORD, FIRST_HOUSE, HOUSE_SLUGS
-from msap.core.management.commands.demo import purge
 from msap.core.models import JournalEntry
+from msap.demo.data import ACCOUNTS, ADMIN_EMAIL, DEMO_PASSWORD, FIRST_HOUSE, HOUSE_SLUGS
+from msap.demo.management.commands.demo import purge
 from msap.network import rules
 from msap.network.models import (
     Closure,

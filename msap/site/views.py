@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from msap import permissions
-from msap.core.home import home_context
+from msap.site.queries import home_context
 
 log = logging.getLogger(__name__)
 
