@@ -1,6 +1,6 @@
-"""Who may see and do what: the one module every view, queryset and API endpoint goes through.
+"""Who may see and do what: the rules of access, in one module.
 
-Roles come from current `Membership` rows (SPEC "Who uses it"):
+Roles come from the user's current memberships (SPEC "Who uses it"):
 - agent / responsable: the houses they work in (responsable also manages them);
 - gestionnaire: every house of its organisation (manages them, signs the convention);
 - referent: the houses where its partner is an active partner, and only its own partnership there;
@@ -10,16 +10,31 @@ Roles come from current `Membership` rows (SPEC "Who uses it"):
 
 A house the user may not see answers 404 (its existence is not disclosed); a house they may see
 but an action they may not do answers 403.
+
+This module imports no domain of msap. It states the rules as functions of the user and of the
+object (or as the lookups that reach a house), and each domain's `queries.py` fetches its own
+objects through them: `network.queries.get_house_for_user`, `registers.queries.get_item_for_user`,
+`dossiers.queries.get_dossier_for_user`… That is what lets every app, from the bottom of the
+stack up, use the same rules (docs/architecture.md).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from msap.people.models import Role
-from msap.people.roles import current_roles
+
+class Role(models.TextChoices):
+    AGENT = "agent", gettext_lazy("Agent d'accueil")
+    RESPONSABLE = "responsable", gettext_lazy("Responsable de la maison")
+    GESTIONNAIRE = "gestionnaire", gettext_lazy("Gestionnaire")
+    REFERENT = "referent", gettext_lazy("Référent partenaire")
+    DEPARTEMENT = "departement", gettext_lazy("Cellule départementale / préfecture")
+    NATIONAL = "national", gettext_lazy("Cellule nationale d'animation")
 
 
 @dataclass
@@ -56,17 +71,27 @@ class Scope:
     def has_any_role(self) -> bool:
         return bool(self.roles)
 
+    @property
+    def records_somewhere(self) -> bool | None:
+        """Whether the user works in some house: True or False when the roles tell, None when
+        only the houses of their organisations can (a gestionnaire's may have none yet)."""
+        if self.admin or self.agent_houses:
+            return True
+        return None if self.organisations else False
+
 
 def scope_for(user) -> Scope:
-    """The user's current roles, computed once per request (cached on the user object)."""
+    """The user's current roles, computed once per request (cached on the user object).
+
+    `user.current_roles()` reads the snapshot stored on the user row (people/roles.py): no
+    query per request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     cached = getattr(user, "_msap_scope", None)
     if cached is not None:
         return cached
     scope = Scope(authenticated=True, admin=bool(user.is_staff or user.is_superuser))
-    # The snapshot read with the user row: no query per request (people/roles.py).
-    for role, house_id, organisation_id, partner_id, departement_id in current_roles(user):
+    for role, house_id, organisation_id, partner_id, departement_id in user.current_roles():
         if role == Role.AGENT:
             scope.agent_houses.add(house_id)
         elif role == Role.RESPONSABLE:
@@ -90,34 +115,49 @@ def forget_scope(user) -> None:
     user.roles = None
 
 
+def require_role(user, *roles: str) -> Scope:
+    s = scope_for(user)
+    if not (s.admin or s.roles & set(roles)):
+        raise PermissionDenied(_("Cette page n'est pas accessible avec votre rôle."))
+    return s
+
+
 # --- houses -----------------------------------------------------------------------------------
 
+# A Q that matches nothing (`Q()` matches everything).
+NOTHING = Q(pk__in=[])
 
-def visible_houses(user) -> QuerySet:
-    """Every house the user may see, as a queryset (empty for the public)."""
-    from msap.network.models import House
 
+def houses_q(user, via: str = "") -> Q:
+    """The lookups of the houses the user may see, from a model whose path to its house is `via`
+    ("" for House itself, "house__" for an object of a house). A referent's clause joins the
+    partnerships: callers on House use `.distinct()` (network.queries.visible_houses)."""
     s = scope_for(user)
     if s.admin or s.national:
-        return House.objects.all()
-    q = Q(pk__in=s.agent_houses) | Q(organisation_id__in=s.organisations)
+        return Q()
+    q = staff_houses_q(user, via) if (s.agent_houses or s.organisations) else NOTHING
     if s.departements:
-        q |= Q(commune__departement_id__in=s.departements)
+        q |= Q(**{f"{via}commune__departement_id__in": s.departements})
     if s.partners:
-        q |= Q(partnerships__partner_id__in=s.partners, partnerships__status="active")
-    if not q:
-        return House.objects.none()
-    return House.objects.filter(q).distinct()
+        q |= Q(
+            **{
+                f"{via}partnerships__partner_id__in": s.partners,
+                f"{via}partnerships__status": "active",
+            }
+        )
+    return q
 
 
-def staff_houses(user) -> QuerySet:
-    """Houses where the user is staff: they see referents' contacts and record activity."""
-    from msap.network.models import House
-
+def staff_houses_q(user, via: str = "") -> Q:
+    """The houses where the user is staff (they see referents' contacts and record activity)."""
     s = scope_for(user)
     if s.admin:
-        return House.objects.all()
-    return House.objects.filter(Q(pk__in=s.agent_houses) | Q(organisation_id__in=s.organisations))
+        return Q()
+    if not (s.agent_houses or s.organisations):
+        return NOTHING
+    return Q(**{f"{via}pk__in": s.agent_houses}) | Q(
+        **{f"{via}organisation_id__in": s.organisations}
+    )
 
 
 @dataclass
@@ -132,13 +172,19 @@ class HouseAccess:
     partner_ids: frozenset = frozenset()  # referent: the partners whose partnership they see
 
     @property
-    def sees_referent_contacts(self) -> bool:
-        # Annex 2: referents' contacts are for the house's staff only.
-        return self.staff
-
-    @property
     def sees_staff(self) -> bool:
         return self.staff or self.oversee
+
+    @property
+    def contact_partner_ids(self) -> frozenset | None:
+        """Whose referents' contacts the user sees: None for all of them (the house's staff),
+        else the user's own partners (a referent keeps its organisation's card current), which
+        is empty for everyone else. Annex 2: never the public, never the overseers."""
+        return None if self.staff else self.partner_ids
+
+    def sees_referent_contacts(self, partner_id: int) -> bool:
+        ids = self.contact_partner_ids
+        return ids is None or partner_id in ids
 
 
 def house_access(user, house) -> HouseAccess:
@@ -169,56 +215,37 @@ def house_access(user, house) -> HouseAccess:
     )
 
 
-def get_house_for_user(user, pk, *, need: str = "view"):
-    """The house and the user's access to it; 404 when unseen, 403 when the action is not allowed."""
-    from msap.network.models import House
-
-    try:
-        house = House.objects.select_related("commune__departement", "organisation").get(pk=pk)
-    except (House.DoesNotExist, ValueError, TypeError):
-        raise Http404("Maison introuvable.") from None
-    access = house_access(user, house)
+def check(access, need: str, *, unseen: str, refused: str) -> None:
+    """404 (`unseen`) when the user may not see the object, 403 (`refused`) when they may see it
+    but not do `need` (an attribute of the access: "view", "staff", "manage"…)."""
     if not access.view:
-        raise Http404("Maison introuvable.")
+        raise Http404(unseen)
     if not getattr(access, need):
-        raise PermissionDenied("Vous n'avez pas les droits pour cette action dans cette maison.")
-    return house, access
+        raise PermissionDenied(refused)
 
 
-# --- requests (the attendance tool) ---------------------------------------------------------------
+def check_house(access: HouseAccess, need: str = "view") -> None:
+    check(
+        access,
+        need,
+        unseen=_("Maison introuvable."),
+        refused=_("Vous n'avez pas les droits pour cette action dans cette maison."),
+    )
 
 
-def visible_requests(user):
-    """Requests a user may read (permissions.scope_for): their houses' for staff; for a
-    referent, those concerning its partner in the houses where it is an active partner; a
-    département's for the prefecture; all for the national cell and admins."""
-    from msap.desk.models import ServiceRequest
-    from msap.partners.models import Partnership
-
-    OtherPartners = ServiceRequest.other_partners.through
-    scope = scope_for(user)
-    if scope.admin or scope.national:
-        return ServiceRequest.objects.all()
-    q = Q()
-    if scope.agent_houses:
-        q |= Q(house_id__in=scope.agent_houses)
-    if scope.organisations:
-        q |= Q(house__organisation_id__in=scope.organisations)
-    if scope.departements:
-        q |= Q(house__commune__departement_id__in=scope.departements)
-    for partner_id in sorted(scope.partners):
-        houses = Partnership.objects.active().filter(partner_id=partner_id).values("house_id")
-        mentioned = OtherPartners.objects.filter(partner_id=partner_id).values("servicerequest_id")
-        q |= Q(house_id__in=houses) & (Q(partner_id=partner_id) | Q(pk__in=mentioned))
-    if not q:
-        return ServiceRequest.objects.none()
-    return ServiceRequest.objects.filter(q)
+def fetch(queryset, pk, unseen: str):
+    """The object of `queryset` with this primary key, or 404 with `unseen` (a malformed id
+    included: ids come from URLs and API bodies)."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404(unseen) from None
 
 
 # --- partnerships and referents ------------------------------------------------------------------
 
 
-def visible_partnerships(user, house, access: HouseAccess | None = None) -> QuerySet:
+def visible_partnerships(user, house, access: HouseAccess | None = None):
     """A referent sees only its own partner's partnership; staff and overseers see them all."""
     access = access or house_access(user, house)
     qs = house.partnerships.select_related("partner")
@@ -229,29 +256,98 @@ def visible_partnerships(user, house, access: HouseAccess | None = None) -> Quer
     return qs.none()
 
 
-def can_edit_referent(user, referent) -> bool:
-    """The house's managers, or the partner's own referent accounts (they keep their card current)."""
-    partnership = referent.partnership
-    access = house_access(user, partnership.house)
-    return access.manage or (partnership.partner_id in access.partner_ids)
-
-
 def get_partnership_for_user(user, house, pk, access: HouseAccess):
-    try:
-        return visible_partnerships(user, house, access).get(pk=pk)
-    except (ValueError, TypeError):
-        raise Http404("Partenariat introuvable.") from None
-    except Exception as exc:
-        if exc.__class__.__name__ == "DoesNotExist":
-            raise Http404("Partenariat introuvable.") from None
-        raise
+    return fetch(visible_partnerships(user, house, access), pk, _("Partenariat introuvable."))
 
 
-# --- people -------------------------------------------------------------------------------------
+def can_edit_referent(access: HouseAccess, partner_id: int) -> bool:
+    """The house's managers, or the partner's own referent accounts (they keep their card current)."""
+    return access.manage or partner_id in access.partner_ids
 
 
-def require_role(user, *roles: str) -> Scope:
-    s = scope_for(user)
-    if not (s.admin or s.roles & set(roles)):
-        raise PermissionDenied("Cette page n'est pas accessible avec votre rôle.")
-    return s
+@dataclass
+class ReferentAccess:
+    """A referent card (annex 2) of a partnership of a house, and one user."""
+
+    house: HouseAccess
+    view: bool = False
+    edit: bool = False  # keeps the card current
+    manage: bool = False  # names and ends referents (the house's managers)
+    contacts: bool = False  # sees the direct line and email
+
+
+def referent_access(access: HouseAccess, partner_id: int) -> ReferentAccess:
+    return ReferentAccess(
+        house=access,
+        view=access.staff or access.oversee or partner_id in access.partner_ids,
+        edit=can_edit_referent(access, partner_id),
+        manage=access.manage,
+        contacts=access.sees_referent_contacts(partner_id),
+    )
+
+
+def check_referent(access: ReferentAccess, need: str = "view") -> None:
+    check(
+        access,
+        need,
+        unseen=_("Référent introuvable."),
+        refused=_(
+            "Seuls les responsables de la maison et le partenaire lui-même modifient cette fiche."
+        ),
+    )
+
+
+# --- what each kind of record of a house allows ----------------------------------------------------
+
+
+@dataclass
+class RecordAccess(HouseAccess):
+    """A record of a house (request, register item, personal file, training): what the user may
+    do in its house, and whether they recorded it themselves."""
+
+    author: bool = False  # the attendance tool's corrections are the author's
+
+
+def record_access(user, record) -> RecordAccess:
+    """The user's access to a record that belongs to a house (`record.house`)."""
+    access = house_access(user, record.house)
+    author_id = getattr(record, "agent_id", None) or getattr(record, "created_by_id", None)
+    return RecordAccess(
+        **{f.name: getattr(access, f.name) for f in fields(HouseAccess)},
+        author=bool(user.is_authenticated and author_id == user.pk),
+    )
+
+
+def registers_staff_only() -> str:
+    return _(
+        "Les registres sont réservés aux équipes des maisons : ils contiennent les "
+        "coordonnées des expéditeurs. Les cellules départementale et nationale et les "
+        "partenaires n'en consultent que les indicateurs."
+    )
+
+
+def check_register_item(access: RecordAccess, need: str = "staff") -> None:
+    # Staff only: a register holds senders' personal data (SPEC confidentiality).
+    check(
+        access, need, unseen=_("Élément de registre introuvable."), refused=registers_staff_only()
+    )
+
+
+def check_dossier(access: RecordAccess, need: str = "counter") -> None:
+    # Need-to-know (art. 3.5): the agents who receive the person, not the gestionnaire, the
+    # partners, the prefecture or the technical administrator.
+    check(
+        access,
+        need,
+        unseen=_("Dossier introuvable."),
+        refused=_("Les dossiers usagers ne sont accessibles qu'aux agents de la maison."),
+    )
+
+
+def check_request(access: RecordAccess, need: str = "view") -> None:
+    refused = (
+        _("Seul l'agent qui a enregistré la demande peut la modifier ou la supprimer.")
+        if need == "author"
+        else _("Vous n'avez pas les droits pour cette demande.")
+    )
+    check(access, need, unseen=_("Demande introuvable."), refused=refused)

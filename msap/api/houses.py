@@ -10,8 +10,9 @@ from msap import permissions
 from msap.api.auth import STAFF_AUTH, optional_caller
 from msap.api.schemas import ErrorOut, HouseFilters, HouseListOut, HouseOut, ReferentOut
 from msap.network.models import Equipment, House, HouseStatus
+from msap.network.queries import get_house_for_user, visible_houses
 from msap.partners.models import Partnership, ServiceItem
-from msap.partners.services import current_referents
+from msap.partners.queries import current_referents
 
 router = Router(tags=["maisons"])
 
@@ -22,11 +23,11 @@ def houses_for(caller):
     """Houses a caller may find in the directory.
 
     The public sees recognised houses; a user with a role also sees the projects among the houses
-    permissions.visible_houses gives them (they prepare the opening).
+    visible_houses gives them (they prepare the opening).
     """
     shown = Q(status=HouseStatus.RECOGNISED)
     if caller is not None and permissions.scope_for(caller).has_any_role:
-        visible = permissions.visible_houses(caller).order_by().values("pk")
+        visible = visible_houses(caller).order_by().values("pk")
         shown |= Q(status=HouseStatus.PROJECT, pk__in=visible)
     return House.objects.filter(shown)
 
@@ -150,14 +151,15 @@ def get_house(request, id: int = Path(..., ge=1, le=MAX_ID)):
     ),
 )
 def list_referents(request, id: int = Path(..., ge=1, le=MAX_ID)):
-    house, access = permissions.get_house_for_user(request.auth, id)
+    house, access = get_house_for_user(request.auth, id)
     referents = current_referents().filter(partnership__house=house, partnership__status="active")
-    if not access.sees_referent_contacts:
-        if not access.partner_ids:
+    partner_ids = access.contact_partner_ids
+    if partner_ids is not None:
+        if not partner_ids:
             raise PermissionDenied(
                 _("Les coordonnées des référents sont réservées aux agents de la maison.")
             )
-        referents = referents.filter(partnership__partner_id__in=access.partner_ids)
+        referents = referents.filter(partnership__partner_id__in=partner_ids)
     referents = referents.select_related("partnership__partner").order_by(
         "partnership__partner__short_name", "last_name", "first_name", "pk"
     )

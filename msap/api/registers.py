@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
@@ -36,9 +35,11 @@ from msap.api.schemas import (
 )
 from msap.core.errors import DomainError, StaleVersion
 from msap.lib.dates import timezone_for
+from msap.network.queries import get_house_for_user, staff_houses
 from msap.partners.models import Partner
 from msap.registers import services
 from msap.registers.models import OPEN_STATES, Kind, RegisterItem
+from msap.registers.queries import get_item_for_user
 
 router = Router(tags=["registres"])
 
@@ -51,14 +52,6 @@ DEFAULT_CHANNELS = {
     Kind.COMPLAINT: "counter",
     Kind.SUGGESTION: "register",
 }
-
-
-def _staff_only() -> str:
-    return _(
-        "Les registres sont réservés aux équipes des maisons : ils contiennent les coordonnées "
-        "des expéditeurs. Les cellules départementale et nationale et les partenaires n'en "
-        "consultent que les indicateurs."
-    )
 
 
 def house_zone(house) -> ZoneInfo:
@@ -104,24 +97,6 @@ def item_payload(item: RegisterItem, now: datetime.datetime) -> dict:
         "version": item.version,
         "created_at": item.created_at,
     }
-
-
-def _get_item_for_user(user, pk: int) -> RegisterItem:
-    """The item, for the staff of its house: 404 when its house is unseen, 403 when seen only
-    from outside (prefecture, national cell, partner referent)."""
-    item = (
-        RegisterItem.objects.select_related("house__commune", "house__organisation", "partner")
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
-        raise Http404(_("Élément de registre introuvable."))
-    access = permissions.house_access(user, item.house)
-    if not access.view:
-        raise Http404(_("Élément de registre introuvable."))
-    if not access.staff:
-        raise PermissionDenied(_staff_only())
-    return item
 
 
 def _resolve(body: RegisterItemIn, house) -> dict:
@@ -183,7 +158,7 @@ def _resolve(body: RegisterItemIn, house) -> dict:
 )
 def create_item(request, body: RegisterItemIn):
     user = request.auth
-    house, _access = permissions.get_house_for_user(user, body.house, need="staff")
+    house, _access = get_house_for_user(user, body.house, need="staff")
     data = _resolve(body, house)
     item = services.record_item(user, house, **data)
     item = RegisterItem.objects.select_related("partner").get(pk=item.pk)
@@ -215,13 +190,13 @@ def list_items(request, filters: Query[RegisterItemFilters]):
     now = timezone.now()
     tz = timezone.get_current_timezone()
     if filters.house is not None:
-        house, _access = permissions.get_house_for_user(user, filters.house, need="staff")
+        house, _access = get_house_for_user(user, filters.house, need="staff")
         items = RegisterItem.objects.filter(house=house)
         tz = house_zone(house)
     else:
-        houses = permissions.staff_houses(user)
+        houses = staff_houses(user)
         if not permissions.scope_for(user).admin and not houses.exists():
-            raise PermissionDenied(_staff_only())
+            raise PermissionDenied(permissions.registers_staff_only())
         items = RegisterItem.objects.filter(house__in=houses)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         message = _("La date de fin précède la date de début.")
@@ -276,7 +251,7 @@ def list_items(request, filters: Query[RegisterItemFilters]):
 )
 def change_status(request, body: RegisterStatusIn, item_id: int = Path(..., ge=1, le=MAX_DB_ID)):
     user = request.auth
-    item = _get_item_for_user(user, item_id)
+    item, _access = get_item_for_user(user, item_id)
     if body.exempt_reason and body.to != "exempt":
         message = _("Le motif de dispense ne s'indique qu'avec le statut « exempt ».")
         raise DomainError(message, {"exempt_reason": [message]})

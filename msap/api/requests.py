@@ -29,6 +29,8 @@ from msap.api.schemas import (
 from msap.core.errors import DomainError
 from msap.desk import services
 from msap.desk.models import Procedure, ServiceRequest
+from msap.desk.queries import visible_requests
+from msap.network.queries import get_house_for_user, staff_houses
 from msap.partners.models import Partner, ServiceCategory, ServiceItem
 from msap.territory.models import Commune
 
@@ -45,7 +47,7 @@ def _staff_house_ids(user) -> set[int] | None:
     """Houses whose requests' notes the user may read; None means every house (admin)."""
     if permissions.scope_for(user).admin:
         return None
-    return set(permissions.staff_houses(user).values_list("pk", flat=True))
+    return set(staff_houses(user).values_list("pk", flat=True))
 
 
 def with_details(queryset):
@@ -204,7 +206,7 @@ def create_request(
     ),
 ):
     user = request.auth
-    house, _access = permissions.get_house_for_user(user, body.house, need="staff")
+    house, _access = get_house_for_user(user, body.house, need="staff")
     data, others = _resolve(body, house)
     obj, created = services.record_request(
         user, house, data, idempotency_key=(idempotency_key or "").strip(), other_partners=others
@@ -236,10 +238,10 @@ def create_request(
 )
 def list_requests(request, filters: Query[RequestFilters]):
     user = request.auth
-    requests = permissions.visible_requests(user)
+    requests = visible_requests(user)
     errors: dict[str, list[str]] = {}
     if filters.house is not None:
-        house, _access = permissions.get_house_for_user(user, filters.house)  # 404 when unseen
+        house, _access = get_house_for_user(user, filters.house)  # 404 when unseen
         requests = requests.filter(house=house)
     tz = timezone.get_current_timezone()
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from dsfr.forms import DsfrBaseForm
 
-from msap import permissions
 from msap.desk import imports
+from msap.network.queries import staff_houses
 
 REJECTS_SALT = "msap.desk.import_rejects"
 REJECTS_MAX_AGE = 24 * 3600  # the report's download link works for a day
@@ -80,7 +80,7 @@ class ImportForm(DsfrBaseForm):
 
 
 def _houses(user):
-    houses = permissions.staff_houses(user).select_related("commune__departement").order_by("name")
+    houses = staff_houses(user).select_related("commune__departement").order_by("name")
     if not houses.exists():
         raise PermissionDenied(_("L'import de fréquentation est réservé aux agents d'une maison."))
     return houses

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from msap.lib.dates import CLOCK_DRIFT_TOLERANCE
@@ -27,3 +28,11 @@ def edit_window() -> timedelta:
 
 def can_still_edit(request_obj, user, now) -> bool:
     return request_obj.agent_id == user.pk and now - request_obj.created_at <= edit_window()
+
+
+def edit_window_passed_message() -> str:
+    hours = int(edit_window().total_seconds() // 3600)
+    return gettext(
+        "Le délai de modification est dépassé : une demande se corrige dans les %(hours)s heures "
+        "qui suivent son enregistrement."
+    ) % {"hours": hours}

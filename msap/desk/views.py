@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -34,7 +33,9 @@ from msap.desk.forms import (
     new_idempotency_key,
 )
 from msap.desk.models import NEEDS, Procedure, ServiceRequest
+from msap.desk.queries import get_request_for_user
 from msap.lib.charts import Chart
+from msap.network.queries import get_house_for_user, staff_houses
 from msap.partners.models import (
     Partner,
     PartnerKind,
@@ -56,7 +57,7 @@ DETAIL_FIELDS = ("age_band", "commune", "first_visit", "group_size", "occurred_a
 
 
 def _staff_houses(user):
-    return permissions.staff_houses(user).select_related("commune__departement").order_by("name")
+    return staff_houses(user).select_related("commune__departement").order_by("name")
 
 
 def _require_staff(user) -> None:
@@ -197,7 +198,7 @@ def entry(request):
         house_ids = scope.agent_houses if not (scope.admin or scope.organisations) else None
         form = QuickEntryForm(
             request.POST,
-            houses=permissions.staff_houses(user) if house_ids is None else None,
+            houses=staff_houses(user) if house_ids is None else None,
             house_ids=house_ids,
         )
         if form.is_valid():
@@ -230,7 +231,7 @@ def entry(request):
     initial = {"house": house.pk, "key": new_idempotency_key()}
     if last is not None:
         initial.update(partner=last["partner_id"], category=last["category_id"])
-    form = QuickEntryForm(initial=initial, houses=permissions.staff_houses(user))
+    form = QuickEntryForm(initial=initial, houses=staff_houses(user))
     return _render_entry(request, form, houses, house)
 
 
@@ -297,7 +298,7 @@ def day(request):
             agent=user,
             occurred_at__gte=start,
             occurred_at__lt=end,
-            house__in=permissions.staff_houses(user),
+            house__in=staff_houses(user),
         )
         .select_related("house", "partner", "category", "procedure")
         .order_by("-occurred_at", "-id")
@@ -328,36 +329,10 @@ def day(request):
 # --- correction within the edit window ------------------------------------------------------------
 
 
-def _own_request(user, pk) -> ServiceRequest:
-    """A request the user may correct: 404 outside their houses, 403 when not theirs or too late."""
-    obj = (
-        ServiceRequest.objects.filter(pk=pk, house__in=permissions.staff_houses(user))
-        .select_related(
-            "house__commune__departement", "partner", "category", "item", "procedure", "commune"
-        )
-        .first()
-    )
-    if obj is None:
-        raise Http404(_("Demande introuvable."))
-    if obj.agent_id != user.pk:
-        raise PermissionDenied(
-            _("Seul l'agent qui a enregistré la demande peut la modifier ou la supprimer.")
-        )
-    if not rules.can_still_edit(obj, user, timezone.now()):
-        hours = int(rules.edit_window().total_seconds() // 3600)
-        raise PermissionDenied(
-            _(
-                "Le délai de modification est dépassé : une demande se corrige dans les %(hours)s heures qui suivent son enregistrement."
-            )
-            % {"hours": hours}
-        )
-    return obj
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_edit(request, pk):
-    obj = _own_request(request.user, pk)
+    obj, _access = get_request_for_user(request.user, pk)
     tz = ZoneInfo(obj.house.timezone)
     if request.method == "POST":
         form = RequestEditForm(request.POST, tz=tz)
@@ -387,7 +362,7 @@ def request_edit(request, pk):
 @login_required
 @require_POST
 def request_delete(request, pk):
-    obj = _own_request(request.user, pk)
+    obj, _access = get_request_for_user(request.user, pk)
     try:
         services.delete_request(request.user, obj)
     except DomainError as exc:
@@ -448,7 +423,7 @@ def _figure(label: str, current: int, previous: int, fmt=str) -> dict:
 @require_GET
 def board(request, pk):
     """The house's figures over a week, a month or a year, against the previous period."""
-    house, access = permissions.get_house_for_user(request.user, pk, need="view")
+    house, access = get_house_for_user(request.user, pk, need="view")
     tz = ZoneInfo(house.timezone)
     warnings = []
     kind = request.GET.get("periode") or "semaine"

@@ -9,7 +9,6 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -19,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from msap import permissions
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.desk.models import ServiceRequest
@@ -32,35 +30,14 @@ from msap.dossiers.forms import (
     FollowUpForm,
     SearchForm,
 )
-from msap.dossiers.models import AccessAction, Dossier, DossierDocument, DossierStatus
+from msap.dossiers.models import AccessAction, DossierDocument, DossierStatus
+from msap.dossiers.queries import get_dossier_for_user
 from msap.lib.uploads import private_file_response
+from msap.network.queries import get_house_for_user
 
 DOSSIERS_PER_PAGE = 50
 ACCESSES_SHOWN = 50
 EXPORT_TYPES = {"json": "application/json; charset=utf-8", "pdf": "application/pdf"}
-
-
-def get_dossier_for_user(user, pk) -> tuple[Dossier, permissions.HouseAccess]:
-    """The file and the user's access to its house: 404 when the house is unseen, 403 unless at its counter."""
-    dossier = (
-        Dossier.objects.select_related(
-            "house__commune__departement", "house__organisation", "consent_by"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if dossier is None:
-        raise Http404(_("Dossier introuvable."))
-    access = permissions.house_access(user, dossier.house)
-    if not access.view:
-        raise Http404(_("Dossier introuvable."))
-    if not access.counter:
-        # Need-to-know (art. 3.5): the agents who receive the person, not the gestionnaire,
-        # the partners, the prefecture or the technical administrator.
-        raise PermissionDenied(
-            _("Les dossiers usagers ne sont accessibles qu'aux agents de la maison.")
-        )
-    return dossier, access
 
 
 def _page(request, template: str, dossier, access, **context):
@@ -97,7 +74,7 @@ def _closed(request, dossier):
 @login_required
 @require_GET
 def dossier_list(request, house_pk):
-    house, access = permissions.get_house_for_user(request.user, house_pk, need="counter")
+    house, access = get_house_for_user(request.user, house_pk, need="counter")
     dossiers = house.dossiers.filter(status=DossierStatus.ACTIVE)
     form = SearchForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["q"]:
@@ -125,7 +102,7 @@ def dossier_list(request, house_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_new(request, house_pk):
-    house, access = permissions.get_house_for_user(request.user, house_pk, need="counter")
+    house, access = get_house_for_user(request.user, house_pk, need="counter")
     form = DossierNewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,11 +3,10 @@
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
-from msap.network import rules
+from msap.network import rules, signals
 from msap.network.models import (
     Closure,
     Equipment,
@@ -21,6 +20,7 @@ from msap.network.models import (
     Organisation,
     Premises,
 )
+from msap.network.queries import current_ranges
 from msap.network.rules import Range
 
 HOUSE_FIELDS = [
@@ -156,10 +156,6 @@ def set_served_communes(actor, house: House, communes) -> None:
     )
 
 
-def current_ranges(house: House) -> list[Range]:
-    return [Range(r.weekday, r.start, r.end) for r in house.opening_ranges.all()]
-
-
 @transaction.atomic
 def set_schedule(
     actor, house: House, ranges: list[Range], expected_version: int | None
@@ -197,45 +193,10 @@ def set_schedule(
     )
     if change.substantial:
         # Art. 3.2: the parties are informed of every substantial change of hours.
-        transaction.on_commit(lambda: inform_partners_of_hours(change.pk))
-    return change
-
-
-def inform_partners_of_hours(change_pk: int) -> int:
-    """Email the house's current referents about a substantial change of hours; stamp the change.
-
-    Idempotent: a change already stamped is not sent again. Returns the number of recipients."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
-    from msap.lib.dates import FRENCH_WEEKDAYS
-    from msap.partners.services import current_referents
-
-    if not HoursChange.objects.filter(pk=change_pk, partners_informed_at__isnull=True).update(
-        partners_informed_at=timezone.now()
-    ):
-        return 0
-    change = HoursChange.objects.select_related("house").get(pk=change_pk)
-    house = change.house
-    recipients = sorted(
-        set(
-            current_referents()
-            .filter(partnership__house=house, partnership__status="active")
-            .exclude(email="")
-            .values_list("email", flat=True)
+        transaction.on_commit(
+            lambda: signals.substantial_hours_change.send(sender=HoursChange, change_pk=change.pk)
         )
-    )
-    if not recipients:
-        return 0
-    lines = [f"{FRENCH_WEEKDAYS[d].capitalize()} : {a} – {b}" for d, a, b in change.after]
-    body = (
-        f"Bonjour,\n\nLes horaires d'ouverture de {house.name} changent "
-        f"(article 3.2 de la convention-cadre). Nouveaux horaires :\n\n"
-        + "\n".join(lines)
-        + f"\n\n{settings.SITE_URL}/maisons/{house.pk}/horaires/\n"
-    )
-    send_mail(f"{house.name} : nouveaux horaires d'ouverture", body, None, recipients)
-    return len(recipients)
+    return change
 
 
 @transaction.atomic
@@ -381,21 +342,3 @@ def close_house(actor, house: House, on: date) -> House:
     house.save(update_fields=["status", "closed_on"])
     journal.record(actor, "house.closed", house, summary=f"Fermée le {on:%d/%m/%Y}")
     return house
-
-
-def house_flags(house: House) -> list[str]:
-    """What needs the manager's attention: missing minimum of art. 3.3, hours, partners without referent."""
-    from msap.partners.services import partnerships_without_referent
-
-    flags = []
-    premises = getattr(house, "premises", None)
-    kinds = [e.kind for e in house.equipment.all() if e.for_public and e.in_service]
-    missing = rules.missing_minimum(premises, kinds)
-    if missing:
-        flags.append("Minimum de l'article 3.3 non atteint : il manque " + ", ".join(missing) + ".")
-    check = rules.check_schedule(current_ranges(house))
-    if not check.ok:
-        flags.append("Horaires : " + " ".join(check.errors))
-    for p in partnerships_without_referent(house):
-        flags.append(f"{p.partner.short_name} n'a pas de référent en poste (annexe 2).")
-    return flags

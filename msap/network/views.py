@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from msap import permissions
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.core.models import JournalEntry
@@ -37,6 +36,12 @@ from msap.network.forms import (
 )
 from msap.network.hours import HouseCalendar
 from msap.network.models import WEEKDAYS, Closure, Equipment, HouseKind, MobileStop, Premises
+from msap.network.queries import (
+    current_ranges,
+    get_house_for_user,
+    house_flags,
+    visible_houses,
+)
 from msap.territory.models import Departement
 
 HOUSES_PER_PAGE = 50
@@ -58,7 +63,7 @@ def _page(request, template: str, house, access, tab: str, **context):
 @login_required
 @require_GET
 def house_list(request):
-    houses = permissions.visible_houses(request.user)
+    houses = visible_houses(request.user)
     departements = Departement.objects.filter(
         code__in=houses.order_by().values("commune__departement_id")
     ).order_by("code")
@@ -94,7 +99,7 @@ def commune_search(request):
 @login_required
 @require_GET
 def house_detail(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk)
+    house, access = get_house_for_user(request.user, pk)
     calendar = HouseCalendar(house)
     now = timezone.now()
     context = {
@@ -102,7 +107,7 @@ def house_detail(request, pk):
         "opening": calendar.next_opening(now),
         "served_communes": house.served_communes.select_related("departement").order_by("name"),
         # What needs the manager's attention is for the house's staff, not for partners.
-        "flags": services.house_flags(house) if access.staff else [],
+        "flags": house_flags(house) if access.staff else [],
     }
     return _page(request, "network/house_detail.html", house, access, "identity", **context)
 
@@ -110,7 +115,7 @@ def house_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def house_edit(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, access = get_house_for_user(request.user, pk, need="manage")
     if request.method == "POST":
         form = HouseForm(request.POST)
         if form.is_valid():
@@ -170,8 +175,8 @@ def _schedule_rows(ranges) -> list[tuple[str, list]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def house_hours(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need=_need(request))
-    ranges = services.current_ranges(house)
+    house, access = get_house_for_user(request.user, pk, need=_need(request))
+    ranges = current_ranges(house)
     initial, slots = ScheduleForm.initial_for(house, ranges)
     refused = False
     if request.method == "POST":
@@ -229,7 +234,7 @@ def house_hours(request, pk):
 @require_POST
 def house_hours_check(request, pk):
     """The live check of the schedule being typed (htmx): totals and art. 3.2 errors, saves nothing."""
-    house, _access = permissions.get_house_for_user(request.user, pk)
+    house, _access = get_house_for_user(request.user, pk)
     form = ScheduleForm(request.POST, slots=ScheduleForm.slots_in(request.POST))
     form.is_valid()
     return render(request, "network/_hours_check.html", {"house": house, **_check_context(form)})
@@ -250,7 +255,7 @@ def _upcoming_holidays(house, today) -> list:
 @login_required
 @require_http_methods(["GET", "POST"])
 def house_closures(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need=_need(request))
+    house, access = get_house_for_user(request.user, pk, need=_need(request))
     form = ClosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,7 +283,7 @@ def house_closures(request, pk):
 @login_required
 @require_POST
 def closure_delete(request, pk, closure_pk):
-    house, _access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, _access = get_house_for_user(request.user, pk, need="manage")
     closure = get_object_or_404(Closure, pk=closure_pk, house=house)
     services.remove_closure(request.user, closure)
     messages.success(request, _("La fermeture exceptionnelle a été supprimée."))
@@ -317,7 +322,7 @@ def _premises_page(request, house, access, *, form=None, equipment_form=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def house_premises(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need=_need(request))
+    house, access = get_house_for_user(request.user, pk, need=_need(request))
     if request.method == "GET":
         return _premises_page(request, house, access)
     form = PremisesForm(request.POST)
@@ -337,7 +342,7 @@ def house_premises(request, pk):
 @login_required
 @require_POST
 def equipment_add(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, access = get_house_for_user(request.user, pk, need="manage")
     form = EquipmentForm(request.POST)
     if form.is_valid():
         try:
@@ -353,7 +358,7 @@ def equipment_add(request, pk):
 @login_required
 @require_POST
 def equipment_delete(request, pk, item_pk):
-    house, _access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, _access = get_house_for_user(request.user, pk, need="manage")
     item = get_object_or_404(Equipment, pk=item_pk, house=house)
     services.remove_equipment(request.user, item)
     messages.success(request, _("Équipement retiré : %(item)s.") % {"item": item})
@@ -366,7 +371,7 @@ def equipment_delete(request, pk, item_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def house_stops(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need=_need(request))
+    house, access = get_house_for_user(request.user, pk, need=_need(request))
     mobile = house.kind == HouseKind.MOBILE
     form = StopForm(request.POST or None)
     if request.method == "POST":
@@ -400,7 +405,7 @@ def house_stops(request, pk):
 @login_required
 @require_POST
 def stop_delete(request, pk, stop_pk):
-    house, _access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, _access = get_house_for_user(request.user, pk, need="manage")
     stop = get_object_or_404(MobileStop, pk=stop_pk, house=house)
     services.remove_stop(request.user, stop)
     messages.success(request, _("L'étape a été retirée."))
@@ -444,7 +449,7 @@ def _describe_changes(entry: JournalEntry) -> list[tuple]:
 @login_required
 @require_GET
 def house_history(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk)
+    house, access = get_house_for_user(request.user, pk)
     if not (access.manage or access.oversee):
         raise PermissionDenied(
             _("L'historique de la maison est réservé à ses gestionnaires et aux cellules de suivi.")

@@ -7,7 +7,18 @@ class PartnersConfig(AppConfig):
     label = "partners"
 
     def ready(self):
+        from msap.network import queries as network_queries
+        from msap.network.signals import substantial_hours_change
+        from msap.partners.queries import referent_flags
         from msap.partners.seed import seed_reference_data
+        from msap.partners.services import inform_partners_of_hours
+
+        # Art. 3.2: partners are told of a substantial change of hours; annex 2: a partnership
+        # without a referent in post needs the manager's attention.
+        substantial_hours_change.connect(
+            inform_partners_of_hours, weak=False, dispatch_uid="msap.partners.hours"
+        )
+        network_queries.register_flags(referent_flags)
 
         def _seed(sender, using="default", **kwargs):
             seed_reference_data(using=using)

@@ -2,13 +2,18 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.text import slugify
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version, check_email
+from msap.lib.dates import FRENCH_WEEKDAYS
+from msap.network.models import HoursChange
 from msap.partners.models import Partner, PartnerKind, Partnership, PartnershipStatus, Referent
+from msap.partners.queries import current_referents
 
 REFERENT_FIELDS = [
     "first_name",
@@ -19,16 +24,6 @@ REFERENT_FIELDS = [
     "postal_address",
     "domains",
 ]
-
-
-def current_referents():
-    return Referent.objects.filter(ended_on__isnull=True)
-
-
-def partnerships_without_referent(house):
-    """Active partnerships of `house` with no referent in post: flagged to the manager (annex 2)."""
-    has_current = Exists(current_referents().filter(partnership=OuterRef("pk")))
-    return house.partnerships.active().select_related("partner").filter(~has_current)
 
 
 @transaction.atomic
@@ -246,3 +241,37 @@ def end_referent(actor, referent: Referent, *, on: date) -> Referent:
         summary=f"{referent.full_name} n'est plus référent",
     )
     return referent
+
+
+# --- what partners are told of a house ------------------------------------------------------
+
+
+def inform_partners_of_hours(change_pk: int, **_signal) -> int:
+    """Email the house's current referents about a substantial change of hours; stamp the change.
+
+    Idempotent: a change already stamped is not sent again. Returns the number of recipients."""
+    if not HoursChange.objects.filter(pk=change_pk, partners_informed_at__isnull=True).update(
+        partners_informed_at=timezone.now()
+    ):
+        return 0
+    change = HoursChange.objects.select_related("house").get(pk=change_pk)
+    house = change.house
+    recipients = sorted(
+        set(
+            current_referents()
+            .filter(partnership__house=house, partnership__status="active")
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not recipients:
+        return 0
+    lines = [f"{FRENCH_WEEKDAYS[d].capitalize()} : {a} – {b}" for d, a, b in change.after]
+    body = (
+        f"Bonjour,\n\nLes horaires d'ouverture de {house.name} changent "
+        f"(article 3.2 de la convention-cadre). Nouveaux horaires :\n\n"
+        + "\n".join(lines)
+        + f"\n\n{settings.SITE_URL}/maisons/{house.pk}/horaires/\n"
+    )
+    send_mail(f"{house.name} : nouveaux horaires d'ouverture", body, None, recipients)
+    return len(recipients)

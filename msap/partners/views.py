@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from msap import permissions
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
-from msap.partners import services
+from msap.network.queries import get_house_for_user
+from msap.partners import queries, services
 from msap.partners.forms import (
     EndReferentForm,
     PartnershipAddForm,
@@ -28,6 +29,7 @@ from msap.partners.forms import (
     WithdrawForm,
 )
 from msap.partners.models import PartnershipStatus, Referent, ServiceItem
+from msap.partners.queries import get_referent_for_user
 
 TAB = "partners"
 
@@ -50,10 +52,6 @@ def _group_items(items) -> list[dict]:
     return groups
 
 
-def _shows_contacts(access, partnership) -> bool:
-    return access.sees_referent_contacts or partnership.partner_id in access.partner_ids
-
-
 def _describe(access, partnership, unstaffed_ids=frozenset()) -> dict:
     referents = list(partnership.referents.all())
     return {
@@ -62,7 +60,7 @@ def _describe(access, partnership, unstaffed_ids=frozenset()) -> dict:
         "current": [r for r in referents if r.ended_on is None],
         "former": [r for r in referents if r.ended_on is not None],
         "without_referent": partnership.pk in unstaffed_ids,
-        "shows_contacts": _shows_contacts(access, partnership),
+        "shows_contacts": access.sees_referent_contacts(partnership.partner_id),
     }
 
 
@@ -73,22 +71,13 @@ def _get_partnership(house, partnership_pk):
         raise Http404(_("Partenariat introuvable.")) from None
 
 
-def _get_referent(house, referent_pk):
-    try:
-        return Referent.objects.select_related("partnership__partner", "partnership__house").get(
-            pk=referent_pk, partnership__house=house
-        )
-    except Referent.DoesNotExist:
-        raise Http404(_("Référent introuvable.")) from None
-
-
 @login_required
 def house_partners(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="view")
+    house, access = get_house_for_user(request.user, pk, need="view")
     partnerships = list(
         _with_details(permissions.visible_partnerships(request.user, house, access))
     )
-    unstaffed = set(services.partnerships_without_referent(house).values_list("pk", flat=True))
+    unstaffed = set(queries.partnerships_without_referent(house).values_list("pk", flat=True))
     active = [p for p in partnerships if p.status == PartnershipStatus.ACTIVE]
     withdrawn = [p for p in partnerships if p.status != PartnershipStatus.ACTIVE]
     return render(
@@ -109,7 +98,7 @@ def house_partners(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_add(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, access = get_house_for_user(request.user, pk, need="manage")
     form = PartnershipAddForm(request.POST or None, house=house)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,14 +147,14 @@ def _detail_context(user, house, access, partnership, *, edit_form=None, withdra
     partnership = _with_details(house.partnerships.filter(pk=partnership.pk)).get()
     is_active = partnership.status == PartnershipStatus.ACTIVE
     unstaffed = set(
-        services.partnerships_without_referent(house)
+        queries.partnerships_without_referent(house)
         .filter(pk=partnership.pk)
         .values_list("pk", flat=True)
     )
     described = _describe(access, partnership, unstaffed)
     # Same answer for every card of one partnership: ask the permissions module once.
     described["can_edit_cards"] = bool(described["current"]) and permissions.can_edit_referent(
-        user, described["current"][0]
+        access, partnership.partner_id
     )
     ctx = {
         "house": house,
@@ -192,7 +181,7 @@ def _detail_context(user, house, access, partnership, *, edit_form=None, withdra
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_detail(request, pk, partnership_pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="view")
+    house, access = get_house_for_user(request.user, pk, need="view")
     partnership = permissions.get_partnership_for_user(request.user, house, partnership_pk, access)
     edit_form = None
     if request.method == "POST":
@@ -227,7 +216,7 @@ def partnership_detail(request, pk, partnership_pk):
 @login_required
 @require_POST
 def partnership_withdraw(request, pk, partnership_pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, access = get_house_for_user(request.user, pk, need="manage")
     partnership = _get_partnership(house, partnership_pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
@@ -253,7 +242,7 @@ def partnership_withdraw(request, pk, partnership_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def referent_add(request, pk, partnership_pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, access = get_house_for_user(request.user, pk, need="manage")
     partnership = _get_partnership(house, partnership_pk)
     if partnership.status != PartnershipStatus.ACTIVE:
         messages.error(
@@ -312,15 +301,9 @@ def referent_add(request, pk, partnership_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def referent_edit(request, pk, referent_pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="view")
-    referent = _get_referent(house, referent_pk)
+    referent, referent_access = get_referent_for_user(request.user, pk, referent_pk, need="edit")
     partnership = referent.partnership
-    if not permissions.can_edit_referent(request.user, referent):
-        raise PermissionDenied(
-            _(
-                "Seuls les responsables de la maison et le partenaire lui-même modifient cette fiche."
-            )
-        )
+    house, access = partnership.house, referent_access.house
     if referent.ended_on is not None:
         raise PermissionDenied(
             _(
@@ -372,9 +355,9 @@ def referent_edit(request, pk, referent_pk):
 @login_required
 @require_POST
 def referent_end(request, pk, referent_pk):
-    house, _access = permissions.get_house_for_user(request.user, pk, need="manage")
-    referent = _get_referent(house, referent_pk)
+    referent, _access = get_referent_for_user(request.user, pk, referent_pk, need="manage")
     partnership = referent.partnership
+    house = partnership.house
     form = EndReferentForm(request.POST)
     if not form.is_valid():
         messages.error(

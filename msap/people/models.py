@@ -10,6 +10,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The roles are defined with the rules of access; memberships (below) give them to people.
+from msap.permissions import Role
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -32,6 +35,8 @@ class UserManager(BaseUserManager):
 
 
 ROLES_FIELDS = ("roles", "roles_version")
+# The columns of one row of the roles snapshot (User.roles).
+ROLES_COLUMNS = ("role", "house_id", "organisation_id", "partner_id", "departement_id")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -80,20 +85,28 @@ class User(AbstractBaseUser, PermissionsMixin):
             ]
         super().save(*args, **kwargs)
 
+    def current_roles(self) -> list[list]:
+        """The current memberships as [role, house_id, organisation_id, partner_id,
+        departement_id] rows (what msap.permissions reads), from the snapshot or, when there is
+        none, computed and stored — unless a membership changed since this row was read."""
+        if self.roles is not None:
+            return self.roles
+        rows = [
+            list(row)
+            for row in Membership.objects.current()
+            .filter(user_id=self.pk)
+            .order_by("pk")
+            .values_list(*ROLES_COLUMNS)
+        ]
+        User.objects.filter(pk=self.pk, roles_version=self.roles_version).update(roles=rows)
+        self.roles = rows
+        return rows
+
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
-
-
-class Role(models.TextChoices):
-    AGENT = "agent", _("Agent d'accueil")
-    RESPONSABLE = "responsable", _("Responsable de la maison")
-    GESTIONNAIRE = "gestionnaire", _("Gestionnaire")
-    REFERENT = "referent", _("Référent partenaire")
-    DEPARTEMENT = "departement", _("Cellule départementale / préfecture")
-    NATIONAL = "national", _("Cellule nationale d'animation")
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -13,8 +13,6 @@ from django.dispatch import receiver
 
 from msap.people.models import Membership, User
 
-COLUMNS = ("role", "house_id", "organisation_id", "partner_id", "departement_id")
-
 
 def invalidate(user_ids) -> None:
     User.objects.filter(pk__in=list(user_ids)).update(
@@ -23,20 +21,8 @@ def invalidate(user_ids) -> None:
 
 
 def current_roles(user) -> list[list]:
-    """The user's current memberships, from the snapshot or, when there is none, computed and
-    stored (unless a change of membership happened since the user row was read)."""
-    if user.roles is not None:
-        return user.roles
-    rows = [
-        list(row)
-        for row in Membership.objects.current()
-        .filter(user_id=user.pk)
-        .order_by("pk")
-        .values_list(*COLUMNS)
-    ]
-    User.objects.filter(pk=user.pk, roles_version=user.roles_version).update(roles=rows)
-    user.roles = rows
-    return rows
+    """The user's current memberships, from the snapshot or computed (User.current_roles)."""
+    return user.current_roles()
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="people.roles.saved")

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from msap import permissions
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.lib.uploads import private_file_response
+from msap.network.queries import get_house_for_user
 from msap.people import services
 from msap.people.forms import EndMembershipForm, MemberAddForm, TrainingAddForm
 from msap.people.models import Membership, Role, Training
+from msap.people.queries import get_training_for_user
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +68,14 @@ def _staff_context(house, access, *, member_form=None, training_form=None) -> di
 
 @login_required
 def house_staff(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="sees_staff")
+    house, access = get_house_for_user(request.user, pk, need="sees_staff")
     return render(request, "people/house_staff.html", _staff_context(house, access))
 
 
 @login_required
 @require_POST
 def member_add(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, access = get_house_for_user(request.user, pk, need="manage")
     form = MemberAddForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -105,7 +106,7 @@ def member_add(request, pk):
 @login_required
 @require_POST
 def member_end(request, pk, membership_pk):
-    house, _access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, _access = get_house_for_user(request.user, pk, need="manage")
     try:
         membership = house.memberships.select_related("user").get(
             pk=membership_pk, role__in=services.HOUSE_ROLES
@@ -132,7 +133,7 @@ def member_end(request, pk, membership_pk):
 @login_required
 @require_POST
 def training_add(request, pk):
-    house, access = permissions.get_house_for_user(request.user, pk, need="manage")
+    house, access = get_house_for_user(request.user, pk, need="manage")
     form = TrainingAddForm(request.POST, request.FILES, house=house)
     if form.is_valid():
         data = form.cleaned_data
@@ -164,33 +165,24 @@ def training_add(request, pk):
     )
 
 
-def _get_training(house, training_pk) -> Training:
-    try:
-        return house.trainings.select_related("user").get(pk=training_pk)
-    except Training.DoesNotExist:
-        raise Http404(_("Formation introuvable.")) from None
-
-
 @login_required
 @require_POST
 def training_delete(request, pk, training_pk):
-    house, _access = permissions.get_house_for_user(request.user, pk, need="manage")
-    training = _get_training(house, training_pk)
+    training, _access = get_training_for_user(request.user, pk, training_pk, need="manage")
     title, name = training.title, str(training.user)
     services.remove_training(request.user, training)
     messages.success(
         request,
         _("La formation « %(title)s » de %(name)s a été retirée.") % {"title": title, "name": name},
     )
-    return redirect("house_staff", pk=house.pk)
+    return redirect("house_staff", pk=training.house_id)
 
 
 @never_cache
 @login_required
 @require_GET
 def training_attestation(request, pk, training_pk):
-    house, _access = permissions.get_house_for_user(request.user, pk, need="sees_staff")
-    training = _get_training(house, training_pk)
+    training, _access = get_training_for_user(request.user, pk, training_pk)
     if not training.attestation:
         raise Http404(_("Cette formation n'a pas d'attestation."))
     stem = f"attestation-{slugify(training.title)[:60] or training.pk}"

@@ -11,7 +11,6 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -24,12 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from msap import permissions
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.core.models import JournalEntry
 from msap.lib.dates import timezone_for
 from msap.lib.uploads import private_file_response
+from msap.network.queries import get_house_for_user
 from msap.registers import letters, rules, services
 from msap.registers.forms import (
     AnswerForm,
@@ -44,6 +43,7 @@ from msap.registers.forms import (
     VersionForm,
 )
 from msap.registers.models import OPEN_STATES, Attachment, Kind, RegisterItem, Status
+from msap.registers.queries import get_item_for_user
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ NEW_LABELS = {
     Kind.COMPLAINT: gettext_lazy("Enregistrer une réclamation"),
     Kind.SUGGESTION: gettext_lazy("Enregistrer une remarque ou suggestion"),
 }
-ITEM_RELATED = ("assigned_to", "partner")
+LIST_RELATED = ("assigned_to", "partner")
 
 
 # --- access ---------------------------------------------------------------------------------------
@@ -82,23 +82,7 @@ def house_tz(house):
 
 def _get_house(user, house_pk):
     # Staff only: a register holds senders' personal data (SPEC confidentiality).
-    return permissions.get_house_for_user(user, house_pk, need="staff")
-
-
-def _get_item(user, pk) -> tuple[RegisterItem, permissions.HouseAccess]:
-    """The item and the user's access to its house: 404 when unseen, 403 when not staff."""
-    try:
-        item = RegisterItem.objects.select_related(
-            "house__commune__departement", "house__organisation", *ITEM_RELATED
-        ).get(pk=pk)
-    except (RegisterItem.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Élément introuvable.")) from None
-    access = permissions.house_access(user, item.house)
-    if not access.view:
-        raise Http404(_("Élément introuvable."))
-    if not access.staff:
-        raise PermissionDenied(_("Les registres sont réservés à l'équipe de la maison."))
-    return item, access
+    return get_house_for_user(user, house_pk, need="staff")
 
 
 def _kind(slug: str) -> str:
@@ -205,7 +189,7 @@ def registers_home(request, house_pk):
     tz = house_tz(house)
     now = timezone.now()
     open_items = RegisterItem.objects.filter(house=house, status__in=OPEN_STATES).select_related(
-        *ITEM_RELATED
+        *LIST_RELATED
     )
     overdue = list(open_items.filter(due_at__lt=now).order_by("due_at", "pk")[:HOME_LIST_LIMIT])
     due_soon = list(
@@ -244,7 +228,7 @@ def register_list(request, house_pk, kind):
     tz = house_tz(house)
     now = timezone.now()
     form = ListFilterForm(request.GET or None)
-    items = RegisterItem.objects.filter(house=house, kind=kind).select_related(*ITEM_RELATED)
+    items = RegisterItem.objects.filter(house=house, kind=kind).select_related(*LIST_RELATED)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["status"] == ListFilterForm.OVERDUE:
@@ -388,7 +372,7 @@ def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dic
         "due_override_by",
         "answered_by",
         "created_by",
-        *ITEM_RELATED,
+        *LIST_RELATED,
     ).get(pk=pk)
     now = timezone.now()
     tz = house_tz(item.house)
@@ -434,7 +418,7 @@ def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dic
 @login_required
 @require_GET
 def item_detail(request, register_item_pk):
-    item, access = _get_item(request.user, register_item_pk)
+    item, access = get_item_for_user(request.user, register_item_pk)
     with timezone.override(house_tz(item.house)):
         return render(request, "registers/item_detail.html", _detail_context(item.pk, access))
 
@@ -525,7 +509,7 @@ ACTION_FORMS = {
 @login_required
 @require_POST
 def item_action(request, register_item_pk, action):
-    item, access = _get_item(request.user, register_item_pk)
+    item, access = get_item_for_user(request.user, register_item_pk)
     if action not in ACTION_FORMS:
         raise Http404(_("Action inconnue."))
     with timezone.override(house_tz(item.house)):
@@ -548,7 +532,7 @@ def item_action(request, register_item_pk, action):
 @login_required
 @require_GET
 def attachment_download(request, register_item_pk, attachment_pk):
-    item, _access = _get_item(request.user, register_item_pk)
+    item, _access = get_item_for_user(request.user, register_item_pk)
     try:
         att = Attachment.objects.get(pk=attachment_pk, item=item)
     except Attachment.DoesNotExist:
@@ -560,7 +544,7 @@ def attachment_download(request, register_item_pk, attachment_pk):
 
 
 def _letter(request, pk, code):
-    item, _access = _get_item(request.user, pk)
+    item, _access = get_item_for_user(request.user, pk)
     try:
         pdf, _outgoing = letters.issue_letter(request.user, item, code)
     except DomainError as exc:

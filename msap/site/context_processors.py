@@ -4,10 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from msap import permissions
+from msap.network.queries import staff_houses
 
 
 def _records_activity(user, scope) -> bool:
-    """Whether the user records requests somewhere (permissions.staff_houses is not empty).
+    """Whether the user records requests somewhere (staff_houses is not empty).
 
     Agents and responsables answer from their scope, without a query; a gestionnaire's
     organisation may have no house yet: one query, cached on the scope for the request.
@@ -18,7 +19,7 @@ def _records_activity(user, scope) -> bool:
         return False
     cached = getattr(scope, "_records_activity", None)
     if cached is None:
-        cached = permissions.staff_houses(user).exists()
+        cached = staff_houses(user).exists()
         scope._records_activity = cached
     return cached
 

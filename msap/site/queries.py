@@ -2,20 +2,18 @@
 
 from django.db.models import Count, Q
 
-from msap import permissions
 from msap.network.models import House, HouseStatus
+from msap.network.queries import house_flags, visible_houses
 
 
 def home_context(user, scope) -> dict:
-    houses = permissions.visible_houses(user).select_related("commune__departement", "organisation")
+    houses = visible_houses(user).select_related("commune__departement", "organisation")
     total = houses.count()
     ctx = {"scope": scope, "roles": scope.roles, "house_count": total}
     # A short list for people working in a few houses; the overseers get counts and a link.
     if total <= 30:
         ctx["houses"] = list(houses.order_by("name"))
         flags = {}
-        from msap.network.services import house_flags
-
         if scope.agent_houses or scope.organisations or scope.admin:
             for house in ctx["houses"]:
                 if house.pk in scope.agent_houses or house.organisation_id in scope.organisations:

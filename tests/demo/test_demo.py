@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
 
-from msap import permissions
 from msap.core.models import JournalEntry
 from msap.demo.data import ACCOUNTS, ADMIN_EMAIL, DEMO_PASSWORD, FIRST_HOUSE, HOUSE_SLUGS
 from msap.demo.management.commands.demo import purge
@@ -28,7 +27,7 @@ from msap.network.models import (
     Organisation,
     Premises,
 )
-from msap.network.services import current_ranges, house_flags
+from msap.network.queries import current_ranges, house_flags, visible_houses
 from msap.partners.models import Partner, Partnership, Referent
 from msap.people.models import Membership, Role, Training, User
 from tests import factories as f
@@ -188,10 +187,10 @@ def test_the_six_demo_accounts_have_their_roles_and_the_admin_is_a_demo_superuse
         assert Membership.objects.current().filter(user=user, role=account.role).exists(), (
             account.email
         )
-    assert permissions.visible_houses(User.objects.get(email="agent@demo.msap.fr")).get() == tulle
-    managed = permissions.visible_houses(User.objects.get(email="gestionnaire@demo.msap.fr"))
+    assert visible_houses(User.objects.get(email="agent@demo.msap.fr")).get() == tulle
+    managed = visible_houses(User.objects.get(email="gestionnaire@demo.msap.fr"))
     assert tulle in managed and 3 <= managed.count() <= 4
-    prefecture = permissions.visible_houses(User.objects.get(email="prefecture@demo.msap.fr"))
+    prefecture = visible_houses(User.objects.get(email="prefecture@demo.msap.fr"))
     assert {h.commune.departement_id for h in prefecture} == {tulle.commune.departement_id}
     referent = Membership.objects.get(user__email="referent.caf@demo.msap.fr")
     assert referent.partner.code == "caf"

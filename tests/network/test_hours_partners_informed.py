@@ -5,9 +5,10 @@ from datetime import time
 import pytest
 
 from msap.core.errors import DomainError
-from msap.network import services
+from msap.network import queries, services
 from msap.network.models import HoursChange
 from msap.network.rules import Range
+from msap.partners import services as partner_services
 
 
 def _week(days, start=time(9), end=time(17)):
@@ -30,7 +31,7 @@ def test_substantial_change_of_hours_emails_the_current_referents_once(
     change.refresh_from_db()
     assert change.partners_informed_at is not None
     # Idempotent: informing again sends nothing more.
-    assert services.inform_partners_of_hours(change.pk) == 0
+    assert partner_services.inform_partners_of_hours(change.pk) == 0
     assert len(mailoutbox) == 1
 
 
@@ -38,7 +39,7 @@ def test_a_minor_change_of_hours_informs_nobody(
     world, mailoutbox, django_capture_on_commit_callbacks
 ):
     house = world.house
-    ranges = sorted(services.current_ranges(house))
+    ranges = sorted(queries.current_ranges(house))
     first = ranges[0]  # Monday morning closes 15 minutes later: not substantial
     shifted = [Range(first.weekday, first.start, time(first.end.hour, 15)), *ranges[1:]]
     with django_capture_on_commit_callbacks(execute=True):

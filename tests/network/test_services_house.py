@@ -8,8 +8,8 @@ from msap.core.errors import DomainError, StaleVersion
 from msap.core.models import JournalEntry
 from msap.network import services
 from msap.network.models import Equipment, HoursChange, House, HouseKind, HouseStatus, OpeningRange
+from msap.network.queries import current_ranges, house_flags
 from msap.network.rules import Range
-from msap.network.services import current_ranges
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -416,14 +416,14 @@ def test_a_closed_house_cannot_be_recognised(actor, house):
 
 def test_complete_house_has_no_flag(house):
     """Art. 3.2, 3.3, annex 2: a house meeting every rule shows nothing to fix."""
-    assert services.house_flags(house) == []
+    assert house_flags(house) == []
 
 
 def test_house_flags_list_the_missing_minimum_the_hours_and_partners_without_referent():
     """Art. 3.2, 3.3 and annex 2: the manager sees every gap of the house."""
     house = f.HouseFactory(with_defaults=False)
     f.PartnershipFactory(house=house, partner=f.national_partner("msa"))
-    flags = services.house_flags(house)
+    flags = house_flags(house)
     assert len(flags) == 3
     assert flags[0].startswith(
         "Minimum de l'article 3.3 non atteint : il manque un point d'accueil du public"
@@ -436,7 +436,7 @@ def test_house_flags_list_the_missing_minimum_the_hours_and_partners_without_ref
 def test_house_flags_ignore_equipment_out_of_service(house):
     """Art. 3.3: a broken printer does not count as the printer of the minimum."""
     Equipment.objects.filter(house=house, kind="printer").update(in_service=False)
-    flags = services.house_flags(house)
+    flags = house_flags(house)
     assert flags == [
         "Minimum de l'article 3.3 non atteint : il manque une imprimante et/ou un scanner."
     ]

@@ -6,7 +6,7 @@ import pytest
 
 from msap.core.errors import DomainError, StaleVersion
 from msap.core.models import JournalEntry
-from msap.partners import services
+from msap.partners import queries, services
 from msap.partners.models import (
     Partner,
     PartnerKind,
@@ -97,7 +97,7 @@ def test_withdrawal_ends_the_current_referents(actor, msa):
     referent.refresh_from_db()
     assert (msa.status, msa.left_on) == (PartnershipStatus.WITHDRAWN, date(2025, 12, 31))
     assert referent.ended_on == date(2025, 12, 31)
-    assert not services.current_referents().filter(partnership=msa).exists()
+    assert not queries.current_referents().filter(partnership=msa).exists()
     assert entries("partnership.withdrawn").get().house_id == msa.house_id
 
 
@@ -195,7 +195,7 @@ def test_replacing_a_referent_keeps_the_old_one_as_history(actor, msa):
     )
     old.refresh_from_db()
     assert old.ended_on == date(2025, 8, 31)
-    assert list(services.current_referents().filter(partnership=msa)) == [new]
+    assert list(queries.current_referents().filter(partnership=msa)) == [new]
     assert Referent.objects.filter(partnership=msa).count() == 2
     summaries = list(entries("referent.added").order_by("id").values_list("summary", flat=True))
     assert summaries == ["Référent MSA nommé", "Référent MSA nommé en remplacement de Lucie Martin"]
@@ -253,9 +253,9 @@ def test_replacing_a_referent_of_another_partnership_is_refused(actor, house, ms
 def test_partner_left_without_referent_is_flagged(actor, house, msa):
     """Annex 2: ending the only referent leaves the partner flagged to the manager."""
     referent = services.add_referent(actor, msa, started_on=date(2025, 2, 1), **CONTACT)
-    assert list(services.partnerships_without_referent(house)) == []
+    assert list(queries.partnerships_without_referent(house)) == []
     services.end_referent(actor, referent, on=date(2025, 10, 31))
-    assert list(services.partnerships_without_referent(house)) == [msa]
+    assert list(queries.partnerships_without_referent(house)) == [msa]
     assert entries("referent.ended").get().house_id == house.pk
 
 
@@ -274,7 +274,7 @@ def test_ending_a_referent_twice_or_before_they_started_is_refused(actor, msa):
 def test_withdrawn_partner_is_not_flagged_for_lack_of_referent(actor, house, msa):
     """Annex 2: only active partners need a referent in post."""
     services.withdraw_partnership(actor, msa, on=date(2025, 12, 31))
-    assert list(services.partnerships_without_referent(house)) == []
+    assert list(queries.partnerships_without_referent(house)) == []
 
 
 def test_referent_card_update_is_saved_and_journaled(actor, msa):

@@ -461,12 +461,14 @@ def test_partner_referent_keeps_its_own_card_current(client, world):
     ).exists()
 
 
-def test_partner_referent_cannot_edit_another_partners_referent(client, world):
+def test_partner_referent_does_not_even_see_another_partners_referent(client, world):
+    # A partner sees only its own partnership in a house (msap.permissions): another partner's
+    # referent card is as unseen as that partner's partnership page, so 404, never 403.
     client.force_login(world.users.referent_caf)
     url = reverse("referent_edit", args=[world.house.pk, world.ft_referent.pk])
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     assert (
-        client.post(url, card_payload(world.ft_referent, phone="01 02 03 04 05")).status_code == 403
+        client.post(url, card_payload(world.ft_referent, phone="01 02 03 04 05")).status_code == 404
     )
     world.ft_referent.refresh_from_db()
     assert world.ft_referent.phone == "05 55 11 22 33"

@@ -1,0 +1,44 @@
+"""The reads of partnerships and referents that screens, the API and other domains share."""
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from msap import permissions
+from msap.network.queries import get_house_for_user
+from msap.partners.models import Referent
+
+
+def current_referents():
+    """Referents in post (annex 2)."""
+    return Referent.objects.filter(ended_on__isnull=True)
+
+
+def partnerships_without_referent(house):
+    """Active partnerships of `house` with no referent in post: flagged to the manager (annex 2)."""
+    has_current = Exists(current_referents().filter(partnership=OuterRef("pk")))
+    return house.partnerships.active().select_related("partner").filter(~has_current)
+
+
+def referent_flags(house) -> list[str]:
+    """What the house's manager must see about its partners (network.queries.house_flags)."""
+    return [
+        f"{p.partner.short_name} n'a pas de référent en poste (annexe 2)."
+        for p in partnerships_without_referent(house)
+    ]
+
+
+def get_referent_for_user(user, house_pk, pk, *, need: str = "view"):
+    """A referent card of the house and what the user may do with it: 404 when the house or the
+    card is unseen, 403 when `need` ("edit") is not allowed."""
+    house, house_access = get_house_for_user(user, house_pk)
+    referent = permissions.fetch(
+        Referent.objects.select_related("partnership__partner", "partnership__house").filter(
+            partnership__house=house
+        ),
+        pk,
+        _("Référent introuvable."),
+    )
+    referent.partnership.house = house  # the instance loaded with what the house's pages show
+    access = permissions.referent_access(house_access, referent.partnership.partner_id)
+    permissions.check_referent(access, need)
+    return referent, access
