@@ -52,7 +52,10 @@ def _staff_house_ids(user) -> set[int] | None:
 
 def with_details(queryset):
     """Everything the answer shows, in a fixed number of queries (one join, one prefetch)."""
-    return queryset.select_related("partner", "category", "item", "procedure").prefetch_related(
+    # dossier_link (a reverse one-to-one, joined): only whether a personal file holds the request.
+    return queryset.select_related(
+        "partner", "category", "item", "procedure", "dossier_link"
+    ).prefetch_related(
         Prefetch("other_partners", queryset=Partner.objects.only("code").order_by("code"))
     )
 
@@ -79,7 +82,7 @@ def request_payload(obj: ServiceRequest, *, notes_visible: bool) -> dict:
         "commune": obj.commune_id,
         "first_visit": obj.first_visit,
         "notes": obj.notes if notes_visible else None,
-        "has_dossier": obj.dossier_id is not None,
+        "has_dossier": hasattr(obj, "dossier_link"),
         "created_at": obj.created_at,
     }
 

@@ -574,11 +574,10 @@ def build_activity(
 def _model_maker(now: datetime):
     """row -> ServiceRequest, built with positional arguments in the model's field order (about
     twice as fast as keywords on tens of thousands of instances); the other fields get the
-    values the service would give them (no notes, no dossier, no idempotency key, version 1)."""
+    values the service would give them (no notes, no idempotency key, version 1)."""
     defaults = {
         "id": None,
         "notes": "",
-        "dossier_id": None,
         "idempotency_key": "",
         "created_at": now,
         "updated_at": now,

@@ -34,7 +34,7 @@ _COMMUNE_CODE = re.compile(
 
 DURATION_MESSAGE = rules.DURATION_MESSAGE
 # The request's fields this form fills (the date only when typed; the personal file elsewhere).
-FORM_FIELDS = [name for name in FIELDS if name not in ("occurred_at", "dossier")]
+FORM_FIELDS = [name for name in FIELDS if name != "occurred_at"]
 
 
 def commune_label(commune: Commune | None) -> str:

@@ -773,7 +773,7 @@ def _by_id(data: dict) -> dict:
     }
 
 
-_FOREIGN_KEYS = {"partner", "category", "item", "procedure", "commune", "dossier"}
+_FOREIGN_KEYS = {"partner", "category", "item", "procedure", "commune"}
 
 
 # --- the downloadable template -------------------------------------------------------------------

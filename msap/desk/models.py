@@ -91,8 +91,8 @@ class Procedure(models.Model):
 class ServiceRequest(models.Model):
     """One request handled by a house: one person helped, or one group for a collective session.
 
-    Anonymous by design: no name, only an anonymous profile. A personal file (dossier) is linked
-    only when the person consented to one.
+    Anonymous by design: no name, only an anonymous profile. A personal file links its requests
+    (dossiers.LinkedRequest) only when the person consented to one.
     """
 
     house = models.ForeignKey("network.House", on_delete=models.PROTECT, related_name="requests")
@@ -165,13 +165,6 @@ class ServiceRequest(models.Model):
     )
     first_visit = models.BooleanField(_("première visite"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    dossier = models.ForeignKey(
-        "dossiers.Dossier",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="requests",
-    )
     # Double submissions (double click, retry, back button) carry the same key: one record.
     idempotency_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

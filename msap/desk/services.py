@@ -10,7 +10,6 @@ from msap.core import journal
 from msap.core.errors import DomainError, bump_version
 from msap.desk import reference, rules
 from msap.desk.models import NEEDS, Procedure, ServiceRequest
-from msap.dossiers.services import mark_activity
 
 FIELDS = [
     "occurred_at",
@@ -27,7 +26,6 @@ FIELDS = [
     "commune",
     "first_visit",
     "notes",
-    "dossier",
     *[name for name, _ in NEEDS],
 ]
 
@@ -60,11 +58,6 @@ def validate(house, data: dict, *, now: datetime | None = None) -> None:
         and procedure.partner_id != partner.pk
     ):
         errors["procedure"] = ["Cette démarche relève d'un autre partenaire."]
-    dossier = data.get("dossier")
-    if dossier is not None and dossier.house_id != house.pk:
-        errors["dossier"] = ["Ce dossier appartient à une autre maison."]
-    elif dossier is not None and dossier.status != "active":
-        errors["dossier"] = ["Ce dossier a été effacé ou anonymisé."]
     if len(data.get("notes") or "") > rules.NOTES_MAX_LENGTH:
         errors["notes"] = [f"Les notes sont limitées à {rules.NOTES_MAX_LENGTH} caractères."]
     if errors:
@@ -84,7 +77,7 @@ def record_request(
     # The counter's hot path (bench/desk): one INSERT in autocommit, no look-up before it. The
     # unique (agent, key) constraint catches a repeat, which then returns the first record. A
     # transaction (or a savepoint inside one) only when there is more than one write.
-    single_write = not other_partners and data.get("dossier") is None
+    single_write = not other_partners
     guard = (
         nullcontext() if single_write and not connection.in_atomic_block else transaction.atomic()
     )
@@ -95,9 +88,6 @@ def record_request(
             )
             if other_partners:
                 obj.other_partners.set(other_partners)
-            if obj.dossier_id:
-                # Using the file for a request restarts its retention period.
-                mark_activity(obj.dossier)
     except IntegrityError:
         if idempotency_key:
             existing = ServiceRequest.objects.filter(
@@ -121,8 +111,6 @@ def update_request(
     for field, value in data.items():
         setattr(obj, field, value)
     obj.save(update_fields=[*data.keys(), "version", "updated_at"])
-    if obj.dossier_id:
-        mark_activity(obj.dossier)
     journal.record(actor, "request.updated", obj, summary="Demande modifiée", changes=changes)
     return obj
 

@@ -127,7 +127,7 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         since = timezone.now() - timedelta(days=LINKABLE_REQUEST_DAYS)
         recent = ServiceRequest.objects.filter(
-            Q(dossier__isnull=True) | Q(dossier=dossier),
+            Q(dossier_link__isnull=True) | Q(dossier_link__dossier=dossier),
             house_id=dossier.house_id,
             occurred_at__gte=since,
         )

@@ -82,6 +82,30 @@ class FollowUp(models.Model):
         return f"Suivi n°{self.pk} du dossier n°{self.dossier_id}"
 
 
+class LinkedRequest(models.Model):
+    """A request of the attendance tool that belongs to a personal file (through a follow-up).
+
+    The link lives with the files, not on the request: the attendance tool is anonymous by
+    design and knows nothing of personal files; erasing a file removes its links.
+    """
+
+    request = models.OneToOneField(
+        "desk.ServiceRequest",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="dossier_link",
+    )
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="request_links")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demande rattachée")
+        verbose_name_plural = _("demandes rattachées")
+
+    def __str__(self) -> str:
+        return f"Demande n°{self.request_id} du dossier n°{self.dossier_id}"
+
+
 def document_path(instance, filename: str) -> str:
     # Random names: the original name may carry personal data and is kept only in the row.
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"

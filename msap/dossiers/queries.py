@@ -18,3 +18,8 @@ def get_dossier_for_user(user, pk, *, need: str = "counter"):
     access = permissions.record_access(user, dossier)
     permissions.check_dossier(access, need)
     return dossier, access
+
+
+def dossier_of(request) -> Dossier | None:
+    """The personal file a request of the attendance tool belongs to, if any."""
+    return Dossier.objects.filter(request_links__request=request).first()

@@ -30,6 +30,7 @@ from msap.dossiers.models import (
     DossierDocument,
     DossierStatus,
     FollowUp,
+    LinkedRequest,
 )
 from msap.lib.uploads import UploadError, check_upload
 
@@ -227,15 +228,16 @@ def add_follow_up(
     if request is not None:
         if request.house_id != dossier.house_id:
             _refuse("request", "Cette demande a été enregistrée dans une autre maison.")
-        if request.dossier_id not in (None, dossier.pk):
+        if LinkedRequest.objects.filter(request=request).exclude(dossier=dossier).exists():
             _refuse("request", "Cette demande est déjà rattachée au dossier d'une autre personne.")
     now = now or timezone.now()
     follow_up = FollowUp.objects.create(
         dossier=dossier, request=request, author=actor, note=note, due_on=due_on
     )
-    if request is not None and request.dossier_id is None:
-        # Conditional: a request claimed meanwhile by another file keeps its link.
-        ServiceRequest.objects.filter(pk=request.pk, dossier__isnull=True).update(dossier=dossier)
+    if request is not None:
+        # One link per request (its primary key): a request claimed meanwhile by another file
+        # keeps that link.
+        LinkedRequest.objects.get_or_create(request=request, defaults={"dossier": dossier})
     _touch(dossier, now)
     log_access(actor, dossier, AccessAction.EDIT)
     journal.record(
@@ -249,10 +251,13 @@ def add_follow_up(
     return follow_up
 
 
-def mark_activity(dossier: Dossier, now: datetime | None = None) -> None:
-    """For other domains (a request recorded for the person): restarts the retention period."""
-    if dossier.status == DossierStatus.ACTIVE:
-        _touch(dossier, now or timezone.now())
+def request_changed(sender, instance, created: bool, **kwargs) -> None:
+    """A request of the person's file was corrected: using the file restarts its retention
+    period (connected to desk.ServiceRequest's post_save; a new request has no file yet)."""
+    if not created:
+        Dossier.objects.filter(
+            status=DossierStatus.ACTIVE, request_links__request_id=instance.pk
+        ).update(last_activity_at=timezone.now())
 
 
 @transaction.atomic
@@ -352,7 +357,7 @@ def export_data(dossier: Dossier, now: datetime | None = None) -> dict:
     """Everything the file holds about the person (right of access), as plain data."""
     house = dossier.house
     requests = (
-        ServiceRequest.objects.filter(dossier=dossier)
+        ServiceRequest.objects.filter(dossier_link__dossier=dossier)
         .select_related("category", "partner")
         .prefetch_related("other_partners")
         .order_by("occurred_at", "pk")
@@ -500,9 +505,10 @@ def _claim_and_strip(
     document_count, _ = documents.delete()
     _delete_files_on_commit(names, pk)
     # Requests are kept as anonymous statistics: unlinked, their free notes blanked.
-    unlinked = ServiceRequest.objects.filter(dossier_id=pk).update(
-        dossier=None, notes="", version=F("version") + 1
+    ServiceRequest.objects.filter(dossier_link__dossier_id=pk).update(
+        notes="", version=F("version") + 1
     )
+    unlinked, _ = LinkedRequest.objects.filter(dossier_id=pk).delete()
     action = AccessAction.ERASE if status == DossierStatus.ERASED else AccessAction.ANONYMISE
     DossierAccess.objects.create(
         dossier_id=pk, user=actor if getattr(actor, "pk", None) else None, action=action

@@ -143,7 +143,7 @@ def dossier_detail(request, dossier_pk):
     dossier, access = get_dossier_for_user(request.user, dossier_pk)
     services.log_access(request.user, dossier, AccessAction.VIEW)
     requests = (
-        ServiceRequest.objects.filter(dossier=dossier)
+        ServiceRequest.objects.filter(dossier_link__dossier=dossier)
         .select_related("category", "partner")
         .order_by("-occurred_at")
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from msap.api import schemas
 from msap.desk import services
 from msap.desk.models import NEEDS, AgeBand, Autonomy, Channel, Outcome, Procedure, ServiceRequest
-from msap.dossiers.models import Dossier
+from msap.dossiers.models import Dossier, LinkedRequest
 from msap.partners.models import ServiceCategory
 from msap.people.models import ApiToken
 from tests import factories as f
@@ -326,8 +326,7 @@ def test_a_dossier_is_at_most_a_boolean(client, world, activity):
         last_activity_at=timezone.now(),
     )
     linked = activity["house_caf"]
-    linked.dossier = dossier
-    linked.save(update_fields=["dossier"])
+    LinkedRequest.objects.create(request=linked, dossier=dossier)
 
     response = get(client, world.users.agent, house=world.house.pk)
 

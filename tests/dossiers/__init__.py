@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from msap.desk.models import ServiceRequest
 from msap.dossiers import services
+from msap.dossiers.models import LinkedRequest
 from msap.partners.models import ServiceCategory
 
 # The smallest files each sniffed type accepts (their magic numbers, then some bytes).
@@ -39,12 +40,14 @@ def open_file(world, *, agent=None, house=None, now=None, **identity):
 def make_request(
     world, *, house=None, agent=None, dossier=None, notes="", days_ago=1, partner=None
 ):
-    return ServiceRequest.objects.create(
+    request = ServiceRequest.objects.create(
         house=house or world.house,
         agent=agent or world.users.agent,
         occurred_at=timezone.now() - timedelta(days=days_ago),
         category=ServiceCategory.objects.get(code="B1"),
-        dossier=dossier,
         notes=notes,
         partner=partner,
     )
+    if dossier is not None:
+        LinkedRequest.objects.create(request=request, dossier=dossier)
+    return request

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from msap.core.errors import DomainError, StaleVersion
 from msap.core.models import JournalEntry
+from msap.desk import services as desk_services
 from msap.desk.models import ServiceRequest
 from msap.dossiers import rules, services
 from msap.dossiers.models import (
@@ -21,6 +22,7 @@ from msap.dossiers.models import (
     DossierStatus,
     FollowUp,
 )
+from msap.dossiers.queries import dossier_of
 from tests import factories as f
 from tests.dossiers import NOT_A_SCAN, PDF, PERSON, PNG, PURPOSE, make_request, open_file
 
@@ -128,7 +130,7 @@ def test_a_follow_up_links_its_request_and_restarts_the_retention_period(world):
     dossier.refresh_from_db()
     request.refresh_from_db()
     assert follow_up.request == request
-    assert request.dossier == dossier
+    assert dossier_of(request) == dossier
     assert dossier.last_activity_at > past
 
 
@@ -140,7 +142,7 @@ def test_a_follow_up_on_a_request_of_another_house_is_refused(world):
     assert exc.value.errors["request"] == ["Cette demande a été enregistrée dans une autre maison."]
     assert not FollowUp.objects.exists()
     elsewhere.refresh_from_db()
-    assert elsewhere.dossier is None
+    assert dossier_of(elsewhere) is None
 
 
 def test_a_follow_up_on_a_request_of_another_persons_file_is_refused(world):
@@ -261,7 +263,7 @@ def test_consent_use_export_then_erasure_keeps_requests_as_anonymous_statistics(
     assert not file_path.exists()
     assert not any(private_media.rglob("*.*"))
     request.refresh_from_db()
-    assert request.dossier is None
+    assert dossier_of(request) is None
     assert request.notes == ""
     assert ServiceRequest.objects.filter(pk=request.pk, category__code="B1").exists()
     assert "Vandermeersch" not in str(dossier)
@@ -358,3 +360,16 @@ def test_a_change_to_a_file_erased_meanwhile_is_refused(world):
         services.add_document(world.users.agent, dossier, SimpleUploadedFile("a.pdf", PDF))
     assert not FollowUp.objects.exists()
     assert not DossierDocument.objects.exists()
+
+
+def test_correcting_a_request_of_the_file_restarts_its_retention_period(world):
+    # Using the file for a request restarts its retention (SPEC confidentiality: purged after
+    # its retention period of inactivity); the link lives in dossiers, the correction in desk.
+    past = datetime(2025, 1, 10, 9, tzinfo=UTC)
+    dossier = open_file(world, now=past)
+    request = make_request(world, dossier=dossier, days_ago=0)
+    desk_services.update_request(
+        world.users.agent, request, {"duration_minutes": 20}, expected_version=request.version
+    )
+    dossier.refresh_from_db()
+    assert dossier.last_activity_at > past
