@@ -46,6 +46,8 @@ test-pg: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
+	$(VENV_PY) scripts/check_local_imports.py
 	MSAP_TESTING=true $(VENV_PY) -m msap makemigrations --check --dry-run
 
 format: install

@@ -9,20 +9,19 @@ a partner or procedure created a second ago is found; entries also expire after 
 import threading
 import time
 
+from msap.desk.models import Procedure
+from msap.network.models import House
+from msap.partners.models import Partner, ServiceCategory, ServiceItem
+
 TTL = 300
 _lock = threading.Lock()
 _tables: dict[str, tuple[float, dict]] = {}
 
 
 def _load(name: str) -> dict:
-    from msap.desk.models import Procedure
-    from msap.partners.models import Partner, ServiceCategory, ServiceItem
-
     if name == "procedure":
         rows = Procedure.objects.filter(active=True).select_related("partner")
     elif name == "house":
-        from msap.network.models import House
-
         # Only the recording's needs: the id for the row, the département for the time zone.
         rows = House.objects.select_related("commune__departement").only(
             "id", "name", "commune__departement__code", "commune__departement__name"

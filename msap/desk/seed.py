@@ -1,5 +1,10 @@
 """The controlled list of procedures per national operator (extended later by the national cell)."""
 
+from django.db import connections
+
+from msap.desk.models import Procedure
+from msap.partners.models import Partner, ServiceCategory
+
 # partner code -> procedures most asked about in houses (category code usually involved).
 PROCEDURES = {
     "ants": [
@@ -56,11 +61,6 @@ PROCEDURES = {
 
 
 def seed_procedures(using="default", **kwargs) -> None:
-    from django.db import connections
-
-    from msap.desk.models import Procedure
-    from msap.partners.models import Partner, ServiceCategory
-
     if Procedure._meta.db_table not in connections[using].introspection.table_names():
         return
     partners = {p.code: p for p in Partner.objects.using(using).filter(code__in=PROCEDURES)}

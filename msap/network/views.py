@@ -43,6 +43,7 @@ from msap.network.queries import (
     visible_houses,
 )
 from msap.territory.models import Departement
+from msap.territory.services import search_communes
 
 HOUSES_PER_PAGE = 50
 JOURNAL_PER_PAGE = 50
@@ -86,8 +87,6 @@ def house_list(request):
 @require_GET
 def commune_search(request):
     """The commune type-ahead: <option> elements for a <datalist>, by name or INSEE code."""
-    from msap.territory.services import search_communes
-
     query = request.GET.get("q") or request.GET.get("commune") or ""
     communes = search_communes(query, limit=15) if len(query.strip()) >= 2 else []
     return render(request, "network/_commune_options.html", {"communes": communes})

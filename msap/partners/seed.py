@@ -1,13 +1,12 @@
 """Keep the reference data of annex 1 and annex 2 in the database (idempotent upsert)."""
 
+from django.db import connections
+
+from msap.partners.models import Partner, PartnerKind, ServiceCategory, ServiceItem
 from msap.partners.rules import NATIONAL_OPERATORS, SERVICE_OFFER
 
 
 def seed_reference_data(using="default", **kwargs) -> None:
-    from django.db import connections
-
-    from msap.partners.models import Partner, PartnerKind, ServiceCategory, ServiceItem
-
     tables = connections[using].introspection.table_names()
     if Partner._meta.db_table not in tables or ServiceItem._meta.db_table not in tables:
         return  # migrated backwards past the partners tables: nothing to seed

@@ -30,7 +30,7 @@ from django.core.mail import EmailMessage, mailers
 from django.utils import timezone
 
 from msap.lib.dates import local
-from msap.people.models import Membership, Role
+from msap.people.models import Membership, Role, User
 from msap.registers import rules
 from msap.registers.models import OPEN_STATES, Kind, RegisterItem, ReminderSent
 
@@ -102,8 +102,6 @@ def digest_lines(item_ids) -> dict[int, DigestLine]:
 
 
 def recipients(user_ids) -> dict[int, Recipient]:
-    from msap.people.models import User
-
     rows = User.objects.filter(pk__in=list(user_ids)).values_list(
         "pk", "email", "first_name", "is_active"
     )

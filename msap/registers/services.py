@@ -15,6 +15,7 @@ from msap.core import journal
 from msap.core.errors import DomainError, bump_version
 from msap.lib.uploads import CONTENT_TYPES, UploadError, check_upload
 from msap.network.models import House
+from msap.people.models import Membership
 from msap.registers import rules
 from msap.registers.models import (
     OPEN_STATES,
@@ -168,8 +169,6 @@ def _move(actor, item: RegisterItem, to: str) -> str:
 
 @transaction.atomic
 def assign(actor, item: RegisterItem, agent, expected_version: int | None) -> RegisterItem:
-    from msap.people.models import Membership
-
     if (
         agent is not None
         and not Membership.objects.current().filter(user=agent, house_id=item.house_id).exists()

@@ -1,9 +1,14 @@
 """What each role sees on its home page."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
+from msap.desk.models import ServiceRequest
 from msap.network.models import House, HouseStatus
 from msap.network.queries import house_flags, visible_houses
+from msap.partners.models import Partner
+from msap.registers.indicators import overdue
+from msap.registers.models import RegisterItem
 
 
 def home_context(user, scope) -> dict:
@@ -28,8 +33,6 @@ def home_context(user, scope) -> dict:
             closed=Count("pk", filter=Q(status=HouseStatus.CLOSED)),
         )
     if scope.partners:
-        from msap.partners.models import Partner
-
         ctx["partners"] = list(Partner.objects.filter(pk__in=scope.partners))
     if scope.agent_houses or scope.admin:
         ctx.update(_counter_figures(user, scope))
@@ -40,12 +43,6 @@ def home_context(user, scope) -> dict:
 
 def _counter_figures(user, scope) -> dict:
     """What an agent checks first thing: today's own requests and the register items to answer."""
-    from django.utils import timezone
-
-    from msap.desk.models import ServiceRequest
-    from msap.registers.indicators import overdue
-    from msap.registers.models import RegisterItem
-
     now = timezone.now()
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     houses = scope.agent_houses
