@@ -1,0 +1,45 @@
+// msap: the few behaviours every page shares. No inline script (a strict CSP stays possible);
+// each behaviour also has a server-rendered baseline that works without JavaScript.
+(function () {
+  "use strict";
+
+  // A table wider than the screen scrolls inside its frame: make that frame reachable with the
+  // keyboard (RGAA 7.3, axe "scrollable-region-focusable"), and only while it does scroll.
+  function keyboardScrollables() {
+    document.querySelectorAll(".fr-table table, .fr-table__content, [data-msap-scroll]").forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1;
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-msap-scrollable", "");
+        var caption = el.querySelector("caption");
+        if (caption && !el.hasAttribute("aria-label")) {
+          el.setAttribute("aria-label", caption.textContent.trim());
+        }
+      } else if (!scrolls && el.hasAttribute("data-msap-scrollable")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-msap-scrollable");
+      }
+    });
+  }
+
+  // After a refused form, focus goes to the error summary, which lists and links each error
+  // (the page title already says there is an error: msap/_form_errors.html).
+  function focusErrors() {
+    var summary = document.querySelector("[data-msap-error-summary]");
+    if (summary) {
+      summary.focus();
+      return;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    keyboardScrollables();
+    focusErrors();
+  });
+  var pending;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(keyboardScrollables, 150);
+  });
+  document.addEventListener("htmx:afterSettle", keyboardScrollables);
+})();

@@ -1,0 +1,291 @@
+"""Every page template at 320, 768 and 1280 px (RGAA 10.11 / WCAG 1.4.10, reflow): whatever the
+width, each role reaches its menu, the sign-out button and the language switch, the page does not
+scroll sideways, the house's tabs keep their labels whole and no chart label falls off its chart;
+axe-core finds no serious or critical violation.
+
+A page template that extends the layout and is missing from PAGES fails the coverage test: a new
+screen is walked here from its first day.
+"""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from msap.desk import services as desk
+from msap.dossiers import services as dossiers
+from msap.network import services as network
+from msap.partners.models import ServiceCategory
+from msap.people.models import Role
+from tests import factories as f
+from tests.browser.conftest import assert_accessible, login
+from tests.registers import record
+
+WIDTHS = (320, 768, 1280)
+DESKTOP = 992  # the DSFR header shows its tools and menu inline from this width on
+# Templates that extend the layout but are not pages of their own: the house frame.
+FRAMES = {"msap/house_base.html"}
+TEMPLATES = Path(__file__).resolve().parents[2] / "msap"
+
+
+def page_templates() -> set[str]:
+    found = set()
+    for path in TEMPLATES.glob("*/templates/**/*.html"):
+        head = path.read_text(encoding="utf-8")[:400]
+        if re.search(r'{% extends "msap/(base|house_base)\.html" %}', head):
+            found.add(path.as_posix().split("/templates/", 1)[1])
+    return found - FRAMES
+
+
+# template: (role, URL) — role None: signed out; "upload": the answer to an import upload.
+PAGES = {
+    "registration/login.html": (None, "/connexion/"),
+    "msap/home.html": ("agent", "/"),
+    "msap/error.html": ("agent", "/maisons/999999/"),
+    "network/house_list.html": ("agent", "/maisons/"),
+    "network/house_detail.html": ("responsable", "/maisons/{house}/"),
+    "network/house_edit.html": ("responsable", "/maisons/{house}/modifier/"),
+    "network/house_hours.html": ("responsable", "/maisons/{house}/horaires/"),
+    "network/house_closures.html": ("responsable", "/maisons/{house}/fermetures/"),
+    "network/house_premises.html": ("responsable", "/maisons/{house}/locaux/"),
+    "network/house_stops.html": ("gestionnaire", "/maisons/{mobile}/etapes/"),
+    "network/house_history.html": ("responsable", "/maisons/{house}/historique/"),
+    "partners/house_partners.html": ("responsable", "/maisons/{house}/partenaires/"),
+    "partners/partnership_add.html": ("responsable", "/maisons/{house}/partenaires/ajouter/"),
+    "partners/partnership_detail.html": (
+        "referent",
+        "/maisons/{house}/partenaires/{caf}/",
+    ),
+    "partners/referent_form.html": (
+        "responsable",
+        "/maisons/{house}/referents/{referent}/modifier/",
+    ),
+    "people/house_staff.html": ("responsable", "/maisons/{house}/equipe/"),
+    "desk/entry.html": ("agent", "/saisie/"),
+    "desk/day.html": ("agent", "/activite/jour/"),
+    "desk/request_edit.html": ("agent", "/demandes/{request}/modifier/"),
+    "desk/board.html": ("prefecture", "/maisons/{house}/activite/"),
+    "desk/procedure_admin.html": ("national", "/demarches/"),
+    "desk/import_upload.html": ("responsable", "/imports/"),
+    "desk/import_report.html": ("responsable", "upload"),
+    "dossiers/dossier_list.html": ("agent", "/dossiers/maison/{house}/"),
+    "dossiers/dossier_new.html": ("agent", "/dossiers/maison/{house}/nouveau/"),
+    "dossiers/dossier_detail.html": ("agent", "/dossiers/{dossier}/"),
+    "dossiers/dossier_edit.html": ("agent", "/dossiers/{dossier}/modifier/"),
+    "dossiers/follow_up_add.html": ("agent", "/dossiers/{dossier}/suivis/ajouter/"),
+    "dossiers/document_add.html": ("agent", "/dossiers/{dossier}/documents/ajouter/"),
+    "dossiers/dossier_erase.html": ("agent", "/dossiers/{dossier}/effacer/"),
+    "registers/home.html": ("agent", "/registres/maison/{house}/"),
+    "registers/list.html": ("agent", "/registres/maison/{house}/courrier-arrive/"),
+    "registers/item_form.html": ("agent", "/registres/maison/{house}/courrier-arrive/nouveau/"),
+    "registers/item_detail.html": ("agent", "/registres/elements/{item}/"),
+}
+
+
+@pytest.fixture
+def network_world(transactional_db):
+    """A house with something on every screen, a mobile house, and one account per role."""
+    house = f.HouseFactory(name="France Services de Tulle", commune=f.commune("19272"))
+    mobile = f.HouseFactory(
+        name="France Services itinérante de Corrèze",
+        kind="mobile",
+        commune=f.commune("19031"),
+        organisation=house.organisation,
+    )
+    caf = f.PartnershipFactory(house=house, partner=f.national_partner("caf"))
+    referent = f.ReferentFactory(partnership=caf, first_name="Claire", last_name="Dumont")
+
+    def member(email, role, **scope):
+        user = f.UserFactory(email=email)
+        f.MembershipFactory(user=user, role=role, **scope)
+        return user
+
+    users = {
+        "agent": member("agent@test.fr", Role.AGENT, house=house),
+        "responsable": member("responsable@test.fr", Role.RESPONSABLE, house=house),
+        "gestionnaire": member(
+            "gestionnaire@test.fr", Role.GESTIONNAIRE, organisation=house.organisation
+        ),
+        "referent": member("referent@test.fr", Role.REFERENT, partner=caf.partner),
+        "prefecture": member(
+            "prefecture@test.fr", Role.DEPARTEMENT, departement=house.commune.departement
+        ),
+        "national": member("national@test.fr", Role.NATIONAL),
+    }
+    agent = users["agent"]
+    f.TrainingFactory(user=agent, house=house)
+    request, _created = desk.record_request(
+        agent, house, {"category": ServiceCategory.objects.get(code="B1"), "partner": caf.partner}
+    )
+    item = record(house, agent, "mail_in", sender_name="Jeanne Martin")
+    dossier = dossiers.open_dossier(
+        agent,
+        house,
+        consent_purpose="Suivi de la demande de retraite",
+        consent_given=True,
+        first_name="Jeanne",
+        last_name="Martin",
+    )
+    today = timezone.localdate()
+    network.add_closure(
+        users["responsable"],
+        house,
+        start_date=today + timedelta(days=20),
+        end_date=today + timedelta(days=21),
+        reason="Formation de l'équipe",
+    )
+    ids = {
+        "house": house.pk,
+        "mobile": mobile.pk,
+        "caf": caf.pk,
+        "referent": referent.pk,
+        "request": request.pk,
+        "item": item.pk,
+        "dossier": dossier.pk,
+    }
+    pages = {template: (role, url.format(**ids)) for template, (role, url) in PAGES.items()}
+    return {"house": house, "users": users, "pages": pages}
+
+
+def open_tools(page, width: int):
+    """The header's tools (account, sign out, language), wherever the width puts them."""
+    if width >= DESKTOP:
+        return page.locator(".fr-header__tools-links")
+    page.locator("#bouton-menu-mobile").click()
+    menu = page.locator("#menu-mobile")
+    expect(menu).to_have_class(re.compile(r"fr-modal--opened"))
+    return menu.locator(".fr-header__menu-links")
+
+
+def close_tools(page, width: int) -> None:
+    if width < DESKTOP:
+        page.locator("#menu-mobile .fr-btn--close").click()
+        expect(page.locator("#menu-mobile")).not_to_have_class(re.compile(r"fr-modal--opened"))
+
+
+def check_layout(page, width: int, *, signed_in: bool, axe: bool, open_menu: bool = True) -> None:
+    """`open_menu=False` on a page already proved at another width below the desktop one: the
+    menu button must show and hold the tools, without opening it again."""
+    if width < DESKTOP and not open_menu:
+        expect(page.locator("#bouton-menu-mobile")).to_be_visible()
+        tools = page.locator("#menu-mobile .fr-header__menu-links")
+        name = "Se déconnecter" if signed_in else "Se connecter"
+        assert tools.get_by_text(name).count() == 1
+    else:
+        tools = open_tools(page, width)
+        if signed_in:
+            expect(tools.get_by_role("button", name="Se déconnecter")).to_be_visible()
+            expect(page.locator("#navigation").get_by_role("link", name="Accueil")).to_be_visible()
+        else:
+            expect(tools.get_by_role("link", name="Se connecter")).to_be_visible()
+        expect(tools.get_by_role("button", name="English")).to_be_visible()
+        close_tools(page, width)
+    problems = page.evaluate(
+        """() => {
+          const out = [];
+          const doc = document.documentElement;
+          if (doc.scrollWidth > window.innerWidth + 1) {
+            // Name the widest culprits: the innermost elements that pass the right edge.
+            const wide = [...document.body.querySelectorAll('*')].filter(e => {
+              const r = e.getBoundingClientRect();
+              return r.right > window.innerWidth + 1 && r.width > 0 &&
+                ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1);
+            }).slice(0, 4).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}#${e.id}`);
+            out.push(`the page scrolls sideways: ${doc.scrollWidth} > ${window.innerWidth}: ${wide}`);
+          }
+          for (const a of document.querySelectorAll('nav[data-msap-tabs] a')) {
+            if (a.scrollWidth > a.clientWidth + 1) out.push(`tab label cut: ${a.textContent.trim()}`);
+            if (a.getClientRects().length > 1 || a.offsetHeight > 3 * parseFloat(getComputedStyle(a).lineHeight))
+              out.push(`tab label wraps: ${a.textContent.trim()}`);
+          }
+          for (const svg of document.querySelectorAll('svg[role="img"]')) {
+            const box = svg.viewBox.baseVal;
+            for (const t of svg.querySelectorAll('text')) {
+              const b = t.getBBox();
+              if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5)
+                out.push(`chart label outside its chart: ${t.textContent}`);
+            }
+          }
+          return out;
+        }"""
+    )
+    if problems:  # a picture of the page for whoever reads the failure (git-ignored folder)
+        shots = Path(__file__).resolve().parents[2] / "test-artifacts"
+        shots.mkdir(exist_ok=True)
+        name = re.sub(r"\W+", "-", page.url.split("//", 1)[-1])[:80]
+        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+    assert not problems, f"{page.url} at {width} px: {problems}"
+    if axe:
+        assert_accessible(page)
+
+
+def visit(page, url: str) -> None:
+    if url == "upload":  # the import report is the answer to an upload
+        page.goto("/imports/")
+        page.set_input_files(
+            "input[type=file]",
+            files=[
+                {
+                    "name": "historique.csv",
+                    "mimeType": "text/csv",
+                    "buffer": b"date;categorie\n2026-01-05;Z9\n",
+                }
+            ],
+        )
+        page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+        page.wait_for_load_state()
+    else:
+        page.goto(url)
+
+
+def test_every_page_template_is_walked():
+    assert set(PAGES) == page_templates()
+
+
+def sign_out_and_switch_language(page, width: int) -> None:
+    """The language switch both ways, then signing out, from wherever the width puts them."""
+    open_tools(page, width).get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    open_tools(page, width).get_by_role("button", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    open_tools(page, width).get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/connexion/")
+
+
+def test_every_page_reflows_from_320_to_1280_px(page, network_world):
+    """One walk, one set-up (browser tests are the slow part of the suite): every page template
+    at each width with its role, then each role's own pages at each width, and each role signs
+    out and switches language, at a width that changes from one role to the next."""
+    by_role: dict = {role: [] for role in network_world["users"]}
+    by_role[None] = []
+    for role, url in network_world["pages"].values():
+        by_role[role].append(url)
+    house = network_world["house"].pk
+    checked_by_axe = set()
+    # The DSFR skips its transitions for people who ask for less motion: so does this walk.
+    page.emulate_media(reduced_motion="reduce")
+    for n, (role, urls) in enumerate(by_role.items()):
+        page.context.clear_cookies()
+        if role is not None:
+            login(page, network_world["users"][role].email, f.PASSWORD)
+            urls = [*dict.fromkeys(["/", "/maisons/", f"/maisons/{house}/", *urls])]
+        for url in urls:
+            # Loaded once at the narrowest width, then widened: the layout follows the window.
+            page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+            visit(page, url)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                # axe once per URL, at the narrowest width (where reflow breaks things).
+                axe = width == WIDTHS[0] and url not in checked_by_axe
+                check_layout(
+                    page, width, signed_in=role is not None, axe=axe, open_menu=width != 768
+                )
+                checked_by_axe.add(url)
+        if role is not None:
+            width = WIDTHS[n % len(WIDTHS)]
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto("/")
+            sign_out_and_switch_language(page, width)
