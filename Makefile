@@ -6,7 +6,8 @@ PYTHON_BIN := $(shell scripts/find-python)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 VENV_PY := .venv/bin/python
-PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/msap)
+# The PostgreSQL run's database: MSAP_DATABASE_URL (or the former DATABASE_URL) of the caller.
+PG_URL ?= $(or $(MSAP_DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/msap)
 
 .PHONY: install demo serve test test-sqlite test-pg lint format check bench-desk messages
 
@@ -32,14 +33,14 @@ test: install test-sqlite test-pg
 
 # Browser tests run apart: their live server empties the database after each test.
 test-sqlite: install
-	MSAP_TESTING=true DATABASE_URL= $(VENV_PY) -m pytest -q -n 2 -m "not browser"
+	MSAP_TESTING=true MSAP_DATABASE_URL= $(VENV_PY) -m pytest -q -n 2 -m "not browser"
 	rm -f var/test-browser.sqlite3*
-	MSAP_TESTING=true DATABASE_URL= MSAP_TEST_DB_NAME=var/test-browser.sqlite3 $(VENV_PY) -m pytest -q -p no:xdist -m browser --create-db
+	MSAP_TESTING=true MSAP_DATABASE_URL= MSAP_TEST_DB_NAME=var/test-browser.sqlite3 $(VENV_PY) -m pytest -q -p no:xdist -m browser --create-db
 
 # PostgreSQL runs when one answers; with CI=true a missing server is a failure, not a skip.
 test-pg: install
 	@if $(VENV_PY) scripts/pg_ready.py "$(PG_URL)"; then \
-	  MSAP_TESTING=true DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -q -n 2 -m "not browser"; \
+	  MSAP_TESTING=true MSAP_DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -q -n 2 -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL) and CI=true"; exit 1; \
 	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped"; fi
 
@@ -60,14 +61,14 @@ messages: install
 	$(VENV_PY) scripts/check_translations.py
 
 # The attendance tool's recording benchmark (bench/README.md): the real server on a throwaway
-# PostgreSQL database (BENCH_DATABASE_URL, default msap_bench on 127.0.0.1); it reports figures
-# and does not fail on a missed target. Options: make bench-desk BENCH_ARGS="--steady 60".
+# PostgreSQL database (MSAP_BENCH_DATABASE_URL, default msap_bench on 127.0.0.1); it reports
+# figures and does not fail on a missed target. Options: make bench-desk BENCH_ARGS="--steady 60".
 bench-desk: install
 	$(VENV_PY) -m bench.desk $(BENCH_ARGS)
 
 # The registers' benchmark (bench/README.md): 1 million register items across ~2,800 houses on a
-# throwaway PostgreSQL database (BENCH_REGISTERS_DATABASE_URL, default msap_bench_registers on
-# 127.0.0.1, created then dropped); prints figures and targets, never fails on a missed target.
+# throwaway PostgreSQL database (MSAP_BENCH_REGISTERS_DATABASE_URL, default msap_bench_registers
+# on 127.0.0.1, created then dropped); prints figures and targets, never fails on a missed target.
 # Options: make bench-registers BENCH_REGISTERS_ARGS="--items 200000 --repeat 200".
 .PHONY: bench-registers
 bench-registers: install

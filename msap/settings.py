@@ -1,7 +1,8 @@
 """msap settings: every value comes from the environment, with defaults that run the demo.
 
 SQLite (WAL) by default so that a single house runs with no setup; PostgreSQL for a network
-through DATABASE_URL. See README "Configuration" for the full list.
+through MSAP_DATABASE_URL. Every variable is named MSAP_…; the former unprefixed names (`old=`)
+still work with a deprecation warning. See README "Configuration" for the full list.
 """
 
 from pathlib import Path
@@ -14,14 +15,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MSAP_DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "msap-demo-insecure-key-change-me-in-production-0123456789")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-
+DEBUG = env_bool("MSAP_DEBUG", False, old="DEBUG")
 # Demo mode: the fixed demo accounts (password "demo-msap") are accepted only when this is on.
 DEMO_MODE = env_bool("MSAP_DEMO", False)
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+SECRET_KEY = env_str(
+    "MSAP_SECRET_KEY",
+    "msap-demo-insecure-key-change-me-in-production-0123456789",
+    old="SECRET_KEY",
+)
+ALLOWED_HOSTS = env_list(
+    "MSAP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver", old="ALLOWED_HOSTS"
+)
+CSRF_TRUSTED_ORIGINS = env_list("MSAP_CSRF_TRUSTED_ORIGINS", "", old="CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("MSAP_SITE_URL", "http://127.0.0.1:8000", old="SITE_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -88,7 +94,8 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{DATA_DIR / 'msap.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_sqlite), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        env_str("MSAP_DATABASE_URL", _default_sqlite, old="DATABASE_URL"),
+        conn_max_age=env_int("MSAP_DB_CONN_MAX_AGE", 60, old="DB_CONN_MAX_AGE"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -123,16 +130,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_FAILURE_LIMIT = env_int("MSAP_AXES_FAILURE_LIMIT", 10, old="AXES_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_ENABLED = env_bool("MSAP_AXES_ENABLED", True, old="AXES_ENABLED")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("MSAP_SECURE_COOKIES", False, old="SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 3600)  # one working day
+# One working day.
+SESSION_COOKIE_AGE = env_int("MSAP_SESSION_COOKIE_AGE", 10 * 3600, old="SESSION_COOKIE_AGE")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -144,7 +152,7 @@ USE_I18N = True
 USE_TZ = True
 # The network's default zone; each house carries its own (overseas houses) and deadlines are
 # computed in the house's zone.
-TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
+TIME_ZONE = env_str("MSAP_TIME_ZONE", "Europe/Paris", old="TIME_ZONE")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -155,26 +163,32 @@ STORAGES = {
 }
 # Uploaded files (training attestations, scans) live outside the web root and are only ever
 # served through a view that checks permissions; there is deliberately no MEDIA_URL route.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "private")))
+MEDIA_ROOT = Path(env_str("MSAP_MEDIA_ROOT", str(DATA_DIR / "private"), old="MEDIA_ROOT"))
 MEDIA_URL = "/private/"
 WHITENOISE_USE_FINDERS = DEBUG
 
-_email_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_email_backend = env_str(
+    "MSAP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend", old="EMAIL_BACKEND"
+)
 if _email_backend.endswith("smtp.EmailBackend"):
     _email_options = {
-        "host": env_str("EMAIL_HOST", "localhost"),
-        "port": env_int("EMAIL_PORT", 25),
-        "username": env_str("EMAIL_HOST_USER", ""),
-        "password": env_str("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "host": env_str("MSAP_EMAIL_HOST", "localhost", old="EMAIL_HOST"),
+        "port": env_int("MSAP_EMAIL_PORT", 25, old="EMAIL_PORT"),
+        "username": env_str("MSAP_EMAIL_HOST_USER", "", old="EMAIL_HOST_USER"),
+        "password": env_str("MSAP_EMAIL_HOST_PASSWORD", "", old="EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("MSAP_EMAIL_USE_TLS", False, old="EMAIL_USE_TLS"),
     }
 elif _email_backend.endswith(("filebased.EmailBackend", "msap.lib.mail.EmailBackend")):
     # Mails written to files (msap.lib.mail: one file per process), for a machine without SMTP.
-    _email_options = {"file_path": env_str("EMAIL_FILE_PATH", str(DATA_DIR / "mails"))}
+    _email_options = {
+        "file_path": env_str("MSAP_EMAIL_FILE_PATH", str(DATA_DIR / "mails"), old="EMAIL_FILE_PATH")
+    }
 else:
     _email_options = {}
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "msap <ne-pas-repondre@msap.local>")
+DEFAULT_FROM_EMAIL = env_str(
+    "MSAP_DEFAULT_FROM_EMAIL", "msap <ne-pas-repondre@msap.local>", old="DEFAULT_FROM_EMAIL"
+)
 # `msap remind`: processes building and sending the digests; 0 = one per CPU (at most 8) when
 # there are many digests (registers/reminders.py sender_count), 1 = always in the command's own.
 REMIND_WORKERS = env_int("MSAP_REMIND_WORKERS", 0)
@@ -194,7 +208,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("MSAP_LOG_LEVEL", "INFO", old="LOG_LEVEL")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs every layout step at INFO.

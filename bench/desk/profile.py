@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 from bench.database import admin, check_url
 from bench.desk.run import ROOT
+from msap.lib.env import env_str
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_profile"
 
@@ -32,7 +33,10 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_profile"
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument(
-        "--database-url", default=os.environ.get("BENCH_PROFILE_DATABASE_URL", DEFAULT_URL)
+        "--database-url",
+        default=env_str(
+            "MSAP_BENCH_PROFILE_DATABASE_URL", DEFAULT_URL, old="BENCH_PROFILE_DATABASE_URL"
+        ),
     )
     p.add_argument("--requests", type=int, default=300)
     p.add_argument("--top", type=int, default=30)
@@ -43,7 +47,7 @@ def main(argv=None) -> int:
         contextlib.ExitStack() as cleanup,
     ):
         os.environ.update(
-            DATABASE_URL=args.database_url,
+            MSAP_DATABASE_URL=args.database_url,
             DJANGO_SETTINGS_MODULE="bench.desk.settings",
             MSAP_DATA_DIR=tmp,
         )

@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.database import admin, check_url, say
+from msap.lib.env import env_str
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench"
@@ -35,7 +36,10 @@ TARGETS = {"p95_ms": 30.0, "ratio": 0.60, "rss_mb": 150.0}
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    p.add_argument(
+        "--database-url",
+        default=env_str("MSAP_BENCH_DATABASE_URL", DEFAULT_URL, old="BENCH_DATABASE_URL"),
+    )
     p.add_argument("--houses", type=int, default=300)
     p.add_argument("--agents", type=int, default=1000)
     p.add_argument(
@@ -154,15 +158,16 @@ def main(argv=None) -> int:
 def run(args, db_name: str, maintenance: str, tmp: Path, cleanup: contextlib.ExitStack) -> int:
     env = {
         **os.environ,
-        "DATABASE_URL": args.database_url,
+        "MSAP_DATABASE_URL": args.database_url,
         "DJANGO_SETTINGS_MODULE": "bench.desk.settings",
         "MSAP_DATA_DIR": str(tmp),  # static and private files of this run, removed with it
         "PYTHONPATH": str(ROOT),
     }
     env.pop("MSAP_TESTING", None)  # the real password hashers, lockout and settings
+    env.pop("MSAP_DEBUG", None)
     env.pop("DEBUG", None)
     os.environ.update(
-        {k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "MSAP_DATA_DIR")}
+        {k: env[k] for k in ("MSAP_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "MSAP_DATA_DIR")}
     )
     os.environ.pop("MSAP_TESTING", None)
     sys.path.insert(0, str(ROOT))

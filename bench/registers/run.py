@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from bench.database import admin, check_url, say
+from msap.lib.env import env_str
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_registers"
 TARGET_QUERY_P95_MS = 50.0
@@ -43,7 +44,10 @@ PLAN_NODE = re.compile(
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument(
-        "--database-url", default=os.environ.get("BENCH_REGISTERS_DATABASE_URL", DEFAULT_URL)
+        "--database-url",
+        default=env_str(
+            "MSAP_BENCH_REGISTERS_DATABASE_URL", DEFAULT_URL, old="BENCH_REGISTERS_DATABASE_URL"
+        ),
     )
     p.add_argument("--houses", type=int, default=2800)
     p.add_argument("--staff", type=int, default=7000, help="people working in the houses")
@@ -95,9 +99,9 @@ def timed(run, repeat: int) -> list[float]:
 def main(argv=None) -> None:
     args = parse_args(argv)
     name, maintenance = check_url(args.database_url, "bench-registers")
-    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["MSAP_DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
-    os.environ.setdefault("DB_CONN_MAX_AGE", "0")
+    os.environ.setdefault("MSAP_DB_CONN_MAX_AGE", "0")
     say(f"bench-registers: base {name} sur 127.0.0.1 (créée puis supprimée)")
     admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin(maintenance, f'CREATE DATABASE "{name}"')
