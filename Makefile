@@ -31,19 +31,21 @@ demo: install
 
 test: install test-sqlite test-pg
 
+# Test mode (MD5 hasher, no lockout) comes from tests/settings.py, so a bare `pytest` has it too.
 # Browser tests run apart: their live server empties the database after each test.
 test-sqlite: install
-	MSAP_TESTING=true MSAP_DATABASE_URL= $(VENV_PY) -m pytest -q -n 2 -m "not browser"
+	MSAP_DATABASE_URL= $(VENV_PY) -m pytest -q -n 2 -m "not browser"
 	rm -f var/test-browser.sqlite3*
-	MSAP_TESTING=true MSAP_DATABASE_URL= MSAP_TEST_DB_NAME=var/test-browser.sqlite3 $(VENV_PY) -m pytest -q -p no:xdist -m browser --create-db
+	MSAP_DATABASE_URL= MSAP_TEST_DB_NAME=var/test-browser.sqlite3 $(VENV_PY) -m pytest -q -p no:xdist -m browser --create-db
 
 # PostgreSQL runs when one answers; with CI=true a missing server is a failure, not a skip.
 test-pg: install
 	@if $(VENV_PY) scripts/pg_ready.py "$(PG_URL)"; then \
-	  MSAP_TESTING=true MSAP_DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -q -n 2 -m "not browser"; \
+	  MSAP_DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -q -n 2 -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL) and CI=true"; exit 1; \
 	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped"; fi
 
+# Tools that load the settings without serving anything run in test mode (the demo key).
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
@@ -56,8 +58,8 @@ format: install
 	.venv/bin/ruff format .
 
 messages: install
-	$(VENV_PY) -m msap makemessages -l en --ignore=.venv --ignore=.tools --ignore=tests --ignore=bench --no-location
-	$(VENV_PY) -m msap compilemessages --ignore=.venv --ignore=.tools
+	MSAP_TESTING=true $(VENV_PY) -m msap makemessages -l en --ignore=.venv --ignore=.tools --ignore=tests --ignore=bench --no-location
+	MSAP_TESTING=true $(VENV_PY) -m msap compilemessages --ignore=.venv --ignore=.tools
 	$(VENV_PY) scripts/check_translations.py
 
 # The attendance tool's recording benchmark (bench/README.md): the real server on a throwaway

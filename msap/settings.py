@@ -8,6 +8,7 @@ still work with a deprecation warning. See README "Configuration" for the full l
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from msap.lib.env import env_bool, env_int, env_list, env_str
 
@@ -18,11 +19,20 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("MSAP_DEBUG", False, old="DEBUG")
 # Demo mode: the fixed demo accounts (password "demo-msap") are accepted only when this is on.
 DEMO_MODE = env_bool("MSAP_DEMO", False)
-SECRET_KEY = env_str(
-    "MSAP_SECRET_KEY",
-    "msap-demo-insecure-key-change-me-in-production-0123456789",
-    old="SECRET_KEY",
-)
+# Test mode (set by tests/settings.py for every test run): fast hashing, no login lockout.
+TESTING = env_bool("MSAP_TESTING", False)
+
+# The built-in key is public: sessions and password-reset links signed with it could be forged,
+# so it runs only a demo, a debug server or the tests.
+DEMO_SECRET_KEY = "msap-demo-insecure-key-change-me-in-production-0123456789"  # noqa: S105
+SECRET_KEY = env_str("MSAP_SECRET_KEY", DEMO_SECRET_KEY, old="SECRET_KEY")
+if SECRET_KEY == DEMO_SECRET_KEY and not (DEMO_MODE or DEBUG or TESTING):
+    raise ImproperlyConfigured(
+        "MSAP_SECRET_KEY is not set: the built-in demo secret key is public and runs only in "
+        "demo mode (MSAP_DEMO=true), debug mode (MSAP_DEBUG=true) or the tests. Set "
+        "MSAP_SECRET_KEY to 50 or more random characters, e.g. the output of "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 ALLOWED_HOSTS = env_list(
     "MSAP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver", old="ALLOWED_HOSTS"
 )
@@ -217,6 +227,6 @@ LOGGING = {
     },
 }
 
-if env_bool("MSAP_TESTING", False):
+if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     AXES_ENABLED = False

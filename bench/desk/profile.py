@@ -16,6 +16,7 @@ import io
 import os
 import pstats
 import random
+import secrets
 import sys
 import tempfile
 import time
@@ -50,6 +51,8 @@ def main(argv=None) -> int:
             MSAP_DATABASE_URL=args.database_url,
             DJANGO_SETTINGS_MODULE="bench.desk.settings",
             MSAP_DATA_DIR=tmp,
+            # Real settings refuse the demo key; this run's sessions die with it.
+            MSAP_SECRET_KEY=secrets.token_urlsafe(50),
         )
         os.environ.pop("MSAP_TESTING", None)
         sys.path.insert(0, str(ROOT))

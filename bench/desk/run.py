@@ -15,6 +15,7 @@ It reports; it is not a test: a missed target does not fail the command.
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -161,13 +162,23 @@ def run(args, db_name: str, maintenance: str, tmp: Path, cleanup: contextlib.Exi
         "MSAP_DATABASE_URL": args.database_url,
         "DJANGO_SETTINGS_MODULE": "bench.desk.settings",
         "MSAP_DATA_DIR": str(tmp),  # static and private files of this run, removed with it
+        # Real settings refuse the demo key; this run's sessions die with it.
+        "MSAP_SECRET_KEY": secrets.token_urlsafe(50),
         "PYTHONPATH": str(ROOT),
     }
     env.pop("MSAP_TESTING", None)  # the real password hashers, lockout and settings
     env.pop("MSAP_DEBUG", None)
     env.pop("DEBUG", None)
     os.environ.update(
-        {k: env[k] for k in ("MSAP_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "MSAP_DATA_DIR")}
+        {
+            k: env[k]
+            for k in (
+                "MSAP_DATABASE_URL",
+                "DJANGO_SETTINGS_MODULE",
+                "MSAP_DATA_DIR",
+                "MSAP_SECRET_KEY",
+            )
+        }
     )
     os.environ.pop("MSAP_TESTING", None)
     sys.path.insert(0, str(ROOT))

@@ -22,6 +22,7 @@ it is not a test: a missed target does not fail the command.
 import argparse
 import os
 import re
+import secrets
 import statistics
 import sys
 import tempfile
@@ -102,6 +103,8 @@ def main(argv=None) -> None:
     os.environ["MSAP_DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
     os.environ.setdefault("MSAP_DB_CONN_MAX_AGE", "0")
+    # The application's own settings refuse the demo key; a throwaway one for this run.
+    os.environ["MSAP_SECRET_KEY"] = secrets.token_urlsafe(50)
     say(f"bench-registers: base {name} sur 127.0.0.1 (créée puis supprimée)")
     admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin(maintenance, f'CREATE DATABASE "{name}"')

@@ -112,3 +112,16 @@ def test_admin_is_open_to_the_technical_administrator(client):
     client.force_login(f.UserFactory(email="admin@test.fr", is_staff=True, is_superuser=True))
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/core/journalentry/").status_code == 200
+
+
+def test_repeated_failures_lock_the_login_out(client, settings):
+    """Lockout (django-axes): after AXES_FAILURE_LIMIT failures even the right password is
+    refused. Test mode turns the lockout off for speed; this test turns it back on."""
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    f.UserFactory(email="agent@test.fr")
+    for _ in range(3):
+        post_login(client, "agent@test.fr", "mauvais-mot-de-passe")
+    response = post_login(client, "agent@test.fr")
+    assert response.status_code == 429
+    assert logged_in_user_id(client) is None

@@ -1,0 +1,57 @@
+"""The settings module: the demo secret key only where it is harmless."""
+
+import runpy
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+import msap.settings
+from msap.lib import env
+
+MODES = ("MSAP_DEMO", "MSAP_DEBUG", "DEBUG", "MSAP_TESTING", "MSAP_SECRET_KEY", "SECRET_KEY")
+
+
+@pytest.fixture
+def environ(monkeypatch, tmp_path):
+    """An environment with no mode and no secret key, the data directory not yet there."""
+    for name in MODES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MSAP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(env, "_warned", set())
+    return monkeypatch
+
+
+def load_settings() -> dict:
+    """A fresh run of msap/settings.py, apart from the settings this test process uses."""
+    return runpy.run_path(msap.settings.__file__)
+
+
+def test_the_demo_secret_key_is_refused_outside_demo_debug_and_tests(environ):
+    with pytest.raises(ImproperlyConfigured, match="MSAP_SECRET_KEY is not set"):
+        load_settings()
+
+
+def test_the_demo_secret_key_is_refused_even_when_set_explicitly(environ):
+    environ.setenv("MSAP_SECRET_KEY", msap.settings.DEMO_SECRET_KEY)
+    with pytest.raises(ImproperlyConfigured, match="MSAP_SECRET_KEY"):
+        load_settings()
+
+
+@pytest.mark.parametrize("mode", ["MSAP_DEMO", "MSAP_DEBUG", "MSAP_TESTING"])
+def test_the_demo_secret_key_runs_a_demo_a_debug_server_and_the_tests(environ, mode):
+    environ.setenv(mode, "true")
+    assert load_settings()["SECRET_KEY"] == msap.settings.DEMO_SECRET_KEY
+
+
+def test_a_secret_key_of_ones_own_runs_anywhere(environ):
+    environ.setenv("MSAP_SECRET_KEY", "a-long-random-secret-of-this-deployment-0123456789")
+    settings = load_settings()
+    assert settings["SECRET_KEY"] == "a-long-random-secret-of-this-deployment-0123456789"
+    assert settings["DEBUG"] is False
+
+
+def test_every_test_run_is_in_test_mode(settings):
+    """tests/settings.py: a bare `pytest` hashes with MD5 and has no lockout, like `make test`."""
+    assert settings.TESTING is True
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert settings.AXES_ENABLED is False
