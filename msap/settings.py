@@ -2,7 +2,9 @@
 
 SQLite (WAL) by default so that a single house runs with no setup; PostgreSQL for a network
 through MSAP_DATABASE_URL. Every variable is named MSAP_…; the former unprefixed names (`old=`)
-still work with a deprecation warning. See README "Configuration" for the full list.
+still work with a deprecation warning. See README "Configuration" for the full list. Importing
+this module creates nothing on disk: the SQLite file's directory is made on the first
+connection (msap/lib/sqlite), the static files' one by `collectstatic`.
 """
 
 from pathlib import Path
@@ -14,7 +16,6 @@ from msap.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MSAP_DATA_DIR", str(BASE_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("MSAP_DEBUG", False, old="DEBUG")
 # Demo mode: the fixed demo accounts (password "demo-msap") are accepted only when this is on.
@@ -109,6 +110,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, which also makes the file's directory on the first connection.
+    DATABASES["default"]["ENGINE"] = "msap.lib.sqlite"
     # WAL lets the counter's readers and writers work at the same time; a busy timeout
     # instead of "database is locked" errors under a short write burst.
     DATABASES["default"]["OPTIONS"] = {
@@ -117,10 +120,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    if env_str("MSAP_TEST_DB_NAME"):
-        # Browser tests: a file database, so the live server's threads each get their own
-        # connection (an in-memory one is shared between threads and breaks under concurrency).
-        DATABASES["default"]["TEST"] = {"NAME": env_str("MSAP_TEST_DB_NAME")}
+    # Tests: in memory, named explicitly since pytest-django recognises the default only for
+    # Django's own engine. Browser tests: a file database (MSAP_TEST_DB_NAME), so the live
+    # server's threads each get their own connection (an in-memory one is shared between
+    # threads and breaks under concurrency).
+    DATABASES["default"]["TEST"] = {"NAME": env_str("MSAP_TEST_DB_NAME", ":memory:")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
@@ -165,8 +169,8 @@ USE_TZ = True
 TIME_ZONE = env_str("MSAP_TIME_ZONE", "Europe/Paris", old="TIME_ZONE")
 
 STATIC_URL = "/static/"
+# Made by `msap collectstatic`; whitenoise warns at startup when it is missing (not collected).
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,6 +1,9 @@
-"""The settings module: the demo secret key only where it is harmless."""
+"""The settings module: the demo secret key only where it is harmless, nothing made on disk."""
 
+import os
 import runpy
+import subprocess
+import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -55,3 +58,43 @@ def test_every_test_run_is_in_test_mode(settings):
     assert settings.TESTING is True
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
     assert settings.AXES_ENABLED is False
+
+
+def test_importing_the_settings_makes_no_directory(environ, tmp_path):
+    environ.setenv("MSAP_TESTING", "true")
+    settings = load_settings()
+    assert settings["DATA_DIR"] == tmp_path / "data"
+    assert not (tmp_path / "data").exists()
+
+
+def test_django_starts_without_making_directories_until_the_database_connects(tmp_path):
+    """A fresh interpreter, a clean environment: django.setup() makes nothing; the first
+    connection makes the SQLite file's directory; a former name is read and warned about."""
+    data = tmp_path / "data"
+    script = (
+        "import django, pathlib, sys\n"
+        "django.setup()\n"
+        f"data = pathlib.Path({str(data)!r})\n"
+        "print(data.exists())\n"
+        "from django.db import connection\n"
+        "connection.ensure_connection()\n"
+        "print((data / 'msap.sqlite3').exists())\n"
+    )
+    clean = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "msap.settings",
+        "MSAP_DATA_DIR": str(data),
+        "SECRET_KEY": "a-long-random-secret-of-this-deployment-0123456789",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=clean,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+    assert "SECRET_KEY is deprecated: set MSAP_SECRET_KEY instead" in result.stderr
