@@ -9,7 +9,7 @@ VENV_PY := .venv/bin/python
 # The PostgreSQL run's database: MSAP_DATABASE_URL (or the former DATABASE_URL) of the caller.
 PG_URL ?= $(or $(MSAP_DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/msap)
 
-.PHONY: install demo serve test test-sqlite test-pg lint format check bench-desk messages
+.PHONY: install system-deps demo serve test test-sqlite test-pg lint format check bench-desk messages
 
 # uv is bootstrapped with pip into .tools/ when the machine has none.
 $(UV):
@@ -23,23 +23,29 @@ $(UV):
 
 install: .venv/.installed
 
+# Pango (PDFs) and Chromium (browser tests) from Debian: installed when root or with sudo that
+# asks no password, else the exact command to run (scripts/system-deps; MSAP_SKIP_BROWSER=true).
+system-deps:
+	@scripts/system-deps
+
 demo: install
+	@scripts/system-deps --no-browser
 	MSAP_DEMO=true $(VENV_PY) -m msap migrate --noinput
 	MSAP_DEMO=true $(VENV_PY) -m msap collectstatic --noinput -v0
 	MSAP_DEMO=true $(VENV_PY) -m msap demo
 	MSAP_DEMO=true .venv/bin/gunicorn msap.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
 
-test: install test-sqlite test-pg
+test: install system-deps test-sqlite test-pg
 
 # Test mode (MD5 hasher, no lockout) comes from tests/settings.py, so a bare `pytest` has it too.
 # Browser tests run apart: their live server empties the database after each test.
-test-sqlite: install
+test-sqlite: install system-deps
 	MSAP_DATABASE_URL= $(VENV_PY) -m pytest -q -n 2 -m "not browser"
 	rm -f var/test-browser.sqlite3*
 	MSAP_DATABASE_URL= MSAP_TEST_DB_NAME=var/test-browser.sqlite3 $(VENV_PY) -m pytest -q -p no:xdist -m browser --create-db
 
 # PostgreSQL runs when one answers; with CI=true a missing server is a failure, not a skip.
-test-pg: install
+test-pg: install system-deps
 	@if $(VENV_PY) scripts/pg_ready.py "$(PG_URL)"; then \
 	  MSAP_DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -q -n 2 -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL) and CI=true"; exit 1; \
