@@ -2,7 +2,14 @@
 SHELL := /bin/bash
 PORT ?= 8000
 UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
-PYTHON_BIN := $(shell scripts/find-python)
+# A Python >= 3.12 of the machine (scripts/find-python); when there is none (Debian 12 ships
+# 3.11), uv installs a managed one: the only step allowed to download a Python. PYTHON_BIN= or
+# FIND_PYTHON=false forces that path (make -n -W pyproject.toml install shows it).
+FIND_PYTHON ?= scripts/find-python
+MANAGED_PYTHON := 3.12
+ifeq ($(origin PYTHON_BIN),undefined)
+PYTHON_BIN := $(shell $(FIND_PYTHON) 2>/dev/null)
+endif
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 VENV_PY := .venv/bin/python
@@ -18,7 +25,13 @@ $(UV):
 	mkdir -p .tools/bin && ln -sf ../lib/bin/uv .tools/bin/uv
 
 .venv/.installed: pyproject.toml uv.lock | $(UV)
+ifeq ($(PYTHON_BIN),)
+	@echo "No Python ≥ 3.12 found on this machine: uv will install a managed Python $(MANAGED_PYTHON) into $$($(UV) python dir)"
+	UV_PYTHON_DOWNLOADS=manual $(UV) python install $(MANAGED_PYTHON)
+	$(UV) sync --frozen --managed-python --python $(MANAGED_PYTHON)
+else
 	$(UV) sync --frozen --python "$(PYTHON_BIN)"
+endif
 	touch $@
 
 install: .venv/.installed
