@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from msap.desk.models import ServiceRequest
 from msap.dossiers import rules
-from msap.network.forms import style_widgets, version_field
+from msap.lib.forms import style_widgets, version_field
 
 # The requests a follow-up may be linked to: the house's recent ones.
 LINKABLE_REQUEST_DAYS = 90

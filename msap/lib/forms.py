@@ -18,3 +18,18 @@ def human_size(size: int) -> str:
             else f"{value:.1f} Mo".replace(".", ",")
         )
     return f"{max(1, size // 1024)} Ko"
+
+
+def style_widgets(form: forms.Form) -> None:
+    """Adds the DSFR classes to widgets (the templates render labels, hints and errors)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.HiddenInput, forms.CheckboxInput)):
+            continue
+        if isinstance(widget, forms.FileInput):
+            css = "fr-upload"
+        elif isinstance(widget, forms.Select):
+            css = "fr-select"
+        else:
+            css = "fr-input"
+        widget.attrs.setdefault("class", css)

@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from msap.lib.forms import version_field
+from msap.lib.forms import style_widgets, version_field
 from msap.network.models import WEEKDAYS, Equipment, House, HouseStatus, Premises
 from msap.network.rules import Range
 from msap.network.services import HOUSE_FIELDS, PREMISES_FIELDS
@@ -92,17 +92,6 @@ class CommuneField(forms.CharField):
         if not value:
             return None
         return find_commune(value)
-
-
-def style_widgets(form: forms.Form) -> None:
-    """Adds the DSFR classes to widgets (the templates render labels, hints and errors)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, (forms.HiddenInput, forms.CheckboxInput)):
-            continue
-        widget.attrs.setdefault(
-            "class", "fr-select" if isinstance(widget, forms.Select) else "fr-input"
-        )
 
 
 # --- identity -----------------------------------------------------------------------------------

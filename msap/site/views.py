@@ -2,6 +2,7 @@
 
 import logging
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -40,9 +41,20 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Adresse électronique")
-        self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
-        self.fields["password"].label = _("Mot de passe")
+        username, password = self.fields["username"], self.fields["password"]
+        username.label = _("Adresse électronique")
+        username.widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "class": "fr-input", "spellcheck": "false"}
+        )
+        username.error_messages["required"] = _(
+            "Indiquez votre adresse électronique, par exemple prenom.nom@exemple.fr."
+        )
+        password.label = _("Mot de passe")
+        password.widget.attrs.update({"class": "fr-input"})
+        password.error_messages["required"] = _("Indiquez votre mot de passe.")
+        if not self.is_bound:
+            # Refused, the focus goes to the error summary instead (msap.js).
+            username.widget.attrs["autofocus"] = True
 
 
 class LoginView(auth_views.LoginView):

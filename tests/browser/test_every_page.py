@@ -289,3 +289,29 @@ def test_every_page_reflows_from_320_to_1280_px(page, network_world):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto("/")
             sign_out_and_switch_language(page, width)
+
+
+def test_a_refused_form_takes_the_focus_to_its_error_summary(page, network_world):
+    """RGAA 11.10: a refused form says so in the title and the focus lands on the summary, not on
+    the first field or the top of a long page (the hours' summary sat 2,800 px below)."""
+
+    def refused(submit) -> None:
+        submit()
+        page.wait_for_load_state()
+        assert page.title().startswith("Erreur"), page.title()
+        focused = page.evaluate("document.activeElement.hasAttribute('data-msap-error-summary')")
+        assert focused, page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+        assert_accessible(page)
+
+    page.goto("/connexion/")
+    refused(lambda: page.get_by_role("button", name="Se connecter").last.click())
+    expect(page.locator("#id_username")).to_have_attribute("aria-invalid", "true")
+
+    login(page, network_world["users"]["responsable"].email, f.PASSWORD)
+    house = network_world["house"].pk
+    page.goto(f"/maisons/{house}/modifier/")
+    page.locator("#id_name").fill("")
+    refused(lambda: page.get_by_role("button", name="Enregistrer").first.click())
+    page.goto(f"/maisons/{house}/horaires/")
+    page.locator("#id_d0_0_end").fill("08:00")
+    refused(lambda: page.get_by_role("button", name="Enregistrer les horaires").click())

@@ -313,7 +313,7 @@ def test_bad_input_is_refused_in_french_and_nothing_saved(client, world, case):
     response = client.post(URL, entry_payload(world.house, **overrides))
     assert response.status_code == 200
     html = text(response)
-    assert "Rien n'a été enregistré." in html
+    assert "Rien n'a été enregistré" in html
     assert message in html
     assert_errors_are_linked_to_their_field(html)
     assert ServiceRequest.objects.count() == 0
