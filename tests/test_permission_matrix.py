@@ -183,7 +183,9 @@ def objects(world):
     }
 
 
-# name -> (method, URL keywords (tuple of object keys, or {keyword: object key}), expectations)
+# name -> (method, URL keywords (tuple of object keys, or {keyword: object key}), expectations
+# [, the GET's query]). "GET+POST": an irreversible action, whose GET is its confirmation page
+# (msap/core/confirm.py) and POST the action: both are checked.
 MATRIX = {
     "home": ("GET", (), ANY_USER),
     "house_list": ("GET", (), ANY_USER),
@@ -193,31 +195,36 @@ MATRIX = {
     "house_hours": ("GET", ("pk",), VIEW),
     "house_hours_check": ("POST", ("pk",), VIEW),
     "house_closures": ("GET", ("pk",), VIEW),
-    "closure_delete": ("POST", ("pk", "closure_pk"), MANAGE),
+    "closure_delete": ("GET+POST", ("pk", "closure_pk"), MANAGE),
     "house_premises": ("GET", ("pk",), VIEW),
     "equipment_add": ("POST", ("pk",), MANAGE),
-    "equipment_delete": ("POST", ("pk", "item_pk"), MANAGE),
+    "equipment_delete": ("GET+POST", ("pk", "item_pk"), MANAGE),
     "house_stops": ("GET", ("pk",), VIEW),
-    "stop_delete": ("POST", ("pk", "stop_pk"), MANAGE),
+    "stop_delete": ("GET+POST", ("pk", "stop_pk"), MANAGE),
     "house_history": ("GET", ("pk",), MANAGE_OR_OVERSEE),
     "house_partners": ("GET", ("pk",), VIEW),
     "partnership_add": ("GET", ("pk",), MANAGE),
     "partnership_detail": ("GET", ("pk", "partnership_pk"), VIEW),
-    "partnership_withdraw": ("POST", ("pk", "partnership_pk"), MANAGE),
+    "partnership_withdraw": (
+        "GET+POST",
+        ("pk", "partnership_pk"),
+        MANAGE,
+        {"left_on": "2030-01-31"},
+    ),
     "referent_add": ("GET", ("pk", "partnership_pk"), MANAGE),
     "referent_edit": ("GET", ("pk", "referent_pk"), REFERENT_CARD),
-    "referent_end": ("POST", ("pk", "referent_pk"), MANAGE),
+    "referent_end": ("GET+POST", ("pk", "referent_pk"), MANAGE, {"ended_on": "2030-01-31"}),
     "house_staff": ("GET", ("pk",), SEES_STAFF),
     "member_add": ("POST", ("pk",), MANAGE),
-    "member_end": ("POST", ("pk", "membership_pk"), MANAGE),
+    "member_end": ("GET+POST", ("pk", "membership_pk"), MANAGE, {"ended_on": "2030-01-31"}),
     "training_add": ("POST", ("pk",), MANAGE),
-    "training_delete": ("POST", ("pk", "training_pk"), MANAGE),
+    "training_delete": ("GET+POST", ("pk", "training_pk"), MANAGE),
     "training_attestation": ("GET", ("pk", "training_pk"), SEES_STAFF),
     "desk_entry": ("GET", (), STAFF_ANYWHERE),
     "desk_procedures": ("GET", (), STAFF_ANYWHERE),
     "desk_day": ("GET", (), STAFF_ANYWHERE),
     "desk_request_edit": ("GET", {"pk": "request_pk"}, AUTHOR),
-    "desk_request_delete": ("POST", {"pk": "request_pk"}, AUTHOR),
+    "desk_request_delete": ("GET+POST", {"pk": "request_pk"}, AUTHOR),
     "desk_board": ("GET", ("pk",), VIEW),
     "desk_procedure_admin": ("GET", (), NATIONAL_CELL),
     "import_upload": ("GET", (), STAFF_ANYWHERE),
@@ -238,7 +245,7 @@ MATRIX = {
     "follow_up_add": ("GET", ("dossier_pk",), COUNTER),
     "document_add": ("GET", ("dossier_pk",), COUNTER),
     "document_download": ("GET", ("dossier_pk", "doc_pk"), COUNTER),
-    "document_delete": ("POST", ("dossier_pk", "doc_pk"), COUNTER),
+    "document_delete": ("GET+POST", ("dossier_pk", "doc_pk"), COUNTER),
     "dossier_export": ("GET", ("dossier_pk", "fmt"), COUNTER),
     "dossier_erase": ("GET", ("dossier_pk",), COUNTER),
 }
@@ -267,7 +274,8 @@ def private_files(settings, tmp_path):
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_permission_matrix(client, world, name):
-    method, kwarg_names, expected = MATRIX[name]
+    method, kwarg_names, expected, *query = MATRIX[name]
+    query = query[0] if query else {}
     ids = objects(world)
     # A tuple names keywords that are also object keys; a dict maps URL keyword -> object key.
     kwarg_map = kwarg_names if isinstance(kwarg_names, dict) else {k: k for k in kwarg_names}
@@ -279,17 +287,18 @@ def test_permission_matrix(client, world, name):
         client.logout()
         if role != "anonymous":
             client.force_login(users[role])
-        if method == "POST" and expected[role] == "ok":
-            continue  # the action itself is tested with its screen; here only who is refused
-        response = client.get(url) if method == "GET" else client.post(url, {})
-        want = expected[role]
-        got = response.status_code
-        if want == "ok":
-            good = got == 200 or (method == "POST" and got not in (403, 404))
-        elif want == 302:
-            good = got == 302 and "/connexion/" in response["Location"]
-        else:
-            good = got == want
-        if not good:
-            failures.append(f"{role}: expected {want}, got {got}")
+        for verb in method.split("+"):
+            if verb == "POST" and expected[role] == "ok":
+                continue  # the action itself is tested with its screen; here only who is refused
+            response = client.get(url, query) if verb == "GET" else client.post(url, {})
+            want = expected[role]
+            got = response.status_code
+            if want == "ok":
+                good = got == 200 or (verb == "POST" and got not in (403, 404))
+            elif want == 302:
+                good = got == 302 and "/connexion/" in response["Location"]
+            else:
+                good = got == want
+            if not good:
+                failures.append(f"{role} {verb}: expected {want}, got {got}")
     assert not failures, f"{name} {url}: " + "; ".join(failures)

@@ -19,9 +19,10 @@ from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from msap import permissions
+from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.desk import rules, services, stats
@@ -360,18 +361,38 @@ def request_edit(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_delete(request, pk):
     obj, _access = get_request_for_user(request.user, pk)
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("desk_day")
+    if request.method == "GET":
+        when = timezone.localtime(obj.occurred_at, ZoneInfo(obj.house.timezone))
+        return confirmation(
+            request,
+            title=_("Supprimer une demande"),
+            question=_("Supprimer la demande du %(day)s à %(time)s ?")
+            % {"day": formats.date_format(when.date()), "time": formats.time_format(when.time())},
+            details=[
+                (_("Catégorie"), f"{obj.category.code}. {obj.category.label}"),
+                (_("Partenaire"), obj.partner.short_name if obj.partner_id else _("Aucun")),
+                (_("Maison"), obj.house.name),
+            ],
+            consequence=_(
+                "Elle disparaîtra de l'activité de la maison et de ses statistiques. Si elle "
+                "n'est qu'à corriger, modifiez-la plutôt."
+            ),
+            button=_("Supprimer la demande"),
+            cancel_url=target,
+            fields={"next": target},
+        )
     try:
         services.delete_request(request.user, obj)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Demande supprimée."))
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("desk_day")
     return redirect(target)
 
 

@@ -13,11 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.desk.models import ServiceRequest
@@ -265,10 +267,21 @@ def document_download(request, dossier_pk, doc_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_delete(request, dossier_pk, doc_pk):
     dossier, _access = get_dossier_for_user(request.user, dossier_pk)
     document = get_object_or_404(DossierDocument, pk=doc_pk, dossier=dossier)
+    if request.method == "GET":
+        return confirmation(
+            request,
+            title=_("Retirer un document"),
+            question=_("Retirer le document « %(name)s » du dossier n°%(pk)s ?")
+            % {"name": document.original_name, "pk": dossier.pk},
+            details=[(_("Description"), document.label or "—")],
+            consequence=_("Le fichier sera supprimé du serveur ; il ne pourra pas être récupéré."),
+            button=_("Retirer le document"),
+            cancel_url=reverse("dossier_detail", args=[dossier.pk]),
+        )
     try:
         services.remove_document(request.user, document)
     except DomainError as exc:

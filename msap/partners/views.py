@@ -12,10 +12,13 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from msap import permissions
+from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.network.queries import get_house_for_user
@@ -214,12 +217,28 @@ def partnership_detail(request, pk, partnership_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def partnership_withdraw(request, pk, partnership_pk):
     house, access = get_house_for_user(request.user, pk, need="manage")
     partnership = _get_partnership(house, partnership_pk)
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
+    form = WithdrawForm(request.POST if request.method == "POST" else request.GET)
+    if request.method == "GET" and form.is_valid():
+        left_on = form.cleaned_data["left_on"]
+        return confirmation(
+            request,
+            title=_("Retrait d'un partenaire"),
+            question=_("Enregistrer le retrait de %(partner)s le %(day)s ?")
+            % {"partner": partnership.partner.short_name, "day": date_format(left_on)},
+            details=[(_("Maison"), house.name)],
+            consequence=_(
+                "Ses référents quittent leur fonction à cette date et le partenaire disparaît "
+                "de l'offre de la maison ; le partenariat reste dans l'historique."
+            ),
+            button=_("Enregistrer le retrait"),
+            cancel_url=reverse("partnership_detail", args=[house.pk, partnership.pk]),
+            fields={"left_on": left_on.isoformat()},
+        )
+    if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_partnership(
                 request.user, partnership, on=form.cleaned_data["left_on"]
@@ -353,15 +372,31 @@ def referent_edit(request, pk, referent_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def referent_end(request, pk, referent_pk):
     referent, _access = get_referent_for_user(request.user, pk, referent_pk, need="manage")
     partnership = referent.partnership
     house = partnership.house
-    form = EndReferentForm(request.POST)
+    form = EndReferentForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(
             request, _("Indiquez une date de fin de fonction valide : rien n'a été enregistré.")
+        )
+    elif request.method == "GET":
+        ended_on = form.cleaned_data["ended_on"]
+        return confirmation(
+            request,
+            title=_("Fin de fonction d'un référent"),
+            question=_("%(name)s quitte sa fonction de référent le %(day)s ?")
+            % {"name": referent.full_name, "day": date_format(ended_on)},
+            details=[(_("Partenaire"), partnership.partner.short_name), (_("Maison"), house.name)],
+            consequence=_(
+                "Sa fiche reste dans l'historique telle quelle et ne pourra plus être modifiée ; "
+                "nommez son successeur pour que le partenaire garde un référent (annexe 2)."
+            ),
+            button=_("Enregistrer la fin de fonction"),
+            cancel_url=reverse("partnership_detail", args=[house.pk, partnership.pk]),
+            fields={"ended_on": ended_on.isoformat()},
         )
     else:
         try:

@@ -10,11 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.lib.uploads import private_file_response
@@ -104,7 +107,7 @@ def member_add(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_end(request, pk, membership_pk):
     house, _access = get_house_for_user(request.user, pk, need="manage")
     try:
@@ -113,9 +116,25 @@ def member_end(request, pk, membership_pk):
         )
     except Membership.DoesNotExist:
         raise Http404(_("Membre introuvable.")) from None
-    form = EndMembershipForm(request.POST)
+    form = EndMembershipForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("Indiquez une date de départ valide : rien n'a été enregistré."))
+    elif request.method == "GET":
+        ended_on = form.cleaned_data["ended_on"]
+        return confirmation(
+            request,
+            title=_("Enregistrer un départ"),
+            question=_("Enregistrer le départ de %(name)s le %(day)s ?")
+            % {"name": membership.user, "day": date_format(ended_on)},
+            details=[(_("Rôle"), membership.get_role_display()), (_("Maison"), house.name)],
+            consequence=_(
+                "Son compte n'aura plus accès à la maison dès cette date ; son passage reste dans "
+                "l'historique de l'équipe."
+            ),
+            button=_("Enregistrer le départ"),
+            cancel_url=reverse("house_staff", args=[house.pk]),
+            fields={"ended_on": ended_on.isoformat()},
+        )
     else:
         try:
             services.end_membership(request.user, membership, on=form.cleaned_data["ended_on"])
@@ -166,9 +185,23 @@ def training_add(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def training_delete(request, pk, training_pk):
     training, _access = get_training_for_user(request.user, pk, training_pk, need="manage")
+    if request.method == "GET":
+        return confirmation(
+            request,
+            title=_("Retirer une formation"),
+            question=_("Retirer la formation « %(title)s » de %(name)s ?")
+            % {"title": training.title, "name": training.user},
+            details=[(_("Du"), date_format(training.started_on))],
+            consequence=_(
+                "Elle ne comptera plus parmi les formations de l'équipe, et son attestation "
+                "éventuelle sera supprimée."
+            ),
+            button=_("Retirer la formation"),
+            cancel_url=reverse("house_staff", args=[training.house_id]),
+        )
     title, name = training.title, str(training.user)
     services.remove_training(request.user, training)
     messages.success(

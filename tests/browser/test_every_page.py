@@ -43,6 +43,7 @@ def page_templates() -> set[str]:
 # template: (role, URL) — role None: signed out; "upload": the answer to an import upload.
 PAGES = {
     "registration/login.html": (None, "/connexion/"),
+    "msap/confirm.html": ("responsable", "/maisons/{house}/fermetures/{closure}/supprimer/"),
     "msap/home.html": ("agent", "/"),
     "msap/error.html": ("agent", "/maisons/999999/"),
     "network/house_list.html": ("agent", "/maisons/"),
@@ -130,7 +131,7 @@ def network_world(transactional_db):
         last_name="Martin",
     )
     today = timezone.localdate()
-    network.add_closure(
+    closure = network.add_closure(
         users["responsable"],
         house,
         start_date=today + timedelta(days=20),
@@ -145,6 +146,7 @@ def network_world(transactional_db):
         "request": request.pk,
         "item": item.pk,
         "dossier": dossier.pk,
+        "closure": closure.pk,
     }
     pages = {template: (role, url.format(**ids)) for template, (role, url) in PAGES.items()}
     return {"house": house, "users": users, "pages": pages}

@@ -84,9 +84,13 @@ def test_agent_registers_a_letter_acknowledges_it_answers_it_and_sees_the_indica
         assert handle.read(5) == b"%PDF-"
     assert RegisterItem.objects.filter(house=world.house, kind=Kind.OUTGOING_MAIL).count() == 1
 
-    # An empty answer is refused in French, with the error linked to its field.
+    # An empty answer is refused in French: named in the error summary, which takes the focus,
+    # and under its field.
     page.get_by_role("button", name="Enregistrer la réponse").click()
-    expect(page.get_by_text("Écrivez la réponse.")).to_be_visible()
+    summary = page.locator("[data-msap-error-summary]")
+    expect(summary.get_by_role("link", name="Réponse sur le fond")).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(page.get_by_text("Écrivez la réponse.", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Réponse sur le fond").fill("Votre demande est transmise à la CAF.")
     page.get_by_role("button", name="Enregistrer la réponse").click()

@@ -118,9 +118,10 @@ def test_delete_does_not_redirect_to_another_site(client, world, recorded):
     assert response["Location"] == reverse("desk_day")
 
 
-def test_delete_is_post_only(client, world, recorded):
+def test_a_get_of_the_delete_url_only_asks_for_confirmation(client, world, recorded):
     client.force_login(world.users.agent)
-    assert client.get(delete_url(recorded)).status_code == 405
+    page = client.get(delete_url(recorded))
+    assert page.status_code == 200 and "Cette action est définitive" in page.content.decode()
     assert ServiceRequest.objects.filter(pk=recorded.pk).exists()
 
 

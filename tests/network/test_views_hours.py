@@ -301,7 +301,7 @@ def test_agent_may_not_add_or_delete_closures(client, world):
     assert list(Closure.objects.all()) == [closure]
 
 
-def test_closure_delete_is_post_only_and_scoped_to_its_house(client, world):
+def test_closure_delete_is_scoped_to_its_house_and_a_get_only_asks(client, world):
     closure = Closure.objects.create(
         house=world.other,
         start_date=date(2030, 1, 2),
@@ -309,8 +309,9 @@ def test_closure_delete_is_post_only_and_scoped_to_its_house(client, world):
         reason="Inventaire",
     )
     client.force_login(world.users.responsable)
+    # A closure of another house is not found from this one, to ask or to delete.
     assert (
-        client.get(reverse("closure_delete", args=[world.house.pk, closure.pk])).status_code == 405
+        client.get(reverse("closure_delete", args=[world.house.pk, closure.pk])).status_code == 404
     )
     assert (
         client.post(reverse("closure_delete", args=[world.house.pk, closure.pk])).status_code == 404

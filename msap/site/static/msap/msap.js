@@ -23,12 +23,13 @@
   }
 
   // After a refused form, focus goes to the error summary, which lists and links each error
-  // (the page title already says there is an error: msap/_form_errors.html).
+  // (the page title already says there is an error: msap/_form_errors.html); on a confirmation
+  // page, to its question.
   function focusErrors() {
-    var summary = document.querySelector("[data-msap-error-summary]");
-    if (summary) {
-      summary.focus();
-      return;
+    var target = document.querySelector("[data-msap-error-summary]") ||
+      document.querySelector("[data-msap-autofocus]");
+    if (target) {
+      target.focus();
     }
   }
 
