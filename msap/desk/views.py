@@ -48,7 +48,8 @@ from msap.partners.models import (
 
 FAVOURITES = 6
 FAVOURITES_DAYS = 30
-# Category access keys (Alt+Maj+key): A, 1, 2, 3 and C for A, B1, B2, B3 and C.
+# Category access keys (Alt+key in Chromium, Alt+Shift in Firefox, Ctrl+Option on a Mac): A, 1,
+# 2, 3 and C for A, B1, B2, B3 and C.
 ACCESS_KEYS = {"A": "a", "B1": "1", "B2": "2", "B3": "3", "C": "c"}
 # The fields folded under "profil anonyme": the disclosure opens when one of them is refused.
 DETAIL_FIELDS = ("age_band", "commune", "first_visit", "group_size", "occurred_at", "notes")

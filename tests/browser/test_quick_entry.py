@@ -45,6 +45,11 @@ def test_a_common_request_is_recorded_in_five_actions_and_fifteen_seconds(page, 
     login(page, world.users.agent.email, f.PASSWORD)
     page.goto("/saisie/")
     expect(page.get_by_label("Partenaire concerné")).to_be_focused()
+    # The shortcut hint names this browser's keys: Alt+key in Chromium (not Firefox's Alt+Maj).
+    hint = page.locator("[data-msap-accesskeys] [data-keys]:visible")
+    expect(hint).to_have_count(1)
+    expect(hint).to_contain_text("Alt+A, Alt+1")
+    expect(hint).not_to_contain_text("Maj")
 
     # First request of a new agent, nothing pre-selected: type "c" on the partner (CAF), Tab to
     # the categories, right arrow from A to B1, Enter.

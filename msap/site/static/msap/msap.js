@@ -33,9 +33,21 @@
     }
   }
 
+  // Access keys: each browser has its own modifier; keep the hint that names this one's.
+  function accessKeyHints() {
+    var ua = navigator.userAgent || "";
+    var keys = /Mac OS X|Macintosh/.test(ua) ? "ctrl-option" : /Firefox\//.test(ua) ? "alt-shift" : "alt";
+    document.querySelectorAll("[data-msap-accesskeys]").forEach(function (hint) {
+      hint.querySelectorAll("[data-keys]").forEach(function (line) {
+        line.hidden = line.getAttribute("data-keys") !== keys;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     keyboardScrollables();
     focusErrors();
+    accessKeyHints();
   });
   var pending;
   window.addEventListener("resize", function () {
