@@ -239,3 +239,76 @@ def test_a_refused_form_says_so_in_the_title_summary_and_fields(client, world, r
     if role is not None:
         login(client, getattr(world.users, role))
     assert_error_pattern(client.post(url, data), field=field)
+
+
+class Marks(HTMLParser):
+    """Which required fields of a page lack the DSFR asterisk, and whether the legend is there."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.required: list[tuple[str, str]] = []  # (id or name, type)
+        self.marked_labels: set[str] = set()
+        self.marked_fieldsets: list[bool] = []
+        self.unmarked_radios: list[str] = []
+        self._label_for: str | None = None
+        self._fieldsets: list[dict] = []
+        self._in_legend = False
+        self.markers = 0
+        self.feed(html)
+        self.legend = "Les champs marqués d'un astérisque (*) sont obligatoires." in html
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "fieldset":
+            self._fieldsets.append({"marked": False})
+        elif tag == "legend":
+            self._in_legend = True
+        elif tag == "label":
+            self._label_for = a.get("for")
+        elif tag == "span" and "fr-required-marker" in (a.get("class") or ""):
+            self.markers += 1
+            if self._in_legend and self._fieldsets:
+                self._fieldsets[-1]["marked"] = True
+            if self._label_for:
+                self.marked_labels.add(self._label_for)
+        elif tag in ("input", "select", "textarea") and "required" in a:
+            if a.get("type") in ("hidden", "submit"):
+                return
+            if a.get("type") in ("radio", "checkbox") and self._fieldsets:
+                if not self._fieldsets[-1]["marked"]:
+                    self.unmarked_radios.append(a.get("name", ""))
+            else:
+                self.required.append((a.get("id", ""), a.get("name", "")))
+
+    def handle_endtag(self, tag):
+        if tag == "fieldset" and self._fieldsets:
+            self._fieldsets.pop()
+        elif tag == "legend":
+            self._in_legend = False
+        elif tag == "label":
+            self._label_for = None
+
+
+@pytest.mark.parametrize(
+    "case", [*(c for c in CASES if c not in ("register action",)), "partnership page"]
+)
+def test_required_fields_carry_the_dsfr_asterisk_and_its_legend(client, world, records, case):
+    role, url, _data, _field = cases(world, records).get(case, ("responsable", "", {}, None))
+    # Forms posted to an action URL are shown on their screen.
+    shown_on = {"equipment": "house_premises", "member": "house_staff", "training": "house_staff"}
+    if case in shown_on:
+        url = reverse(shown_on[case], args=[world.house.pk])
+    elif case == "partnership page":
+        url = reverse("partnership_detail", args=[world.house.pk, world.caf.pk])
+    if role is not None:
+        login(client, getattr(world.users, role))
+    page = client.get(url)
+    assert page.status_code == 200
+    marks = Marks(page.content.decode())
+    unmarked = [name for ident, name in marks.required if ident not in marks.marked_labels]
+    assert not unmarked, f"required fields without their asterisk: {unmarked}"
+    assert not marks.unmarked_radios, (
+        f"required groups without their asterisk: {marks.unmarked_radios}"
+    )
+    if marks.markers:
+        assert marks.legend, "asterisks without the legend that explains them"
