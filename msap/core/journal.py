@@ -1,14 +1,42 @@
-"""Write to the append-only journal from domain functions (never from views)."""
+"""Write to the append-only journal from domain functions (never from views), and read it back
+in the reader's language.
 
+An entry stores what happened as language-neutral data: an action code ("house.hours"), a
+message that is a gettext msgid (the French source, marked with `gettext_noop` where it is
+written, with %(name)s placeholders) and its parameters, and the changed fields as
+{field: [before, after]} of raw values. `describe` and `describe_changes` turn them into text at
+display time: an English reader reads English, even of entries written by a French session.
+Entries written before parameters existed hold a finished French sentence: it is shown as is.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from msap.core.models import JournalEntry
 
 
 def record(
-    actor, action: str, target: models.Model, *, summary: str = "", changes=None, house_id=None
+    actor,
+    action: str,
+    target: models.Model,
+    *,
+    summary: str = "",
+    params: dict | None = None,
+    changes=None,
+    house_id=None,
 ):
-    """Append one entry: `actor` did `action` to `target`; `changes` maps field -> [before, after]."""
+    """Append one entry: `actor` did `action` to `target`.
+
+    `summary` is a msgid (`gettext_noop("Fermée le %(day)s")`) filled from `params` when read;
+    a parameter may be a date, a datetime, a lazy label (a choice's label: stored as its source
+    text, translated when read) or plain JSON. `changes` maps field -> [before, after]."""
     if house_id is None:
         house_id = getattr(target, "house_id", None)
         if house_id is None and target._meta.label_lower == "network.house":
@@ -19,9 +47,104 @@ def record(
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         house_id=house_id,
-        summary=summary[:300],
+        summary=_source(summary)[:300],
+        params={key: _encode(value) for key, value in (params or {}).items()},
         changes=changes or {},
     )
+
+
+def _source(text) -> str:
+    """The untranslated text of a lazy string (its msgid), whatever language is active."""
+    with translation.override(None):
+        return str(text)
+
+
+def _encode(value):
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Promise):
+        return {"$text": _source(value)}
+    return _plain(value)
+
+
+def _decode(value):
+    if isinstance(value, dict) and len(value) == 1:
+        ((kind, raw),) = value.items()
+        if kind == "$date":
+            return formats.date_format(dt.date.fromisoformat(raw))
+        if kind == "$datetime":
+            moment = dt.datetime.fromisoformat(raw)
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        if kind == "$text":
+            return gettext(raw)
+    return value
+
+
+def describe(entry: JournalEntry) -> str:
+    """The entry's message in the active language, its parameters filled in."""
+    message = gettext(entry.summary) if entry.summary else entry.action
+    if not entry.params:
+        return message
+    values = {key: _decode(value) for key, value in entry.params.items()}
+    try:
+        return message % values
+    except (KeyError, TypeError, ValueError):
+        return message
+
+
+# Keys of `changes` that are not model fields (hours, served communes).
+CHANGE_KEYS = {
+    "before": gettext_lazy("avant"),
+    "after": gettext_lazy("après"),
+    "added": gettext_lazy("ajoutées"),
+    "removed": gettext_lazy("retirées"),
+    "fields": gettext_lazy("champs"),
+}
+
+
+@dataclass
+class Change:
+    label: str
+    before: object
+    after: object = None
+    is_pair: bool = False
+
+
+def _field(target_type: str, name: str):
+    try:
+        return apps.get_model(target_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+
+
+def _shown(field, value):
+    """A stored value as a person reads it: a choice's label, a field name's verbose name."""
+    if field is not None and getattr(field, "choices", None) and isinstance(value, str):
+        return str(dict(field.flatchoices).get(value, value))
+    return value
+
+
+def describe_changes(entry: JournalEntry) -> list[Change]:
+    """The entry's changes with their field's name and choice labels in the active language;
+    a list of field names (an edit of a personal file journals only which fields changed) reads
+    as their names."""
+    rows = []
+    for key, value in (entry.changes or {}).items():
+        field = _field(entry.target_type, key)
+        label = str(CHANGE_KEYS.get(key) or (field.verbose_name if field else key))
+        if key == "fields" and isinstance(value, list):
+            names = [_field(entry.target_type, name) for name in value]
+            shown = ", ".join(
+                str(f.verbose_name) if f else name for f, name in zip(names, value, strict=True)
+            )
+            rows.append(Change(label, shown))
+        elif isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
+            rows.append(Change(label, _shown(field, value[0]), _shown(field, value[1]), True))
+        else:
+            rows.append(Change(label, value))
+    return rows
 
 
 def diff(instance: models.Model, data: dict) -> dict:

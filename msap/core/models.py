@@ -34,7 +34,10 @@ class JournalEntry(models.Model):
     target_id = models.CharField(max_length=40)
     # The house the action belongs to, when there is one: the house's history page reads it.
     house_id = models.BigIntegerField(null=True, blank=True)
+    # What happened, language-neutral (core/journal.py): a msgid and the parameters it is filled
+    # with when read, in the reader's language.
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
     changes = models.JSONField(default=dict, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()

@@ -111,3 +111,56 @@ def test_the_journal_refuses_bulk_updates_and_deletes(world):
     with pytest.raises(ValueError, match="append-only"):
         JournalEntry.objects.filter(action="test.action").delete()
     assert JournalEntry.objects.filter(action="test.action", summary="preuve").count() == 1
+
+
+# --- read back in the reader's language (issue "A day at the counter", point 5) ---------------
+
+
+def test_an_entry_is_stored_language_neutral_and_read_in_the_readers_language():
+    """The history is not stored as French sentences: a msgid and parameters, rendered when read.
+    An English reader reads English, though the entry was written in a French session."""
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from msap.registers.models import Status
+
+    house = f.HouseFactory(with_defaults=False)
+    with translation.override("fr"):
+        entry = journal.record(
+            None,
+            "house.closed",
+            house,
+            summary=gettext_noop("Fermée le %(on)s"),
+            params={"on": date(2026, 12, 24), "status": Status.IN_PROGRESS.label},
+        )
+    assert entry.summary == "Fermée le %(on)s"
+    assert entry.params == {"on": {"$date": "2026-12-24"}, "status": {"$text": "En cours"}}
+    with translation.override("fr"):
+        assert journal.describe(entry) == "Fermée le 24 décembre 2026"
+    with translation.override("en"):
+        assert journal.describe(entry) == "Closed on Dec. 24, 2026"
+
+
+def test_changes_read_with_field_names_and_choice_labels_never_raw_codes():
+    from django.utils import translation
+
+    from msap.core.models import JournalEntry
+
+    entry = JournalEntry(
+        target_type="registers.registeritem",
+        target_id="1",
+        changes={"status": ["new", "in_progress"], "fields": ["sender_email", "subject"]},
+    )
+    with translation.override("fr"):
+        rows = {c.label: c for c in journal.describe_changes(entry)}
+    assert (rows["statut"].before, rows["statut"].after) == ("Nouveau", "En cours")
+    assert "new" not in str(rows) and "sender_email" not in rows["champs"].before
+    with translation.override("en"):
+        rows = {c.label: c for c in journal.describe_changes(entry)}
+    assert (rows["status"].before, rows["status"].after) == ("New", "In progress")
+
+
+def test_an_old_entry_holding_a_french_sentence_is_shown_as_it_is():
+    house = f.HouseFactory(with_defaults=False)
+    entry = journal.record(None, "house.updated", house, summary="Identité modifiée à 100 %")
+    assert journal.describe(entry) == "Identité modifiée à 100 %"
