@@ -1,5 +1,7 @@
 """Errors raised by domain functions. Their message is French and meant for the user."""
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A refused operation: nothing was saved. `errors` maps a field (or "__all__") to messages."""
@@ -19,8 +21,15 @@ def check_email(email: str, *, example: str) -> None:
         validate_email(email)
     except ValidationError as exc:
         raise DomainError(
-            f"L'adresse électronique « {email} » n'est pas valide.",
-            {"email": [f"Saisissez une adresse électronique valide, par exemple {example}."]},
+            (_("L'adresse électronique « %(email)s » n'est pas valide.") % {"email": email}),
+            {
+                "email": [
+                    (
+                        _("Saisissez une adresse électronique valide, par exemple %(example)s.")
+                        % {"example": example}
+                    )
+                ]
+            },
         ) from exc
 
 
@@ -30,8 +39,10 @@ class StaleVersion(DomainError):
     def __init__(self, message: str | None = None):
         super().__init__(
             message
-            or "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte. "
-            "Rechargez la page pour voir sa version actuelle, puis refaites votre modification."
+            or _(
+                "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte. "
+                "Rechargez la page pour voir sa version actuelle, puis refaites votre modification."
+            )
         )
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
@@ -36,19 +37,25 @@ def validate(house, data: dict, *, now: datetime | None = None) -> None:
     errors: dict[str, list[str]] = {}
     occurred_at = data.get("occurred_at")
     if occurred_at is not None and occurred_at > now + rules.FUTURE_TOLERANCE:
-        errors["occurred_at"] = ["La date de la demande ne peut pas être dans le futur."]
+        errors["occurred_at"] = [_("La date de la demande ne peut pas être dans le futur.")]
     duration = data.get("duration_minutes")
     if duration is not None and not 0 <= duration <= rules.MAX_DURATION_MINUTES:
         errors["duration_minutes"] = [str(rules.DURATION_MESSAGE)]
     group = data.get("group_size")
     if group is not None and not 1 <= group <= rules.MAX_GROUP_SIZE:
         errors["group_size"] = [
-            f"Le nombre de personnes doit être compris entre 1 et {rules.MAX_GROUP_SIZE}."
+            (
+                _("Le nombre de personnes doit être compris entre 1 et %(max_group_size)s.")
+                % {"max_group_size": rules.MAX_GROUP_SIZE}
+            )
         ]
     item, category = data.get("item"), data.get("category")
     if item is not None and category is not None and item.category_id != category.pk:
         errors["item"] = [
-            f"La prestation {item.code} n'appartient pas à la catégorie {category.code}."
+            (
+                _("La prestation %(code)s n'appartient pas à la catégorie %(category)s.")
+                % {"code": item.code, "category": category.code}
+            )
         ]
     procedure, partner = data.get("procedure"), data.get("partner")
     if (
@@ -57,9 +64,14 @@ def validate(house, data: dict, *, now: datetime | None = None) -> None:
         and partner is not None
         and procedure.partner_id != partner.pk
     ):
-        errors["procedure"] = ["Cette démarche relève d'un autre partenaire."]
+        errors["procedure"] = [_("Cette démarche relève d'un autre partenaire.")]
     if len(data.get("notes") or "") > rules.NOTES_MAX_LENGTH:
-        errors["notes"] = [f"Les notes sont limitées à {rules.NOTES_MAX_LENGTH} caractères."]
+        errors["notes"] = [
+            (
+                _("Les notes sont limitées à %(notes_max_length)s caractères.")
+                % {"notes_max_length": rules.NOTES_MAX_LENGTH}
+            )
+        ]
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, errors)
@@ -134,12 +146,15 @@ def delete_request(actor, obj: ServiceRequest) -> None:
 def _check_window(actor, obj: ServiceRequest) -> None:
     if obj.agent_id != actor.pk:
         raise DomainError(
-            "Seul l'agent qui a enregistré la demande peut la modifier ou la supprimer."
+            _("Seul l'agent qui a enregistré la demande peut la modifier ou la supprimer.")
         )
     if not rules.can_still_edit(obj, actor, timezone.now()):
         hours = rules.edit_window().total_seconds() / 3600
         raise DomainError(
-            f"Le délai de modification est dépassé : une demande se corrige dans les {hours:.0f} heures qui suivent son enregistrement."
+            _(
+                "Le délai de modification est dépassé : une demande se corrige dans les %(hours)s heures qui suivent son enregistrement."
+            )
+            % {"hours": format(hours, ".0f")}
         )
 
 
@@ -147,7 +162,9 @@ def _check_window(actor, obj: ServiceRequest) -> None:
 @transaction.atomic
 def add_procedure(actor, partner, label: str, category=None) -> Procedure:
     if Procedure.objects.filter(partner=partner, label__iexact=label).exists():
-        message = f"Cette démarche existe déjà pour {partner.short_name}."
+        message = _("Cette démarche existe déjà pour %(short_name)s.") % {
+            "short_name": partner.short_name
+        }
         raise DomainError(message, {"label": [message]})
     procedure = Procedure.objects.create(partner=partner, label=label, category=category)
     reference.clear()

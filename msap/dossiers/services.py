@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
@@ -72,8 +73,9 @@ def _require_active(dossier: Dossier, *, lock: bool = False) -> None:
         )
     if dossier.status != DossierStatus.ACTIVE:
         raise DomainError(
-            "Ce dossier a été effacé ou anonymisé : il ne contient plus de données personnelles "
-            "et ne peut plus être modifié."
+            _(
+                "Ce dossier a été effacé ou anonymisé : il ne contient plus de données personnelles et ne peut plus être modifié."
+            )
         )
 
 
@@ -91,9 +93,9 @@ def _clean_identity(data: dict) -> dict:
         cleaned[field] = value
         limit = _MAX_LENGTHS.get(field)
         if limit and value and len(value) > limit:
-            errors[field] = [f"{limit} caractères au maximum."]
+            errors[field] = [(_("%(limit)s caractères au maximum.") % {"limit": limit})]
     if not cleaned["last_name"]:
-        errors["last_name"] = ["Indiquez le nom de la personne."]
+        errors["last_name"] = [_("Indiquez le nom de la personne.")]
     year = cleaned["birth_year"]
     if year in ("", None):
         cleaned["birth_year"] = None
@@ -102,17 +104,20 @@ def _clean_identity(data: dict) -> dict:
         or not rules.OLDEST_BIRTH_YEAR <= year <= timezone.localdate().year
     ):
         errors["birth_year"] = [
-            f"Indiquez une année de naissance entre {rules.OLDEST_BIRTH_YEAR} et {timezone.localdate().year}."
+            (
+                _("Indiquez une année de naissance entre %(oldest_birth_year)s et %(year)s.")
+                % {"oldest_birth_year": rules.OLDEST_BIRTH_YEAR, "year": timezone.localdate().year}
+            )
         ]
     if cleaned["email"]:
         try:
             validate_email(cleaned["email"])
         except ValidationError:
             errors["email"] = [
-                "Adresse électronique invalide, par exemple : prenom.nom@exemple.fr."
+                _("Adresse électronique invalide, par exemple : prenom.nom@exemple.fr.")
             ]
     if errors:
-        raise DomainError("Rien n'a été enregistré : corrigez les champs signalés.", errors)
+        raise DomainError(_("Rien n'a été enregistré : corrigez les champs signalés."), errors)
     return cleaned
 
 
@@ -140,15 +145,19 @@ def open_dossier(
     if consent_given is not True:
         _refuse(
             "consent_given",
-            "Le dossier ne peut être ouvert qu'avec l'accord de la personne : cochez la case "
-            "une fois son consentement recueilli.",
+            _(
+                "Le dossier ne peut être ouvert qu'avec l'accord de la personne : cochez la case une fois son consentement recueilli."
+            ),
         )
     if not purpose:
-        _refuse("consent_purpose", "Indiquez la finalité à laquelle la personne consent.")
+        _refuse("consent_purpose", _("Indiquez la finalité à laquelle la personne consent."))
     if len(purpose) > rules.CONSENT_PURPOSE_MAX_LENGTH:
         _refuse(
             "consent_purpose",
-            f"La finalité tient en {rules.CONSENT_PURPOSE_MAX_LENGTH} caractères au maximum.",
+            (
+                _("La finalité tient en %(consent_purpose_max_length)s caractères au maximum.")
+                % {"consent_purpose_max_length": rules.CONSENT_PURPOSE_MAX_LENGTH}
+            ),
         )
     cleaned = _clean_identity(identity)
     now = now or timezone.now()
@@ -222,14 +231,22 @@ def add_follow_up(
     _require_active(dossier, lock=True)
     note = (note or "").strip()
     if not note:
-        _refuse("note", "Écrivez le suivi.")
+        _refuse("note", _("Écrivez le suivi."))
     if len(note) > FOLLOW_UP_MAX_LENGTH:
-        _refuse("note", f"Le suivi tient en {FOLLOW_UP_MAX_LENGTH} caractères au maximum.")
+        _refuse(
+            "note",
+            (
+                _("Le suivi tient en %(follow_up_max_length)s caractères au maximum.")
+                % {"follow_up_max_length": FOLLOW_UP_MAX_LENGTH}
+            ),
+        )
     if request is not None:
         if request.house_id != dossier.house_id:
-            _refuse("request", "Cette demande a été enregistrée dans une autre maison.")
+            _refuse("request", _("Cette demande a été enregistrée dans une autre maison."))
         if LinkedRequest.objects.filter(request=request).exclude(dossier=dossier).exists():
-            _refuse("request", "Cette demande est déjà rattachée au dossier d'une autre personne.")
+            _refuse(
+                "request", _("Cette demande est déjà rattachée au dossier d'une autre personne.")
+            )
     now = now or timezone.now()
     follow_up = FollowUp.objects.create(
         dossier=dossier, request=request, author=actor, note=note, due_on=due_on
@@ -272,7 +289,7 @@ def add_document(
         _refuse("file", str(exc))
     label = (label or "").strip()
     if len(label) > 200:
-        _refuse("label", "La description tient en 200 caractères au maximum.")
+        _refuse("label", _("La description tient en 200 caractères au maximum."))
     original = os.path.basename((upload.name or "").replace("\\", "/"))[:200] or "document"
     now = now or timezone.now()
     document = DossierDocument(
@@ -436,7 +453,7 @@ def export_dossier(
 ) -> bytes:
     """The person's copy of their file, JSON or PDF; the export is logged."""
     if fmt not in EXPORT_FORMATS:
-        _refuse("format", "Format d'export inconnu : choisissez JSON ou PDF.")
+        _refuse("format", _("Format d'export inconnu : choisissez JSON ou PDF."))
     _require_active(dossier)
     now = now or timezone.now()
     data = export_data(dossier, now)
@@ -499,16 +516,16 @@ def _claim_and_strip(
         claim = claim.filter(last_activity_at__lt=cutoff)
     if not claim.update(status=status, closed_at=now, version=F("version") + 1, **_BLANK_IDENTITY):
         return None
-    follow_ups, _ = FollowUp.objects.filter(dossier_id=pk).delete()
+    follow_ups, _per_model = FollowUp.objects.filter(dossier_id=pk).delete()
     documents = DossierDocument.objects.filter(dossier_id=pk)
     names = [name for name in documents.values_list("file", flat=True) if name]
-    document_count, _ = documents.delete()
+    document_count, _per_model = documents.delete()
     _delete_files_on_commit(names, pk)
     # Requests are kept as anonymous statistics: unlinked, their free notes blanked.
     ServiceRequest.objects.filter(dossier_link__dossier_id=pk).update(
         notes="", version=F("version") + 1
     )
-    unlinked, _ = LinkedRequest.objects.filter(dossier_id=pk).delete()
+    unlinked, _per_model = LinkedRequest.objects.filter(dossier_id=pk).delete()
     action = AccessAction.ERASE if status == DossierStatus.ERASED else AccessAction.ANONYMISE
     DossierAccess.objects.create(
         dossier_id=pk, user=actor if getattr(actor, "pk", None) else None, action=action

@@ -1,6 +1,7 @@
 """Check uploaded files by their content, not their name: size limit and sniffed type."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from msap.lib.forms import human_size
 
@@ -30,17 +31,21 @@ def check_upload(upload, allowed=("pdf", "png", "jpg"), max_bytes: int | None = 
     max_bytes = max_bytes or settings.MSAP_MAX_UPLOAD_BYTES
     if upload.size > max_bytes:
         raise UploadError(
-            f"Le fichier est trop volumineux ({human_size(upload.size)}) : {human_size(max_bytes)} au maximum."
+            _("Le fichier est trop volumineux (%(size)s) : %(max)s au maximum.")
+            % {"size": human_size(upload.size), "max": human_size(max_bytes)}
         )
     if upload.size == 0:
-        raise UploadError("Le fichier est vide.")
+        raise UploadError(_("Le fichier est vide."))
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     kind = sniff(head)
     if kind not in allowed:
         labels = ", ".join(TYPE_LABELS[a] for a in allowed)
-        raise UploadError(f"Type de fichier refusé : seuls les fichiers {labels} sont acceptés.")
+        raise UploadError(
+            _("Type de fichier refusé : seuls les fichiers %(types)s sont acceptés.")
+            % {"types": labels}
+        )
     return kind
 
 

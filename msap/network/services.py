@@ -3,6 +3,8 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
@@ -58,9 +60,14 @@ def _check_postal_code(commune, postal_code: str) -> None:
     codes = commune.postal_codes.split()
     if codes and postal_code not in codes:
         raise DomainError(
-            f"Le code postal {postal_code} ne correspond pas à la commune {commune.name} "
-            f"({', '.join(codes)}).",
-            {"postal_code": [f"Code postal attendu pour {commune.name} : {', '.join(codes)}."]},
+            _("Le code postal %(code)s ne correspond pas à la commune %(commune)s (%(codes)s).")
+            % {"code": postal_code, "commune": commune.name, "codes": ", ".join(codes)},
+            {
+                "postal_code": [
+                    _("Code postal attendu pour %(commune)s : %(codes)s.")
+                    % {"commune": commune.name, "codes": ", ".join(codes)}
+                ]
+            },
         )
 
 
@@ -72,7 +79,7 @@ def create_organisation(
     name = (name or "").strip()
     if not name:
         raise DomainError(
-            "Indiquez le nom du gestionnaire.", {"name": ["Indiquez le nom du gestionnaire."]}
+            _("Indiquez le nom du gestionnaire."), {"name": [_("Indiquez le nom du gestionnaire.")]}
         )
     organisation, created = Organisation.objects.get_or_create(
         name=name, departement=departement, defaults={"kind": kind, "siret": siret.strip()}
@@ -112,14 +119,17 @@ def update_house(actor, house: House, data: dict, expected_version: int | None) 
         served = set(house.served_communes.values_list("pk", flat=True))
         if served and new_commune.pk not in served:
             raise DomainError(
-                "La maison ne peut être déplacée que dans son cadre géographique (article 2.3) : "
-                f"{new_commune.name} ne fait pas partie des communes desservies.",
-                {"commune": ["Choisissez une commune du cadre géographique de la maison."]},
+                _(
+                    "La maison ne peut être déplacée que dans son cadre géographique (article 2.3) : "
+                    "%(commune)s ne fait pas partie des communes desservies."
+                )
+                % {"commune": new_commune.name},
+                {"commune": [_("Choisissez une commune du cadre géographique de la maison.")]},
             )
         if not served and new_commune.departement_id != house.commune.departement_id:
             raise DomainError(
-                "La maison ne peut être déplacée que dans son cadre géographique (article 2.3).",
-                {"commune": ["Choisissez une commune du département de la maison."]},
+                _("La maison ne peut être déplacée que dans son cadre géographique (article 2.3)."),
+                {"commune": [_("Choisissez une commune du département de la maison.")]},
             )
     changes = journal.diff(house, data)
     house.version = bump_version(House, house.pk, expected_version)
@@ -203,16 +213,23 @@ def set_schedule(
 def add_closure(actor, house: House, *, start_date: date, end_date: date, reason: str) -> Closure:
     if end_date < start_date:
         raise DomainError(
-            "La date de fin doit être après la date de début.",
-            {"end_date": ["La date de fin doit être après la date de début."]},
+            _("La date de fin doit être après la date de début."),
+            {"end_date": [_("La date de fin doit être après la date de début.")]},
         )
     if not reason.strip():
         raise DomainError(
-            "Indiquez le motif de la fermeture.", {"reason": ["Indiquez le motif de la fermeture."]}
+            _("Indiquez le motif de la fermeture."),
+            {"reason": [_("Indiquez le motif de la fermeture.")]},
         )
     if len(reason.strip()) > Closure._meta.get_field("reason").max_length:
         raise DomainError(
-            "Le motif de la fermeture est trop long.", {"reason": ["200 caractères au maximum."]}
+            _("Le motif de la fermeture est trop long."),
+            {
+                "reason": [
+                    _("%(max)d caractères au maximum.")
+                    % {"max": Closure._meta.get_field("reason").max_length}
+                ]
+            },
         )
     closure = Closure.objects.create(
         house=house, start_date=start_date, end_date=end_date, reason=reason.strip()
@@ -235,7 +252,7 @@ def remove_closure(actor, closure: Closure) -> None:
 @transaction.atomic
 def update_premises(actor, house: House, data: dict, expected_version: int | None) -> Premises:
     data = {k: v for k, v in data.items() if k in PREMISES_FIELDS}
-    premises, _ = Premises.objects.get_or_create(house=house)
+    premises, _created = Premises.objects.get_or_create(house=house)
     changes = journal.diff(premises, data)
     premises.version = bump_version(Premises, premises.pk, expected_version)
     for field, value in data.items():
@@ -252,13 +269,20 @@ def _check_equipment(data: dict) -> None:
     # Refused here with a French message rather than by the database's constraint.
     if "kind" in data and data["kind"] not in EquipmentKind.values:
         raise DomainError(
-            "Type d'équipement inconnu.", {"kind": ["Choisissez un type d'équipement de la liste."]}
+            _("Type d'équipement inconnu."),
+            {"kind": [_("Choisissez un type d'équipement de la liste.")]},
         )
     quantity = data.get("quantity", 1)
     if not isinstance(quantity, int) or not 1 <= quantity <= MAX_EQUIPMENT_QUANTITY:
         raise DomainError(
-            "Le nombre d'équipements doit être compris entre 1 et 999.",
-            {"quantity": ["Indiquez un nombre entier entre 1 et 999."]},
+            _("Le nombre d'équipements doit être compris entre 1 et %(max)d.")
+            % {"max": MAX_EQUIPMENT_QUANTITY},
+            {
+                "quantity": [
+                    _("Indiquez un nombre entier entre 1 et %(max)d.")
+                    % {"max": MAX_EQUIPMENT_QUANTITY}
+                ]
+            },
         )
 
 
@@ -296,15 +320,16 @@ def remove_equipment(actor, item: Equipment) -> None:
 @transaction.atomic
 def add_stop(actor, house: House, **data) -> MobileStop:
     if house.kind != HouseKind.MOBILE:
-        raise DomainError("Seule une maison itinérante a des étapes (engagement 3 ter).")
+        raise DomainError(_("Seule une maison itinérante a des étapes (engagement 3 ter)."))
     if str(data.get("weekday")) not in {"0", "1", "2", "3", "4", "5", "6"}:
         raise DomainError(
-            "Choisissez le jour de l'étape.", {"weekday": ["Choisissez un jour de la semaine."]}
+            _("Choisissez le jour de l'étape."),
+            {"weekday": [_("Choisissez un jour de la semaine.")]},
         )
     if data["end"] <= data["start"]:
         raise DomainError(
-            "L'heure de fin doit être après l'heure de début.",
-            {"end": ["L'heure de fin doit être après l'heure de début."]},
+            _("L'heure de fin doit être après l'heure de début."),
+            {"end": [_("L'heure de fin doit être après l'heure de début.")]},
         )
     stop = MobileStop.objects.create(house=house, **data)
     journal.record(actor, "house.stop_added", stop, summary=f"Étape ajoutée : {stop}")
@@ -322,10 +347,11 @@ def recognise_house(actor, house: House, on: date) -> House:
     """Recognition by the prefect (art. 3.4): the house takes the network's name from that date."""
     if house.status == HouseStatus.RECOGNISED:
         raise DomainError(
-            f"Cette maison est déjà reconnue depuis le {house.recognised_on:%d/%m/%Y}."
+            _("Cette maison est déjà reconnue depuis le %(date)s.")
+            % {"date": date_format(house.recognised_on, "SHORT_DATE_FORMAT")}
         )
     if house.status == HouseStatus.CLOSED:
-        raise DomainError("Une maison fermée ne peut pas être reconnue.")
+        raise DomainError(_("Une maison fermée ne peut pas être reconnue."))
     house.status, house.recognised_on = HouseStatus.RECOGNISED, on
     house.save(update_fields=["status", "recognised_on"])
     journal.record(
@@ -337,7 +363,7 @@ def recognise_house(actor, house: House, on: date) -> House:
 @transaction.atomic
 def close_house(actor, house: House, on: date) -> House:
     if house.status == HouseStatus.CLOSED:
-        raise DomainError("Cette maison est déjà fermée.")
+        raise DomainError(_("Cette maison est déjà fermée."))
     house.status, house.closed_on = HouseStatus.CLOSED, on
     house.save(update_fields=["status", "closed_on"])
     journal.record(actor, "house.closed", house, summary=f"Fermée le {on:%d/%m/%Y}")

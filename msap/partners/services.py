@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version, check_email
@@ -32,14 +34,15 @@ def create_local_partner(
 ) -> Partner:
     name, short_name = name.strip(), short_name.strip()
     if not name or not short_name:
-        raise DomainError("Indiquez le nom et le sigle du partenaire.")
+        raise DomainError(_("Indiquez le nom et le sigle du partenaire."))
     if len(name) > Partner._meta.get_field("name").max_length:
         raise DomainError(
-            "Le nom du partenaire est trop long.", {"name": ["200 caractères au maximum."]}
+            _("Le nom du partenaire est trop long."), {"name": [_("200 caractères au maximum.")]}
         )
     if len(short_name) > Partner._meta.get_field("short_name").max_length:
         raise DomainError(
-            "Le sigle du partenaire est trop long.", {"short_name": ["40 caractères au maximum."]}
+            _("Le sigle du partenaire est trop long."),
+            {"short_name": [_("40 caractères au maximum.")]},
         )
     base = slugify(f"{short_name}-{departement.code}")[:36] or "partenaire"
     code, n = base, 1
@@ -48,8 +51,13 @@ def create_local_partner(
         code = f"{base}-{n}"
     if Partner.objects.filter(short_name__iexact=short_name, departement=departement).exists():
         raise DomainError(
-            f"Un partenaire « {short_name} » existe déjà dans ce département : choisissez-le dans la liste.",
-            {"short_name": ["Ce partenaire existe déjà dans ce département."]},
+            (
+                _(
+                    "Un partenaire « %(short_name)s » existe déjà dans ce département : choisissez-le dans la liste."
+                )
+                % {"short_name": short_name}
+            ),
+            {"short_name": [_("Ce partenaire existe déjà dans ce département.")]},
         )
     partner = Partner.objects.create(
         code=code,
@@ -72,8 +80,18 @@ def add_partnership(
     """A partner joins a house (art. 7). A partner already active in the house is refused."""
     if house.partnerships.active().filter(partner=partner).exists():
         raise DomainError(
-            f"{partner.short_name} est déjà partenaire de cette maison.",
-            {"partner": [f"{partner.short_name} est déjà partenaire de cette maison."]},
+            (
+                _("%(short_name)s est déjà partenaire de cette maison.")
+                % {"short_name": partner.short_name}
+            ),
+            {
+                "partner": [
+                    (
+                        _("%(short_name)s est déjà partenaire de cette maison.")
+                        % {"short_name": partner.short_name}
+                    )
+                ]
+            },
         )
     try:
         with transaction.atomic():
@@ -81,7 +99,10 @@ def add_partnership(
                 house=house, partner=partner, joined_on=joined_on, bilateral_note=bilateral_note
             )
     except IntegrityError as exc:  # a concurrent request added it first
-        raise DomainError(f"{partner.short_name} est déjà partenaire de cette maison.") from exc
+        raise DomainError(
+            _("%(short_name)s est déjà partenaire de cette maison.")
+            % {"short_name": partner.short_name}
+        ) from exc
     if services:
         partnership.services.set(services)
     journal.record(
@@ -113,11 +134,18 @@ def update_partnership(
 @transaction.atomic
 def withdraw_partnership(actor, partnership: Partnership, *, on: date) -> Partnership:
     if partnership.status != PartnershipStatus.ACTIVE:
-        raise DomainError("Ce partenaire s'est déjà retiré.")
+        raise DomainError(_("Ce partenaire s'est déjà retiré."))
     if on < partnership.joined_on:
         raise DomainError(
-            "La date de retrait doit être après l'entrée du partenaire dans la maison.",
-            {"left_on": [f"Indiquez une date à partir du {partnership.joined_on:%d/%m/%Y}."]},
+            _("La date de retrait doit être après l'entrée du partenaire dans la maison."),
+            {
+                "left_on": [
+                    (
+                        _("Indiquez une date à partir du %(joined_on)s.")
+                        % {"joined_on": date_format(partnership.joined_on, "SHORT_DATE_FORMAT")}
+                    )
+                ]
+            },
         )
     partnership.status, partnership.left_on = PartnershipStatus.WITHDRAWN, on
     partnership.save(update_fields=["status", "left_on"])
@@ -147,15 +175,17 @@ def _check_contact(data: dict) -> None:
     email = (data.get("email") or "").strip()
     if not (data.get("phone") or "").strip() and not email:
         raise DomainError(
-            "Un référent doit être joignable : indiquez au moins sa ligne directe ou son adresse électronique (annexe 2).",
-            {"phone": ["Indiquez une ligne directe ou une adresse électronique."]},
+            _(
+                "Un référent doit être joignable : indiquez au moins sa ligne directe ou son adresse électronique (annexe 2)."
+            ),
+            {"phone": [_("Indiquez une ligne directe ou une adresse électronique.")]},
         )
     if email:
         check_email(email, example="prenom.nom@caf.fr")
     if not (data.get("first_name") or "").strip() or not (data.get("last_name") or "").strip():
         raise DomainError(
-            "Indiquez le prénom et le nom du référent.",
-            {"last_name": ["Indiquez le prénom et le nom du référent."]},
+            _("Indiquez le prénom et le nom du référent."),
+            {"last_name": [_("Indiquez le prénom et le nom du référent.")]},
         )
 
 
@@ -172,18 +202,32 @@ def add_referent(
     """Name a referent; `replaces` ends the previous one the day before, keeping it as history. `user` links the referent's own account, so they can keep their card current."""
     if partnership.status != PartnershipStatus.ACTIVE:
         raise DomainError(
-            "Ce partenaire s'est retiré de la maison : on ne peut plus lui nommer de référent."
+            _("Ce partenaire s'est retiré de la maison : on ne peut plus lui nommer de référent.")
         )
     data = _clean(data)
     _check_contact(data)
     if replaces is not None:
         if replaces.partnership_id != partnership.pk or replaces.ended_on is not None:
-            raise DomainError("Le référent remplacé n'est pas en poste dans ce partenariat.")
+            raise DomainError(_("Le référent remplacé n'est pas en poste dans ce partenariat."))
         if started_on < replaces.started_on:
             raise DomainError(
-                f"Le nouveau référent ne peut pas prendre son poste avant {replaces.full_name}, "
-                f"en poste depuis le {replaces.started_on:%d/%m/%Y}.",
-                {"started_on": [f"Indiquez une date à partir du {replaces.started_on:%d/%m/%Y}."]},
+                (
+                    _(
+                        "Le nouveau référent ne peut pas prendre son poste avant %(full_name)s, en poste depuis le %(started_on)s."
+                    )
+                    % {
+                        "full_name": replaces.full_name,
+                        "started_on": date_format(replaces.started_on, "SHORT_DATE_FORMAT"),
+                    }
+                ),
+                {
+                    "started_on": [
+                        (
+                            _("Indiquez une date à partir du %(started_on)s.")
+                            % {"started_on": date_format(replaces.started_on, "SHORT_DATE_FORMAT")}
+                        )
+                    ]
+                },
             )
         # ended_on is the last day in post: on any date, one referent answers for the partner.
         replaces.ended_on = max(started_on - timedelta(days=1), replaces.started_on)
@@ -228,9 +272,9 @@ def update_referent(
 @transaction.atomic
 def end_referent(actor, referent: Referent, *, on: date) -> Referent:
     if referent.ended_on is not None:
-        raise DomainError("Ce référent n'est déjà plus en poste.")
+        raise DomainError(_("Ce référent n'est déjà plus en poste."))
     if on < referent.started_on:
-        raise DomainError("La date de fin doit être après la prise de poste.")
+        raise DomainError(_("La date de fin doit être après la prise de poste."))
     referent.ended_on = on
     referent.save(update_fields=["ended_on"])
     journal.record(

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from msap.core import journal
 from msap.core.errors import DomainError, check_email
@@ -19,8 +20,8 @@ def get_or_create_user(
     email = (email or "").strip().lower()
     if not email:
         raise DomainError(
-            "Indiquez l'adresse électronique de la personne.",
-            {"email": ["Adresse électronique requise."]},
+            _("Indiquez l'adresse électronique de la personne."),
+            {"email": [_("Adresse électronique requise.")]},
         )
     # The email is the login: a mistyped one would create an account nobody can use.
     check_email(email, example="prenom.nom@mairie.fr")
@@ -58,11 +59,11 @@ def grant_role(
     }
     if role not in scopes:
         raise DomainError(
-            "Ce rôle se donne depuis l'équipe d'une maison.", {"role": ["Rôle inconnu ici."]}
+            _("Ce rôle se donne depuis l'équipe d'une maison."), {"role": [_("Rôle inconnu ici.")]}
         )
     scope = scopes[role]
     if any(v is None for v in scope.values()):
-        raise DomainError("Indiquez le périmètre du rôle.", {"role": ["Périmètre manquant."]})
+        raise DomainError(_("Indiquez le périmètre du rôle."), {"role": [_("Périmètre manquant.")]})
     existing = Membership.objects.current().filter(user=user, role=role, **scope).first()
     if existing is not None:
         return existing
@@ -89,13 +90,16 @@ def add_house_member(
 ) -> Membership:
     if role not in HOUSE_ROLES:
         raise DomainError(
-            "Rôle inconnu pour une maison.", {"role": ["Choisissez agent ou responsable."]}
+            _("Rôle inconnu pour une maison."), {"role": [_("Choisissez agent ou responsable.")]}
         )
     user = get_or_create_user(email, first_name=first_name, last_name=last_name, phone=phone)
     if Membership.objects.current().filter(user=user, house=house, role=role).exists():
         raise DomainError(
-            f"{user} est déjà {Role(role).label.lower()} de cette maison.",
-            {"email": ["Cette personne a déjà ce rôle dans la maison."]},
+            (
+                _("%(user)s est déjà %(role)s de cette maison.")
+                % {"user": user, "role": Role(role).label.lower()}
+            ),
+            {"email": [_("Cette personne a déjà ce rôle dans la maison.")]},
         )
     try:
         with transaction.atomic():
@@ -103,7 +107,7 @@ def add_house_member(
                 user=user, house=house, role=role, started_on=started_on or timezone.localdate()
             )
     except IntegrityError as exc:
-        raise DomainError(f"{user} a déjà ce rôle dans cette maison.") from exc
+        raise DomainError(_("%(user)s a déjà ce rôle dans cette maison.") % {"user": user}) from exc
     journal.record(
         actor,
         "membership.added",
@@ -117,10 +121,10 @@ def add_house_member(
 def end_membership(actor, membership: Membership, *, on: date | None = None) -> Membership:
     """Leaving a house ends the role; the row is kept (history of who worked where)."""
     if membership.ended_on is not None:
-        raise DomainError("Ce rôle est déjà terminé.")
+        raise DomainError(_("Ce rôle est déjà terminé."))
     on = on or timezone.localdate()
     if on < membership.started_on:
-        raise DomainError("La date de départ doit être après la date d'arrivée.")
+        raise DomainError(_("La date de départ doit être après la date d'arrivée."))
     membership.ended_on = on
     membership.save(update_fields=["ended_on"])
     journal.record(
@@ -146,27 +150,28 @@ def add_training(
 ) -> Training:
     if not (title or "").strip():
         raise DomainError(
-            "Indiquez l'intitulé de la formation.",
-            {"title": ["Indiquez l'intitulé de la formation."]},
+            _("Indiquez l'intitulé de la formation."),
+            {"title": [_("Indiquez l'intitulé de la formation.")]},
         )
     if kind not in TrainingKind.values:
         raise DomainError(
-            "Type de formation inconnu.", {"kind": ["Choisissez un type de formation de la liste."]}
+            _("Type de formation inconnu."),
+            {"kind": [_("Choisissez un type de formation de la liste.")]},
         )
     if ended_on < started_on:
         raise DomainError(
-            "La date de fin doit être après la date de début.",
-            {"ended_on": ["La date de fin doit être après la date de début."]},
+            _("La date de fin doit être après la date de début."),
+            {"ended_on": [_("La date de fin doit être après la date de début.")]},
         )
     if hours is not None and not 0 < hours < 10_000:
         raise DomainError(
-            "La durée de la formation doit être positive.",
-            {"hours": ["Indiquez une durée en heures, par exemple 7 ou 3,5."]},
+            _("La durée de la formation doit être positive."),
+            {"hours": [_("Indiquez une durée en heures, par exemple 7 ou 3,5.")]},
         )
     if not Membership.objects.filter(user=user, house=house, role__in=HOUSE_ROLES).exists():
         raise DomainError(
-            "Cette personne ne fait pas partie de l'équipe de la maison.",
-            {"user": ["Choisissez un membre de l'équipe."]},
+            _("Cette personne ne fait pas partie de l'équipe de la maison."),
+            {"user": [_("Choisissez un membre de l'équipe.")]},
         )
     if attestation is not None:
         try:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from msap.core import journal
 from msap.core.errors import DomainError
@@ -125,17 +126,19 @@ def check_letter(item: RegisterItem, letter: LetterType) -> None:
     """Refuse a letter the item cannot have (a French message, nothing registered)."""
     if item.kind == Kind.OUTGOING_MAIL:
         raise DomainError(
-            "Un courrier départ ne reçoit pas de lettre : ouvrez l'élément auquel il répond."
+            _("Un courrier départ ne reçoit pas de lettre : ouvrez l'élément auquel il répond.")
         )
     if letter is ACK and item.kind not in ACK_KINDS:
-        raise DomainError("Un appel téléphonique ne reçoit pas d'accusé de réception.")
+        raise DomainError(_("Un appel téléphonique ne reçoit pas d'accusé de réception."))
     if letter is ANSWER:
         if not item.answer_text.strip():
             raise DomainError(
-                "Enregistrez d'abord la réponse (répondre sur le fond ou réorienter) : la lettre reprend son texte."
+                _(
+                    "Enregistrez d'abord la réponse (répondre sur le fond ou réorienter) : la lettre reprend son texte."
+                )
             )
         if item.status not in {Status.ANSWERED, Status.REDIRECTED, Status.CLOSED}:
-            raise DomainError("La lettre de réponse suit une réponse enregistrée.")
+            raise DomainError(_("La lettre de réponse suit une réponse enregistrée."))
 
 
 def letter_context(item: RegisterItem, letter: LetterType, user, now: datetime) -> dict:
@@ -208,7 +211,7 @@ def issue_letter(
     """Produce the letter's PDF and register it as outgoing mail (once per item, type and day)."""
     letter = LETTERS.get(code)
     if letter is None:
-        raise DomainError("Lettre inconnue.")
+        raise DomainError(_("Lettre inconnue."))
     check_letter(item, letter)
     now = now or timezone.now()
     # Rendered before anything is registered: a letter that failed to print was not sent.

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
@@ -72,8 +73,8 @@ def rule_for(
 def _check_not_future(received_at: datetime) -> None:
     if received_at > timezone.now() + rules.FUTURE_TOLERANCE:
         raise DomainError(
-            "La date de réception ne peut pas être dans le futur.",
-            {"received_at": ["La date de réception ne peut pas être dans le futur."]},
+            _("La date de réception ne peut pas être dans le futur."),
+            {"received_at": [_("La date de réception ne peut pas être dans le futur.")]},
         )
 
 
@@ -83,13 +84,14 @@ def record_item(
 ) -> RegisterItem:
     """Register an incoming item (or an outgoing letter); its number follows the register's order."""
     if kind not in Kind.values:
-        raise DomainError("Registre inconnu.", {"kind": ["Registre inconnu."]})
+        raise DomainError(_("Registre inconnu."), {"kind": [_("Registre inconnu.")]})
     if not (subject or "").strip():
-        raise DomainError("Indiquez l'objet.", {"subject": ["Indiquez l'objet."]})
+        raise DomainError(_("Indiquez l'objet."), {"subject": [_("Indiquez l'objet.")]})
     _check_not_future(received_at)
     if kind == Kind.PHONE and not data.get("phone_outcome"):
         raise DomainError(
-            "Indiquez l'issue de l'appel.", {"phone_outcome": ["Indiquez l'issue de l'appel."]}
+            _("Indiquez l'issue de l'appel."),
+            {"phone_outcome": [_("Indiquez l'issue de l'appel.")]},
         )
     # Lock the house row: numbers of one register are allocated one at a time, in order.
     House.objects.select_for_update().filter(pk=house.pk).values_list("pk", flat=True).get()
@@ -127,7 +129,7 @@ def record_item(
         with transaction.atomic():
             item.save()
     except IntegrityError as exc:
-        raise DomainError("Cet élément n'a pas pu être numéroté ; réessayez.") from exc
+        raise DomainError(_("Cet élément n'a pas pu être numéroté ; réessayez.")) from exc
     journal.record(
         actor, "register.recorded", item, summary=f"{item.get_kind_display()} n°{number} enregistré"
     )
@@ -146,20 +148,25 @@ def owes_answer(item: RegisterItem) -> bool:
 def _move(actor, item: RegisterItem, to: str) -> str:
     before = item.status
     if to not in Status.values:
-        raise DomainError("Statut inconnu.", {"status": ["Statut inconnu."]})
+        raise DomainError(_("Statut inconnu."), {"status": [_("Statut inconnu.")]})
     if to == Status.CLOSED and owes_answer(item):
         # Closing is not a way around the deadline: answer, redirect or exempt (with its reason) first.
-        message = (
-            "Cet élément attend une réponse dans un délai de la charte : répondez, réorientez "
-            "ou dispensez-le de réponse (avec son motif) avant de le clore."
+        message = _(
+            "Cet élément attend une réponse dans un délai de la charte : répondez, réorientez ou dispensez-le de réponse (avec son motif) avant de le clore."
         )
         raise DomainError(message, {"status": [message]})
     if to not in TRANSITIONS[Status(before)]:
         raise DomainError(
-            f"Passage impossible de « {Status(before).label} » à « {Status(to).label} ».",
+            (
+                _("Passage impossible de « %(before)s » à « %(after)s ».")
+                % {"before": Status(before).label, "after": Status(to).label}
+            ),
             {
                 "status": [
-                    f"Passage impossible de « {Status(before).label} » à « {Status(to).label} »."
+                    (
+                        _("Passage impossible de « %(before)s » à « %(after)s ».")
+                        % {"before": Status(before).label, "after": Status(to).label}
+                    )
                 ]
             },
         )
@@ -174,8 +181,8 @@ def assign(actor, item: RegisterItem, agent, expected_version: int | None) -> Re
         and not Membership.objects.current().filter(user=agent, house_id=item.house_id).exists()
     ):
         raise DomainError(
-            "Cette personne ne fait pas partie de l'équipe de la maison.",
-            {"assigned_to": ["Choisissez un agent de la maison."]},
+            _("Cette personne ne fait pas partie de l'équipe de la maison."),
+            {"assigned_to": [_("Choisissez un agent de la maison.")]},
         )
     _lock(item, expected_version)
     before = item.assigned_to_id
@@ -214,8 +221,8 @@ def set_status(
     if to == Status.EXEMPT:
         if exempt_reason not in ExemptReason.values:
             raise DomainError(
-                "Indiquez le motif de la dispense de réponse (charte, engagements 11 et 12).",
-                {"exempt_reason": ["Choisissez un motif de dispense."]},
+                _("Indiquez le motif de la dispense de réponse (charte, engagements 11 et 12)."),
+                {"exempt_reason": [_("Choisissez un motif de dispense.")]},
             )
         item.exempt_reason, item.exempt_note = exempt_reason, exempt_note.strip()
         fields += ["exempt_reason", "exempt_note"]
@@ -223,13 +230,13 @@ def set_status(
         at = answered_at or timezone.now()
         if at < item.received_at:
             raise DomainError(
-                "La réponse ne peut pas précéder la réception.",
-                {"answered_at": ["La réponse ne peut pas précéder la réception."]},
+                _("La réponse ne peut pas précéder la réception."),
+                {"answered_at": [_("La réponse ne peut pas précéder la réception.")]},
             )
         if at > timezone.now() + rules.FUTURE_TOLERANCE:
             raise DomainError(
-                "La date de réponse ne peut pas être dans le futur.",
-                {"answered_at": ["La date de réponse ne peut pas être dans le futur."]},
+                _("La date de réponse ne peut pas être dans le futur."),
+                {"answered_at": [_("La date de réponse ne peut pas être dans le futur.")]},
             )
         item.answered_at, item.answered_by = at, actor
         item.on_time = None if item.due_at is None else at <= item.due_at
@@ -258,13 +265,13 @@ def override_due(
     """Change one item's deadline by hand: the reason and the author are kept."""
     if not (reason or "").strip():
         raise DomainError(
-            "Indiquez le motif du changement d'échéance.",
-            {"due_override_reason": ["Motif obligatoire."]},
+            _("Indiquez le motif du changement d'échéance."),
+            {"due_override_reason": [_("Motif obligatoire.")]},
         )
     if due_at < item.received_at:
         raise DomainError(
-            "L'échéance ne peut pas précéder la réception.",
-            {"due_at": ["L'échéance ne peut pas précéder la réception."]},
+            _("L'échéance ne peut pas précéder la réception."),
+            {"due_at": [_("L'échéance ne peut pas précéder la réception.")]},
         )
     _lock(item, expected_version)
     before = item.due_at
@@ -328,10 +335,10 @@ def link_items(
     actor, source: RegisterItem, target: RegisterItem, relation: str = "related"
 ) -> ItemLink:
     if source.house_id != target.house_id:
-        raise DomainError("On ne peut lier que des éléments de la même maison.")
+        raise DomainError(_("On ne peut lier que des éléments de la même maison."))
     if source.pk == target.pk:
-        raise DomainError("Un élément ne peut pas être lié à lui-même.")
-    link, _ = ItemLink.objects.get_or_create(source=source, target=target, relation=relation)
+        raise DomainError(_("Un élément ne peut pas être lié à lui-même."))
+    link, _created = ItemLink.objects.get_or_create(source=source, target=target, relation=relation)
     journal.record(actor, "register.linked", source, summary=f"Lié à {target}")
     return link
 
