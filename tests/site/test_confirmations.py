@@ -60,43 +60,28 @@ def things(world, settings, tmp_path):
     }
 
 
+def removal(role, url_name, path, model):
+    """A deletion by `role` at `url_name` (its arguments: the things named in `path`, the last
+    one being removed): done when that row is gone."""
+    return (
+        role,
+        lambda t, w: reverse(url_name, args=[t[name].pk for name in path]),
+        {},
+        lambda t, w: not model.objects.filter(pk=t[path[-1]].pk).exists(),
+    )
+
+
 # name -> (who, url(things, world), GET query, "is it done?" check)
 ACTIONS = {
-    "request deletion": (
-        "agent",
-        lambda t, w: reverse("desk_request_delete", args=[t["request"].pk]),
-        {},
-        lambda t, w: not ServiceRequest.objects.filter(pk=t["request"].pk).exists(),
+    "request deletion": removal("agent", "desk_request_delete", ["request"], ServiceRequest),
+    "closure deletion": removal("responsable", "closure_delete", ["house", "closure"], Closure),
+    "equipment removal": removal(
+        "responsable", "equipment_delete", ["house", "equipment"], Equipment
     ),
-    "closure deletion": (
-        "responsable",
-        lambda t, w: reverse("closure_delete", args=[t["house"].pk, t["closure"].pk]),
-        {},
-        lambda t, w: not Closure.objects.filter(pk=t["closure"].pk).exists(),
-    ),
-    "equipment removal": (
-        "responsable",
-        lambda t, w: reverse("equipment_delete", args=[t["house"].pk, t["equipment"].pk]),
-        {},
-        lambda t, w: not Equipment.objects.filter(pk=t["equipment"].pk).exists(),
-    ),
-    "stop removal": (
-        "gestionnaire",
-        lambda t, w: reverse("stop_delete", args=[t["mobile"].pk, t["stop"].pk]),
-        {},
-        lambda t, w: not MobileStop.objects.filter(pk=t["stop"].pk).exists(),
-    ),
-    "training removal": (
-        "responsable",
-        lambda t, w: reverse("training_delete", args=[t["house"].pk, t["training"].pk]),
-        {},
-        lambda t, w: not Training.objects.filter(pk=t["training"].pk).exists(),
-    ),
-    "document removal": (
-        "agent",
-        lambda t, w: reverse("document_delete", args=[t["dossier"].pk, t["document"].pk]),
-        {},
-        lambda t, w: not DossierDocument.objects.filter(pk=t["document"].pk).exists(),
+    "stop removal": removal("gestionnaire", "stop_delete", ["mobile", "stop"], MobileStop),
+    "training removal": removal("responsable", "training_delete", ["house", "training"], Training),
+    "document removal": removal(
+        "agent", "document_delete", ["dossier", "document"], DossierDocument
     ),
     "a member's departure": (
         "responsable",
