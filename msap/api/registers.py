@@ -252,9 +252,6 @@ def list_items(request, filters: Query[RegisterItemFilters]):
 def change_status(request, body: RegisterStatusIn, item_id: int = Path(..., ge=1, le=MAX_DB_ID)):
     user = request.auth
     item, _access = get_item_for_user(user, item_id)
-    if body.exempt_reason and body.to != "exempt":
-        message = _("Le motif de dispense ne s'indique qu'avec le statut « exempt ».")
-        raise DomainError(message, {"exempt_reason": [message]})
     try:
         item = services.set_status(
             user,

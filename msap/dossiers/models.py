@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from msap.core.states import StateMachine
+
 
 class DossierStatus(models.TextChoices):
     ACTIVE = "active", _("Actif")
@@ -19,7 +21,16 @@ class DossierStatus(models.TextChoices):
     ERASED = "erased", _("Effacé à la demande de la personne")
 
 
-class Dossier(models.Model):
+class Dossier(StateMachine, models.Model):
+    # An active file ends once, for good: anonymised when its retention period is over, or erased
+    # at the person's request (SPEC confidentiality). Both moves are claims by conditional UPDATE
+    # (services._claim_and_strip), so a purge and an erasure racing cannot both apply.
+    STATUS_TRANSITIONS = {
+        DossierStatus.ACTIVE: {DossierStatus.ANONYMISED, DossierStatus.ERASED},
+        DossierStatus.ANONYMISED: set(),
+        DossierStatus.ERASED: set(),
+    }
+
     house = models.ForeignKey("network.House", on_delete=models.PROTECT, related_name="dossiers")
     status = models.CharField(
         _("statut"), max_length=12, choices=DossierStatus.choices, default=DossierStatus.ACTIVE

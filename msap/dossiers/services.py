@@ -506,12 +506,14 @@ def _delete_files_on_commit(names: list[str], dossier_pk: int) -> None:
 def _claim_and_strip(
     pk: int, house_id: int, status: str, now: datetime, actor=None, cutoff: datetime | None = None
 ) -> dict | None:
-    """Blank everything personal of an ACTIVE file, as one claim: UPDATE ... WHERE status='active'.
+    """Blank everything personal of an ACTIVE file, as one claim: UPDATE ... WHERE status='active'
+    (the statuses Dossier.STATUS_TRANSITIONS lets move to `status`).
 
     Returns what was removed, or None when the file was not (or no longer) claimable: a second
     erasure, or a concurrent purge that got there first, changes nothing.
     """
-    claim = Dossier.objects.filter(pk=pk, status=DossierStatus.ACTIVE)
+    # The state machine's guard, as a claim: only a row whose status may move to `status` matches.
+    claim = Dossier.objects.filter(pk=pk, status__in=Dossier.statuses_leading_to(status))
     if cutoff is not None:
         claim = claim.filter(last_activity_at__lt=cutoff)
     if not claim.update(status=status, closed_at=now, version=F("version") + 1, **_BLANK_IDENTITY):

@@ -158,6 +158,7 @@ def dossier_detail(request, dossier_pk):
         documents=dossier.documents.select_related("uploaded_by"),
         requests=requests,
         accesses=dossier.accesses.select_related("user")[:ACCESSES_SHOWN],
+        can_erase=DossierStatus.ERASED in dossier.available_statuses(),
         title=_("Dossier usager n°%(pk)s") % {"pk": dossier.pk},
     )
 

@@ -2,8 +2,12 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from msap.core.states import StateMachine
 
 WEEKDAYS = [
     (0, _("lundi")),
@@ -66,7 +70,15 @@ class HouseQuerySet(models.QuerySet):
         return self.exclude(status=HouseStatus.CLOSED)
 
 
-class House(models.Model):
+class House(StateMachine, models.Model):
+    # A house's lifecycle: a project is recognised by the prefect (art. 3.4) or abandoned; a
+    # recognised house may close; a closed house is final (a reopening is a new house).
+    STATUS_TRANSITIONS = {
+        HouseStatus.PROJECT: {HouseStatus.RECOGNISED, HouseStatus.CLOSED},
+        HouseStatus.RECOGNISED: {HouseStatus.CLOSED},
+        HouseStatus.CLOSED: set(),
+    }
+
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
     organisation = models.ForeignKey(
@@ -144,6 +156,20 @@ class House(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)[:200] or "maison"
         super().save(*args, **kwargs)
+
+    def status_refusal(self, new: str) -> str | None:
+        # The refusals of the lifecycle, said in the house's own words.
+        if new == HouseStatus.RECOGNISED == self.status:
+            if self.recognised_on is None:
+                return gettext("Cette maison est déjà reconnue.")
+            return gettext("Cette maison est déjà reconnue depuis le %(date)s.") % {
+                "date": date_format(self.recognised_on, "SHORT_DATE_FORMAT")
+            }
+        if new == HouseStatus.RECOGNISED and self.status == HouseStatus.CLOSED:
+            return gettext("Une maison fermée ne peut pas être reconnue.")
+        if new == HouseStatus.CLOSED == self.status:
+            return gettext("Cette maison est déjà fermée.")
+        return None
 
     @property
     def departement(self):

@@ -104,8 +104,13 @@ def create_house(actor, *, served_communes=(), **data) -> House:
 
 
 @transaction.atomic
-def update_house(actor, house: House, data: dict, expected_version: int | None) -> House:
-    """Edit a house's identity. Art. 2.3: it may move only inside its territory."""
+def update_house(
+    actor, house: House, data: dict, expected_version: int | None, *, served_communes=None
+) -> House:
+    """Edit a house's identity. Art. 2.3: it may move only inside its territory.
+
+    `served_communes`, when given, replaces the communes the house serves in the same step; the
+    move is checked against the territory as it was before the edit."""
     # Only the identity fields are edited here (status, version… have their own functions).
     data = {k: v for k, v in data.items() if k in HOUSE_FIELDS}
     if "commune" in data or "postal_code" in data:
@@ -147,6 +152,8 @@ def update_house(actor, house: House, data: dict, expected_version: int | None) 
             house,
             summary=f"Déménagement à {new_commune.name} : à signaler au préfet et à la cellule nationale",
         )
+    if served_communes is not None:
+        set_served_communes(actor, house, served_communes)
     return house
 
 
@@ -345,14 +352,8 @@ def remove_stop(actor, stop: MobileStop) -> None:
 @transaction.atomic
 def recognise_house(actor, house: House, on: date) -> House:
     """Recognition by the prefect (art. 3.4): the house takes the network's name from that date."""
-    if house.status == HouseStatus.RECOGNISED:
-        raise DomainError(
-            _("Cette maison est déjà reconnue depuis le %(date)s.")
-            % {"date": date_format(house.recognised_on, "SHORT_DATE_FORMAT")}
-        )
-    if house.status == HouseStatus.CLOSED:
-        raise DomainError(_("Une maison fermée ne peut pas être reconnue."))
-    house.status, house.recognised_on = HouseStatus.RECOGNISED, on
+    house.set_status(HouseStatus.RECOGNISED)
+    house.recognised_on = on
     house.save(update_fields=["status", "recognised_on"])
     journal.record(
         actor, "house.recognised", house, summary=f"Reconnue par le préfet le {on:%d/%m/%Y}"
@@ -362,9 +363,8 @@ def recognise_house(actor, house: House, on: date) -> House:
 
 @transaction.atomic
 def close_house(actor, house: House, on: date) -> House:
-    if house.status == HouseStatus.CLOSED:
-        raise DomainError(_("Cette maison est déjà fermée."))
-    house.status, house.closed_on = HouseStatus.CLOSED, on
+    house.set_status(HouseStatus.CLOSED)
+    house.closed_on = on
     house.save(update_fields=["status", "closed_on"])
     journal.record(actor, "house.closed", house, summary=f"Fermée le {on:%d/%m/%Y}")
     return house

@@ -2,7 +2,10 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from msap.core.states import StateMachine
 
 
 class PartnerKind(models.TextChoices):
@@ -85,8 +88,15 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(status=PartnershipStatus.ACTIVE)
 
 
-class Partnership(models.Model):
+class Partnership(StateMachine, models.Model):
     """A partner in a house (art. 4, 7): since when, and which items of annex 1 the house delivers for it."""
+
+    # Art. 7: a partner joins a house and may withdraw; a withdrawal is final (rejoining is a new
+    # partnership, so the history of the first stays as it was).
+    STATUS_TRANSITIONS = {
+        PartnershipStatus.ACTIVE: {PartnershipStatus.WITHDRAWN},
+        PartnershipStatus.WITHDRAWN: set(),
+    }
 
     house = models.ForeignKey(
         "network.House", on_delete=models.PROTECT, related_name="partnerships"
@@ -129,6 +139,11 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} — {self.house}"
+
+    def status_refusal(self, new: str) -> str | None:
+        if new == PartnershipStatus.WITHDRAWN == self.status:
+            return gettext("Ce partenaire s'est déjà retiré.")
+        return None
 
 
 class Referent(models.Model):

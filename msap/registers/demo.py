@@ -8,7 +8,7 @@ How the items are written (one pass per register, in order of receipt):
 - Everything **answered, redirected, exempted or filed** (the year's bulk) is written as plain
   multi-row INSERTs, for speed: numbered in order of receipt between the recorded ones (rows are
   flushed before each `record_item`, whose "last number + 1" then follows on), `due_at` computed
-  by `rules.due_date` (the one deadline function) from the rule `services.rule_for` picks,
+  by `rules.due_date` (the one deadline function) from the rule `rules.rule_for` picks,
   `on_time` stamped as `services.set_status` does (answered at or before `due_at`). These rows
   have no journal entries.
 - Outgoing letters answering mail and complaints are written the same way (none is ever open)
@@ -285,7 +285,7 @@ class HouseBuilder:
         """The item's final state, drawn from realistic shares; an answer planned after `now`
         leaves the item open today."""
         rng = self.rng
-        plan.rule = services.rule_for(
+        plan.rule = rules.rule_for(
             plan.kind,
             phone_outcome=plan.phone_outcome,
             sender_address=plan.sender.get("sender_address", ""),

@@ -6,7 +6,11 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from msap.core.states import StateMachine
+from msap.registers import rules
 
 
 class Kind(models.TextChoices):
@@ -57,7 +61,10 @@ class PhoneOutcome(models.TextChoices):
     OUT_OF_HOURS = "out_of_hours", _("Hors horaires d'ouverture (répondeur)")
 
 
-class RegisterItem(models.Model):
+class RegisterItem(StateMachine, models.Model):
+    # The status graph is the charter's (registers.rules.TRANSITIONS); set_status guards it.
+    STATUS_TRANSITIONS = rules.TRANSITIONS
+
     # No single-column index: the composite indexes below all start with house.
     house = models.ForeignKey(
         "network.House", on_delete=models.PROTECT, related_name="register_items", db_index=False
@@ -160,6 +167,20 @@ class RegisterItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} n°{self.number} — {self.subject}"
+
+    def owes_answer(self) -> bool:
+        """An item with a charter deadline not answered, redirected or exempted yet."""
+        return bool(self.due_rule) and self.answered_at is None
+
+    def status_refusal(self, new: str) -> str | None:
+        if new == Status.CLOSED and self.owes_answer():
+            # Closing is not a way around the deadline: answer, redirect or exempt (with its
+            # reason) first.
+            return gettext(
+                "Cet élément attend une réponse dans un délai de la charte : répondez, réorientez "
+                "ou dispensez-le de réponse (avec son motif) avant de le clore."
+            )
+        return None
 
 
 class ItemLink(models.Model):

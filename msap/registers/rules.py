@@ -52,6 +52,43 @@ RULES = {
     r.code: r for r in (MAIL_ONE_MONTH, EMAIL_ONE_WEEK, CALLBACK_ONE_WEEK, COMPLAINT_ONE_MONTH)
 }
 
+# The status graph of a register item (charter commitments 11–14): new → in progress → answered,
+# redirected to the competent referent, or exempt from an answer → closed. An answered item may be
+# closed; a closed one is final. Over the codes of models.Status (declared on RegisterItem).
+TRANSITIONS = {
+    "new": {"in_progress", "answered", "redirected", "exempt", "closed"},
+    "in_progress": {"answered", "redirected", "exempt", "new"},
+    "answered": {"closed"},
+    "redirected": {"closed"},
+    "exempt": {"closed"},
+    "closed": set(),
+}
+# Commitment 13: the phone outcomes (models.PhoneOutcome) that owe a call back.
+CALLBACK_OUTCOMES = {"voicemail", "out_of_hours"}
+# Registers (models.Kind) whose items never owe an answer by a deadline of their own: an outgoing
+# letter is itself an answer; a suggestion (commitment 15) is read, not answered by a date.
+NO_DEADLINE_KINDS = {"mail_out", "suggestion"}
+
+
+def rule_for(
+    kind: str, *, phone_outcome: str = "", sender_address: str = ""
+) -> DeadlineRule | None:
+    """The charter deadline that applies to a new item of register `kind`, or None when none applies."""
+    if kind == "mail_in":
+        return MAIL_ONE_MONTH
+    if kind == "email":
+        return EMAIL_ONE_WEEK
+    if kind == "phone":
+        # Commitment 13: a call taken within 5 rings is answered; a voicemail is called back
+        # within a week. We apply the same week to messages left out of hours: the charter only
+        # requires the out-of-hours voicemail to give the hours, but a message left is a request.
+        return CALLBACK_ONE_WEEK if phone_outcome in CALLBACK_OUTCOMES else None
+    if kind == "complaint":
+        # Commitment 14: one month "dans la mesure où vous avez précisé vos coordonnées postales".
+        return COMPLAINT_ONE_MONTH if sender_address.strip() else None
+    return None
+
+
 # How many days before its deadline an item shows as "due soon".
 DUE_SOON_DAYS = 3
 FUTURE_TOLERANCE = CLOCK_DRIFT_TOLERANCE

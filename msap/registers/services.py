@@ -24,50 +24,9 @@ from msap.registers.models import (
     ExemptReason,
     ItemLink,
     Kind,
-    PhoneOutcome,
     RegisterItem,
     Status,
 )
-
-# The allowed moves of the status graph (issue: new → in progress → answered / redirected /
-# exempt → closed). An answered item may be closed; a closed one is final.
-TRANSITIONS = {
-    Status.NEW: {
-        Status.IN_PROGRESS,
-        Status.ANSWERED,
-        Status.REDIRECTED,
-        Status.EXEMPT,
-        Status.CLOSED,
-    },
-    Status.IN_PROGRESS: {Status.ANSWERED, Status.REDIRECTED, Status.EXEMPT, Status.NEW},
-    Status.ANSWERED: {Status.CLOSED},
-    Status.REDIRECTED: {Status.CLOSED},
-    Status.EXEMPT: {Status.CLOSED},
-    Status.CLOSED: set(),
-}
-# Phone outcomes that owe a call back (commitment 13).
-CALLBACK_OUTCOMES = {PhoneOutcome.VOICEMAIL, PhoneOutcome.OUT_OF_HOURS}
-# Kinds that never owe an answer by a deadline of their own.
-NO_DEADLINE_KINDS = {Kind.OUTGOING_MAIL, Kind.SUGGESTION}
-
-
-def rule_for(
-    kind: str, *, phone_outcome: str = "", sender_address: str = ""
-) -> rules.DeadlineRule | None:
-    """The charter deadline that applies to a new item, or None when none applies."""
-    if kind == Kind.INCOMING_MAIL:
-        return rules.MAIL_ONE_MONTH
-    if kind == Kind.EMAIL:
-        return rules.EMAIL_ONE_WEEK
-    if kind == Kind.PHONE:
-        # Commitment 13: a call taken within 5 rings is answered; a voicemail is called back
-        # within a week. We apply the same week to messages left out of hours: the charter only
-        # requires the out-of-hours voicemail to give the hours, but a message left is a request.
-        return rules.CALLBACK_ONE_WEEK if phone_outcome in CALLBACK_OUTCOMES else None
-    if kind == Kind.COMPLAINT:
-        # Commitment 14: one month "dans la mesure où vous avez précisé vos coordonnées postales".
-        return rules.COMPLAINT_ONE_MONTH if sender_address.strip() else None
-    return None
 
 
 def _check_not_future(received_at: datetime) -> None:
@@ -80,9 +39,21 @@ def _check_not_future(received_at: datetime) -> None:
 
 @transaction.atomic
 def record_item(
-    actor, house: House, *, kind: str, received_at: datetime, channel: str, subject: str, **data
+    actor,
+    house: House,
+    *,
+    kind: str,
+    received_at: datetime,
+    channel: str,
+    subject: str,
+    agent=None,
+    reply_to: RegisterItem | None = None,
+    **data,
 ) -> RegisterItem:
-    """Register an incoming item (or an outgoing letter); its number follows the register's order."""
+    """Register an incoming item (or an outgoing letter); its number follows the register's order.
+
+    One step for the agent: the item, the agent it is entrusted to (`agent`) and the item it
+    answers (`reply_to`, linked "answered by") exist together or not at all."""
     if kind not in Kind.values:
         raise DomainError(_("Registre inconnu."), {"kind": [_("Registre inconnu.")]})
     if not (subject or "").strip():
@@ -100,8 +71,8 @@ def record_item(
     ) + 1
     rule = (
         None
-        if kind in NO_DEADLINE_KINDS
-        else rule_for(
+        if kind in rules.NO_DEADLINE_KINDS
+        else rules.rule_for(
             kind,
             phone_outcome=data.get("phone_outcome", ""),
             sender_address=data.get("sender_address", ""),
@@ -120,8 +91,8 @@ def record_item(
     if rule:
         item.due_rule = rule.code
         item.due_at = rules.due_date(rule, received_at, house.commune.departement_id)
-    if kind in NO_DEADLINE_KINDS or (
-        kind == Kind.PHONE and data.get("phone_outcome") not in CALLBACK_OUTCOMES
+    if kind in rules.NO_DEADLINE_KINDS or (
+        kind == Kind.PHONE and data.get("phone_outcome") not in rules.CALLBACK_OUTCOMES
     ):
         # Nothing more is owed: an outgoing letter, a call taken, a call missed without message.
         item.status = Status.CLOSED if kind != Kind.SUGGESTION else Status.NEW
@@ -133,6 +104,10 @@ def record_item(
     journal.record(
         actor, "register.recorded", item, summary=f"{item.get_kind_display()} n°{number} enregistré"
     )
+    if agent is not None:
+        assign(actor, item, agent, item.version)
+    if reply_to is not None:
+        link_items(actor, reply_to, item, "answered_by")
     return item
 
 
@@ -142,36 +117,7 @@ def _lock(item: RegisterItem, expected_version: int | None) -> None:
 
 def owes_answer(item: RegisterItem) -> bool:
     """An item with a charter deadline that has not been answered, redirected or exempted yet."""
-    return bool(item.due_rule) and item.answered_at is None
-
-
-def _move(actor, item: RegisterItem, to: str) -> str:
-    before = item.status
-    if to not in Status.values:
-        raise DomainError(_("Statut inconnu."), {"status": [_("Statut inconnu.")]})
-    if to == Status.CLOSED and owes_answer(item):
-        # Closing is not a way around the deadline: answer, redirect or exempt (with its reason) first.
-        message = _(
-            "Cet élément attend une réponse dans un délai de la charte : répondez, réorientez ou dispensez-le de réponse (avec son motif) avant de le clore."
-        )
-        raise DomainError(message, {"status": [message]})
-    if to not in TRANSITIONS[Status(before)]:
-        raise DomainError(
-            (
-                _("Passage impossible de « %(before)s » à « %(after)s ».")
-                % {"before": Status(before).label, "after": Status(to).label}
-            ),
-            {
-                "status": [
-                    (
-                        _("Passage impossible de « %(before)s » à « %(after)s ».")
-                        % {"before": Status(before).label, "after": Status(to).label}
-                    )
-                ]
-            },
-        )
-    item.status = to
-    return before
+    return item.owes_answer()
 
 
 @transaction.atomic
@@ -188,8 +134,8 @@ def assign(actor, item: RegisterItem, agent, expected_version: int | None) -> Re
     before = item.assigned_to_id
     item.assigned_to = agent
     fields = ["assigned_to", "version"]
-    if item.status == Status.NEW and agent is not None and item.kind not in NO_DEADLINE_KINDS:
-        _move(actor, item, Status.IN_PROGRESS)
+    if item.status == Status.NEW and agent is not None and item.kind not in rules.NO_DEADLINE_KINDS:
+        item.set_status(Status.IN_PROGRESS)
         fields.append("status")
     item.save(update_fields=fields)
     journal.record(
@@ -215,8 +161,12 @@ def set_status(
     exempt_note: str = "",
 ) -> RegisterItem:
     """Move an item along the status graph; answering stamps the answer time and whether it was on time."""
+    if exempt_reason and to != Status.EXEMPT:
+        # A reason says why no answer is owed: it belongs to the exemption only (commitments 11, 12).
+        message = _("Le motif de dispense ne s'indique qu'avec le statut « exempt ».")
+        raise DomainError(message, {"exempt_reason": [message]})
     _lock(item, expected_version)
-    before = _move(actor, item, to)
+    before = item.set_status(to)
     fields = ["status", "version"]
     if to == Status.EXEMPT:
         if exempt_reason not in ExemptReason.values:
@@ -262,7 +212,16 @@ def set_status(
 def override_due(
     actor, item: RegisterItem, due_at: datetime, reason: str, expected_version: int | None
 ) -> RegisterItem:
-    """Change one item's deadline by hand: the reason and the author are kept."""
+    """Change one item's deadline by hand: the reason and the author are kept.
+
+    Only while the item is open: once answered (or closed) the deadline was met or missed, and
+    `on_time` was stamped against it."""
+    if item.status not in OPEN_STATES:
+        message = _(
+            "L'échéance d'un élément déjà traité ne se modifie plus : elle a servi à dire si la "
+            "réponse était dans les délais."
+        )
+        raise DomainError(message, {"due_at": [message]})
     if not (reason or "").strip():
         raise DomainError(
             _("Indiquez le motif du changement d'échéance."),

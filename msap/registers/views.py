@@ -12,7 +12,6 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -282,15 +281,13 @@ def item_new(request, house_pk, kind):
         form = ItemForm(request.POST or None, house=house, kind=kind, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                # One step for the agent: the item, its agent and its reply link exist together.
-                with transaction.atomic():
-                    item = services.record_item(request.user, house, **form.record_kwargs())
-                    agent = form.cleaned_data.get("assigned_to")
-                    if agent is not None:
-                        services.assign(request.user, item, agent, item.version)
-                    reply_to = form.cleaned_data.get("reply_to")
-                    if reply_to is not None:
-                        services.link_items(request.user, reply_to, item, "answered_by")
+                item = services.record_item(
+                    request.user,
+                    house,
+                    **form.record_kwargs(),
+                    agent=form.cleaned_data.get("assigned_to"),
+                    reply_to=form.cleaned_data.get("reply_to"),
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -319,7 +316,8 @@ def item_new(request, house_pk, kind):
 
 
 def _allowed_actions(item: RegisterItem) -> set[str]:
-    allowed = services.TRANSITIONS[Status(item.status)]
+    # The status actions are the moves the item's state machine allows now.
+    allowed = set(item.available_statuses())
     actions = {"link", "attachment"}
     if item.status != Status.CLOSED:
         actions.add("assign")
@@ -333,8 +331,6 @@ def _allowed_actions(item: RegisterItem) -> set[str]:
     ):
         if status in allowed:
             actions.add(action)
-    if services.owes_answer(item):
-        actions.discard("close")
     if item.status in OPEN_STATES:
         actions.add("due")
     return actions

@@ -11,7 +11,7 @@ from django.utils import timezone
 from msap.core.errors import DomainError, StaleVersion
 from msap.core.models import JournalEntry
 from msap.registers import rules, services
-from msap.registers.models import Kind, PhoneOutcome, RegisterItem, Status
+from msap.registers.models import ItemLink, Kind, PhoneOutcome, RegisterItem, Status
 from msap.registers.rules import (
     CALLBACK_ONE_WEEK,
     COMPLAINT_ONE_MONTH,
@@ -100,17 +100,17 @@ def test_receipt_just_after_midnight_local_counts_from_the_local_not_the_utc_dat
 
 
 def test_rule_for_each_kind():
-    assert services.rule_for(Kind.INCOMING_MAIL) is MAIL_ONE_MONTH
-    assert services.rule_for(Kind.EMAIL) is EMAIL_ONE_WEEK
-    assert services.rule_for(Kind.PHONE, phone_outcome=PhoneOutcome.VOICEMAIL) is CALLBACK_ONE_WEEK
-    assert services.rule_for(Kind.PHONE, phone_outcome=PhoneOutcome.ANSWERED) is None
+    assert rules.rule_for(Kind.INCOMING_MAIL) is MAIL_ONE_MONTH
+    assert rules.rule_for(Kind.EMAIL) is EMAIL_ONE_WEEK
+    assert rules.rule_for(Kind.PHONE, phone_outcome=PhoneOutcome.VOICEMAIL) is CALLBACK_ONE_WEEK
+    assert rules.rule_for(Kind.PHONE, phone_outcome=PhoneOutcome.ANSWERED) is None
     assert (
-        services.rule_for(Kind.COMPLAINT, sender_address="2 rue Basse, 19000 Tulle")
+        rules.rule_for(Kind.COMPLAINT, sender_address="2 rue Basse, 19000 Tulle")
         is COMPLAINT_ONE_MONTH
     )
-    assert services.rule_for(Kind.COMPLAINT, sender_address="   ") is None
-    assert services.rule_for(Kind.SUGGESTION) is None
-    assert services.rule_for(Kind.OUTGOING_MAIL) is None
+    assert rules.rule_for(Kind.COMPLAINT, sender_address="   ") is None
+    assert rules.rule_for(Kind.SUGGESTION) is None
+    assert rules.rule_for(Kind.OUTGOING_MAIL) is None
 
 
 def test_complaint_without_postal_address_has_no_due_date_but_is_registered(world):
@@ -259,6 +259,80 @@ def test_override_without_reason_is_refused(world):
         services.override_due(world.users.agent, item, item.due_at + timedelta(days=5), "  ", 1)
     item.refresh_from_db()
     assert item.due_override_at is None
+
+
+def test_deadline_of_an_answered_item_cannot_be_overridden(world):
+    """Commitment 11: once answered, on_time was stamped against the deadline; it stays as it was."""
+    item = record(world.house, world.users.agent)
+    services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
+    item.refresh_from_db()
+    due, version = item.due_at, item.version
+    with pytest.raises(DomainError) as exc:
+        services.override_due(
+            world.users.agent, item, due + timedelta(days=30), "Délai accordé", version
+        )
+    assert "déjà traité ne se modifie plus" in exc.value.message
+    assert "due_at" in exc.value.errors
+    item.refresh_from_db()
+    assert (item.due_at, item.due_override_at, item.version) == (due, None, version)
+
+
+def test_exempt_reason_without_the_exempt_status_is_refused(world):
+    """Commitments 11 and 12: a reason for no answer goes with the exemption only."""
+    item = record(world.house, world.users.agent)
+    with pytest.raises(DomainError) as exc:
+        services.set_status(
+            world.users.agent,
+            item,
+            Status.ANSWERED,
+            1,
+            answer_text="Réponse.",
+            exempt_reason="commercial",
+        )
+    assert exc.value.errors["exempt_reason"] == [
+        "Le motif de dispense ne s'indique qu'avec le statut « exempt »."
+    ]
+    item.refresh_from_db()
+    assert (item.status, item.exempt_reason, item.answered_at, item.version) == (
+        Status.NEW,
+        "",
+        None,
+        1,
+    )
+
+
+# --- record with its agent and its reply link: one step -------------------------------------------------------
+
+
+def test_item_recorded_with_its_agent_and_the_item_it_answers(world):
+    """One intent, one service: the letter, its agent and its "answered by" link exist together."""
+    letter = record(world.house, world.users.agent, "mail_in")
+    reply = record(
+        world.house,
+        world.users.agent,
+        "mail_out",
+        agent=world.users.responsable,
+        reply_to=letter,
+    )
+    assert reply.assigned_to == world.users.responsable
+    assert ItemLink.objects.filter(source=letter, target=reply, relation="answered_by").exists()
+    assert JournalEntry.objects.filter(action="register.assigned", target_id=str(reply.pk)).exists()
+
+
+def test_item_entrusted_to_someone_outside_the_house_is_not_recorded_at_all(world):
+    before = RegisterItem.objects.count()
+    with pytest.raises(DomainError) as exc:
+        record(world.house, world.users.agent, "email", agent=world.users.other_agent)
+    assert "ne fait pas partie de l'équipe" in exc.value.message
+    assert RegisterItem.objects.count() == before
+    assert not JournalEntry.objects.filter(action="register.recorded").exists()
+
+
+def test_reply_to_an_item_of_another_house_is_not_recorded_at_all(world):
+    elsewhere = record(world.other, world.users.other_agent, "mail_in")
+    with pytest.raises(DomainError, match="même maison"):
+        record(world.house, world.users.agent, "mail_out", reply_to=elsewhere)
+    assert not RegisterItem.objects.filter(house=world.house).exists()
 
 
 # --- recompute: explicit, journaled, open and non-overridden items only -----------------------------------------

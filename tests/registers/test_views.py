@@ -509,6 +509,25 @@ def test_override_keeps_its_reason_and_author_and_shows_them(client, world, item
     assert "Attente de la réponse de la CAF" in html
 
 
+def test_deadline_of_a_closed_item_is_not_changed_through_the_screen(client, world, item):
+    """Commitment 11: the "due" action is not offered on a treated item, and posting it anyway
+    is refused in French with nothing saved."""
+    from msap.registers import services
+
+    services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
+    services.set_status(world.users.agent, item, Status.CLOSED, 2)
+    item.refresh_from_db()
+    due = item.due_at
+    client.force_login(world.users.agent)
+    assert "actions/due/" not in text(client.get(reverse("item_detail", args=[item.pk])))
+    new_day = (timezone.localdate() + timedelta(days=60)).isoformat()
+    response = post_action(client, item, "due", due_date=new_day, reason="Délai accordé")
+    assert response.status_code == 400
+    assert "déjà traité ne se modifie plus" in text(response)
+    item.refresh_from_db()
+    assert item.due_at == due and item.due_override_at is None
+
+
 def test_stale_version_is_refused_with_the_french_message(client, world, item):
     from msap.registers import services
 
