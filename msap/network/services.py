@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from msap.core import journal

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -122,15 +121,13 @@ def house_edit(request, pk):
         form = HouseForm(request.POST)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    services.update_house(
-                        request.user, house, form.house_data(), form.cleaned_data["version"]
-                    )
-                    served = form.cleaned_data["served_communes"]
-                    if {c.pk for c in served} != set(
-                        house.served_communes.values_list("pk", flat=True)
-                    ):
-                        services.set_served_communes(request.user, house, served)
+                services.update_house(
+                    request.user,
+                    house,
+                    form.house_data(),
+                    form.cleaned_data["version"],
+                    served_communes=form.cleaned_data["served_communes"],
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:

@@ -112,6 +112,32 @@ def add_partnership(
 
 
 @transaction.atomic
+def add_local_partnership(
+    actor,
+    house,
+    *,
+    name: str,
+    short_name: str,
+    joined_on: date,
+    services=(),
+    bilateral_note: str = "",
+) -> Partnership:
+    """A local operator not yet known joins a house (art. 7): the partner, created in the house's
+    département, exists only if its partnership does."""
+    partner = create_local_partner(
+        actor, name=name, short_name=short_name, departement=house.commune.departement
+    )
+    return add_partnership(
+        actor,
+        house,
+        partner,
+        joined_on=joined_on,
+        services=services,
+        bilateral_note=bilateral_note,
+    )
+
+
+@transaction.atomic
 def update_partnership(
     actor, partnership: Partnership, *, services, bilateral_note: str, expected_version: int | None
 ):
@@ -133,8 +159,7 @@ def update_partnership(
 
 @transaction.atomic
 def withdraw_partnership(actor, partnership: Partnership, *, on: date) -> Partnership:
-    if partnership.status != PartnershipStatus.ACTIVE:
-        raise DomainError(_("Ce partenaire s'est déjà retiré."))
+    partnership.check_status(PartnershipStatus.WITHDRAWN)
     if on < partnership.joined_on:
         raise DomainError(
             _("La date de retrait doit être après l'entrée du partenaire dans la maison."),
@@ -147,7 +172,8 @@ def withdraw_partnership(actor, partnership: Partnership, *, on: date) -> Partne
                 ]
             },
         )
-    partnership.status, partnership.left_on = PartnershipStatus.WITHDRAWN, on
+    partnership.set_status(PartnershipStatus.WITHDRAWN)
+    partnership.left_on = on
     partnership.save(update_fields=["status", "left_on"])
     for referent in partnership.referents.filter(ended_on__isnull=True):
         referent.ended_on = max(on, referent.started_on)
@@ -246,10 +272,23 @@ def add_referent(
     return referent
 
 
+def check_referent_in_post(referent: Referent) -> None:
+    """A referent's card is kept as it was once they left their post (annex 2: the history of
+    who answered for the partner)."""
+    if referent.ended_on is not None:
+        raise DomainError(
+            _(
+                "Ce référent n'est plus en poste : sa fiche est conservée telle quelle dans "
+                "l'historique."
+            )
+        )
+
+
 @transaction.atomic
 def update_referent(
     actor, referent: Referent, data: dict, expected_version: int | None
 ) -> Referent:
+    check_referent_in_post(referent)
     data = _clean({k: v for k, v in data.items() if k in REFERENT_FIELDS})
     merged = {f: data.get(f, getattr(referent, f)) for f in REFERENT_FIELDS}
     _check_contact(merged)

@@ -8,7 +8,6 @@ Referents' contacts are shown only to the house's staff and to the partner's own
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -106,31 +105,30 @@ def partnership_add(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            # One step for the user: the new local operator exists only if the partnership does.
-            with transaction.atomic():
-                partner = data["partner_obj"]
-                if partner is None:
-                    partner = services.create_local_partner(
-                        request.user,
-                        name=data["new_name"],
-                        short_name=data["new_short_name"],
-                        departement=house.commune.departement,
-                    )
-                partnership = services.add_partnership(
+            partner = data["partner_obj"]
+            common = {
+                "joined_on": data["joined_on"],
+                "services": list(data["services"]),
+                "bilateral_note": data["bilateral_note"],
+            }
+            if partner is None:
+                # A new local operator: it exists only if its partnership does.
+                partnership = services.add_local_partnership(
                     request.user,
                     house,
-                    partner,
-                    joined_on=data["joined_on"],
-                    services=list(data["services"]),
-                    bilateral_note=data["bilateral_note"],
+                    name=data["new_name"],
+                    short_name=data["new_short_name"],
+                    **common,
                 )
+            else:
+                partnership = services.add_partnership(request.user, house, partner, **common)
         except DomainError as exc:
             add_domain_error(form, exc, {"short_name": "new_short_name", "name": "new_name"})
         else:
             messages.success(
                 request,
                 _("%(partner)s est désormais partenaire de la maison. Nommez son référent.")
-                % {"partner": partner.short_name},
+                % {"partner": partnership.partner.short_name},
             )
             return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
     return render(
@@ -177,6 +175,7 @@ def _detail_context(user, house, access, partnership, *, edit_form=None, withdra
                 "version": partnership.version,
             }
         )
+    if access.manage and PartnershipStatus.WITHDRAWN in partnership.available_statuses():
         ctx["withdraw_form"] = withdraw_form or WithdrawForm()
     return ctx
 
@@ -323,12 +322,11 @@ def referent_edit(request, pk, referent_pk):
     referent, referent_access = get_referent_for_user(request.user, pk, referent_pk, need="edit")
     partnership = referent.partnership
     house, access = partnership.house, referent_access.house
-    if referent.ended_on is not None:
-        raise PermissionDenied(
-            _(
-                "Ce référent n'est plus en poste : sa fiche est conservée telle quelle dans l'historique."
-            )
-        )
+    try:
+        # The card of a referent who left is history: no edit form is offered (403).
+        services.check_referent_in_post(referent)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
     if request.method == "POST":
         form = ReferentEditForm(request.POST)
         if form.is_valid():

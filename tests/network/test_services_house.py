@@ -214,6 +214,44 @@ def test_editing_without_moving_is_not_journaled_as_a_move(actor, house):
     assert not entries("house.moved").exists()
 
 
+def test_identity_and_served_communes_are_saved_in_one_step(actor, house):
+    """Art. 2.3: the territory changes with the identity edit, each journaled."""
+    territory = [f.commune("19272"), f.commune("19275")]
+    services.update_house(actor, house, {"phone": "05 55 20 20 20"}, 1, served_communes=territory)
+    saved = fresh(house)
+    assert saved.phone == "05 55 20 20 20"
+    assert set(saved.served_communes.values_list("pk", flat=True)) == {"19272", "19275"}
+    assert entries("house.territory").get().changes["removed"] == ["19031"]
+
+
+def test_refused_move_leaves_the_served_communes_as_they_were(actor, house):
+    """Art. 2.3: the move is checked against the territory before the edit; nothing is saved."""
+    gueret = f.commune("23096")
+    with pytest.raises(DomainError):
+        services.update_house(
+            actor,
+            house,
+            {"commune": gueret, "postal_code": gueret.postal_codes.split()[0]},
+            1,
+            served_communes=[gueret],
+        )
+    saved = fresh(house)
+    assert saved.commune_id == "19272" and saved.version == 1
+    assert set(saved.served_communes.values_list("pk", flat=True)) == {"19272", "19275", "19031"}
+    assert not entries("house.territory").exists()
+
+
+def test_unchanged_served_communes_are_not_journaled(actor, house):
+    services.update_house(
+        actor,
+        house,
+        {"phone": "05 55 20 20 20"},
+        1,
+        served_communes=list(house.served_communes.all()),
+    )
+    assert not entries("house.territory").exists()
+
+
 def test_update_house_does_not_touch_status_or_version_given_as_data(actor, house):
     """Art. 3.4: status changes go through recognition/closure, never through an identity edit."""
     services.update_house(

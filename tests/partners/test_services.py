@@ -313,6 +313,19 @@ def test_referent_update_removing_every_contact_is_refused(actor, msa):
     assert referent.phone == CONTACT["phone"] and referent.version == 1
 
 
+def test_card_of_a_referent_who_left_is_kept_as_history(actor, msa):
+    """Annex 2: an ended referent's card stays as it was when they left; the service refuses."""
+    referent = services.add_referent(actor, msa, started_on=date(2025, 2, 1), **CONTACT)
+    services.end_referent(actor, referent, on=date(2025, 6, 30))
+    referent.refresh_from_db()
+    with pytest.raises(DomainError) as exc:
+        services.update_referent(actor, referent, {"phone": "05 55 00 00 00"}, referent.version)
+    assert "n'est plus en poste" in exc.value.message
+    referent.refresh_from_db()
+    assert (referent.phone, referent.version) == (CONTACT["phone"], 1)
+    assert not entries("referent.updated").exists()
+
+
 # --- local partners -------------------------------------------------------------------------
 
 
@@ -397,3 +410,31 @@ def test_the_reference_offer_has_categories_a_to_c_with_24_items():
     assert ServiceItem.objects.count() == 24
     counts = {c.code: c.items.count() for c in ServiceCategory.objects.all()}
     assert counts == {"A": 5, "B1": 7, "B2": 7, "B3": 3, "C": 2}
+
+
+def test_new_local_operator_joins_the_house_in_one_step(actor, house):
+    """Art. 4 and 7: a local operator is created in the house's département with its partnership."""
+    item = ServiceItem.objects.get(code="A.1")
+    partnership = services.add_local_partnership(
+        actor,
+        house,
+        name="Mission locale de Tulle",
+        short_name="ML Tulle",
+        joined_on=date(2025, 2, 1),
+        services=[item],
+        bilateral_note="Permanence le mardi",
+    )
+    partner = partnership.partner
+    assert (partner.kind, partner.departement_id) == (PartnerKind.LOCAL, "19")
+    assert (partnership.house, partnership.status) == (house, PartnershipStatus.ACTIVE)
+    assert list(partnership.services.all()) == [item]
+    assert entries("partner.created").exists() and entries("partnership.added").exists()
+
+
+def test_refused_local_operator_leaves_neither_partner_nor_partnership(actor, house):
+    before = (Partner.objects.count(), Partnership.objects.count())
+    with pytest.raises(DomainError):
+        services.add_local_partnership(
+            actor, house, name="Mission locale", short_name="", joined_on=date(2025, 2, 1)
+        )
+    assert (Partner.objects.count(), Partnership.objects.count()) == before

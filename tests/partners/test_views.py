@@ -518,3 +518,19 @@ def test_card_emptied_of_all_contacts_is_refused(client, world):
     assert "Un référent doit être joignable" in text(response)
     world.caf_referent.refresh_from_db()
     assert world.caf_referent.phone == CLAIRE_PHONE
+
+
+def test_card_of_a_referent_who_left_is_not_editable_on_screen(client, world):
+    """Annex 2: the card of a referent no longer in post is history: 403 on GET and POST, unchanged."""
+    Referent.objects.filter(pk=world.caf_referent.pk).update(ended_on=date(2025, 6, 30))
+    world.caf_referent.refresh_from_db()
+    client.force_login(world.users.responsable)
+    url = reverse("referent_edit", args=[world.house.pk, world.caf_referent.pk])
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "n'est plus en poste" in text(response)
+    response = client.post(url, card_payload(world.caf_referent, phone="01 02 03 04 05"))
+    assert response.status_code == 403
+    world.caf_referent.refresh_from_db()
+    assert world.caf_referent.phone == "05 55 99 88 77"
+    assert not JournalEntry.objects.filter(action="referent.updated").exists()
