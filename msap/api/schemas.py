@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from msap.desk import rules as desk_rules
+
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 
@@ -149,7 +151,11 @@ class RequestIn(Schema):
         None,
         description="Démarche : son identifiant, ou son intitulé exact pour ce partenaire.",
     )
-    duration_minutes: int = Field(10, description="Durée en minutes, de 0 à 480.")
+    duration_minutes: int = Field(
+        10,
+        description=f"Durée en minutes, de {desk_rules.MIN_DURATION_MINUTES} "
+        f"à {desk_rules.MAX_DURATION_MINUTES}.",
+    )
     outcome: OutcomeCode = Field(
         "answered",
         description="answered, oriented, appointment, transmitted, complex, follow_up.",
@@ -157,7 +163,10 @@ class RequestIn(Schema):
     autonomy: AutonomyCode | None = Field(
         None, description="Autonomie numérique : alone, with_help, done_for."
     )
-    group_size: int = Field(1, description="Nombre de personnes (séance collective), 1 à 200.")
+    group_size: int = Field(
+        1,
+        description=f"Nombre de personnes (séance collective), 1 à {desk_rules.MAX_GROUP_SIZE}.",
+    )
     needs: list[NeedCode] = Field(
         default_factory=list,
         description="Besoins d'accueil adapté (comptés, jamais rattachés à une personne).",

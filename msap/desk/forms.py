@@ -127,7 +127,7 @@ class RequestFieldsForm(DsfrBaseForm):
     channel = forms.ChoiceField(label=_("Canal"), choices=Channel.choices, initial=Channel.COUNTER)
     duration_minutes = forms.IntegerField(
         label=_("Durée (minutes)"),
-        min_value=0,
+        min_value=rules.MIN_DURATION_MINUTES,
         max_value=rules.MAX_DURATION_MINUTES,
         initial=DEFAULT_DURATION,
         error_messages={

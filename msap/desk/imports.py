@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from msap.core import journal
 from msap.core.errors import DomainError
-from msap.desk import services
+from msap.desk import rules, services
 from msap.desk.models import AgeBand, Autonomy, Channel, Outcome, Procedure, ServiceRequest
 from msap.network.models import House
 from msap.partners.models import Partner, PartnerKind, ServiceCategory, ServiceItem
@@ -63,13 +63,17 @@ COLUMNS = [
     Column("categorie", True, "A, B1, B2, B3 ou C"),
     Column("prestation", False, "code de la prestation de l'annexe 1, ex. B1.3"),
     Column("demarche", False, "intitulé exact d'une démarche du partenaire"),
-    Column("duree_minutes", False, "0 à 480 ; vide : 10"),
+    Column(
+        "duree_minutes",
+        False,
+        f"{rules.MIN_DURATION_MINUTES} à {rules.MAX_DURATION_MINUTES} ; vide : 10",
+    ),
     Column("suite", False, "réponse sur place, orientation, rendez-vous…"),
     Column("autonomie", False, "seul, avec aide, fait pour l'usager"),
     Column("tranche_age", False, "moins de 26 ans, 26-39, 40-59, 60-74, 75 et plus"),
     Column("commune", False, "code INSEE de la commune de résidence"),
     Column("premiere_visite", False, "oui ou non"),
-    Column("nombre_personnes", False, "1 à 200 ; vide : 1"),
+    Column("nombre_personnes", False, f"1 à {rules.MAX_GROUP_SIZE} ; vide : 1"),
     Column("besoins", False, "handicap, illettrisme, langue, social, crise (séparés par /)"),
 ]
 COLUMN_NAMES = [c.name for c in COLUMNS]

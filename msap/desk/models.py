@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from msap.desk.rules import MAX_DURATION_MINUTES
+from msap.desk.rules import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 
 
 class Channel(models.TextChoices):
@@ -183,7 +183,10 @@ class ServiceRequest(models.Model):
             # Seed art. 3.6 and the issue: a duration over 8 hours is an input error.
             models.CheckConstraint(
                 name="request_duration_range",
-                condition=Q(duration_minutes__gte=0, duration_minutes__lte=MAX_DURATION_MINUTES),
+                condition=Q(
+                    duration_minutes__gte=MIN_DURATION_MINUTES,
+                    duration_minutes__lte=MAX_DURATION_MINUTES,
+                ),
             ),
             models.CheckConstraint(
                 name="request_group_size_positive", condition=Q(group_size__gte=1)

@@ -3,14 +3,21 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from msap.lib.dates import CLOCK_DRIFT_TOLERANCE
 
 # A request lasting more than a working day is an input error (issue "Bad input").
+MIN_DURATION_MINUTES = 0
 MAX_DURATION_MINUTES = 8 * 60
-DURATION_MESSAGE = _("La durée doit être comprise entre 0 et 480 minutes (8 heures).")
+DURATION_MESSAGE = format_lazy(
+    _("La durée doit être comprise entre {minimum} et {maximum} minutes ({hours} heures)."),
+    minimum=MIN_DURATION_MINUTES,
+    maximum=MAX_DURATION_MINUTES,
+    hours=MAX_DURATION_MINUTES // 60,
+)
 MAX_GROUP_SIZE = 200
 FUTURE_TOLERANCE = CLOCK_DRIFT_TOLERANCE
 NOTES_MAX_LENGTH = 2000

@@ -39,7 +39,10 @@ def validate(house, data: dict, *, now: datetime | None = None) -> None:
     if occurred_at is not None and occurred_at > now + rules.FUTURE_TOLERANCE:
         errors["occurred_at"] = [_("La date de la demande ne peut pas être dans le futur.")]
     duration = data.get("duration_minutes")
-    if duration is not None and not 0 <= duration <= rules.MAX_DURATION_MINUTES:
+    if (
+        duration is not None
+        and not rules.MIN_DURATION_MINUTES <= duration <= rules.MAX_DURATION_MINUTES
+    ):
         errors["duration_minutes"] = [str(rules.DURATION_MESSAGE)]
     group = data.get("group_size")
     if group is not None and not 1 <= group <= rules.MAX_GROUP_SIZE:

@@ -12,6 +12,7 @@ from msap.lib.dates import FRENCH_WEEKDAYS
 
 # Art. 3.2 and charter commitment 1: open at least 24 hours a week over at least three days.
 MIN_WEEKLY_MINUTES = 24 * 60
+MIN_WEEKLY_HOURS = MIN_WEEKLY_MINUTES // 60
 MIN_OPEN_DAYS = 3
 
 # Art. 3.2: the parties are informed of every *substantial* change of hours. We call a change
@@ -110,10 +111,11 @@ def check_schedule(ranges: Iterable[Range]) -> ScheduleCheck:
     if total < MIN_WEEKLY_MINUTES:
         errors.append(
             _(
-                "La maison doit ouvrir au moins 24 heures par semaine (article 3.2 de la convention) : "
-                "%(total)s prévues, il manque %(missing)s."
+                "La maison doit ouvrir au moins %(hours)d heures par semaine (article 3.2 de la "
+                "convention) : %(total)s prévues, il manque %(missing)s."
             )
             % {
+                "hours": MIN_WEEKLY_HOURS,
                 "total": format_minutes(total),
                 "missing": format_minutes(MIN_WEEKLY_MINUTES - total),
             }
@@ -121,13 +123,13 @@ def check_schedule(ranges: Iterable[Range]) -> ScheduleCheck:
     if days < MIN_OPEN_DAYS:
         errors.append(
             ngettext(
-                "La maison doit ouvrir au moins 3 jours par semaine (article 3.2 de la convention) : "
-                "%(days)d jour prévu.",
-                "La maison doit ouvrir au moins 3 jours par semaine (article 3.2 de la convention) : "
-                "%(days)d jours prévus.",
+                "La maison doit ouvrir au moins %(minimum)d jours par semaine (article 3.2 de la "
+                "convention) : %(days)d jour prévu.",
+                "La maison doit ouvrir au moins %(minimum)d jours par semaine (article 3.2 de la "
+                "convention) : %(days)d jours prévus.",
                 days,
             )
-            % {"days": days}
+            % {"minimum": MIN_OPEN_DAYS, "days": days}
         )
     return ScheduleCheck(errors=errors, weekly_minutes=total, open_days=days)
 

@@ -153,6 +153,10 @@ def _check_context(form: ScheduleForm) -> dict:
     check = rules.check_schedule(form.ranges)
     return {
         "check": check,
+        # Art. 3.2's minimum, shown from the rule's constants.
+        "min_weekly_hours": rules.MIN_WEEKLY_HOURS,
+        "min_weekly_label": rules.format_minutes(rules.MIN_WEEKLY_MINUTES),
+        "min_open_days": rules.MIN_OPEN_DAYS,
         "total_label": _("%(total)s sur %(days)s")
         % {
             "total": rules.format_minutes(check.weekly_minutes),

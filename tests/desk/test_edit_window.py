@@ -177,3 +177,9 @@ def test_anonymous_visitors_cannot_delete(client, world, recorded):
     response = client.post(delete_url(recorded))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert ServiceRequest.objects.filter(pk=recorded.pk).exists()
+
+
+def test_the_duration_message_states_the_rule_bounds():
+    """The bounds of a request's duration are said from desk.rules' constants."""
+    message = str(rules.DURATION_MESSAGE)
+    assert f"entre {rules.MIN_DURATION_MINUTES} et {rules.MAX_DURATION_MINUTES} minutes" in message

@@ -323,3 +323,13 @@ def test_house_without_premises_lacks_the_whole_minimum():
     """Art. 3.3: a house whose premises were never described lacks all of the minimum."""
     missing = missing_minimum(None, [])
     assert len(missing) == len(rules.PREMISES_MINIMUM) + 1 + len(rules.PUBLIC_EQUIPMENT_GROUPS)
+
+
+def test_the_figures_of_the_refusal_come_from_the_rule_constants(monkeypatch):
+    """Art. 3.2: the minimum stated to the user is the one the rule checks (one rule, one place)."""
+    monkeypatch.setattr(rules, "MIN_WEEKLY_MINUTES", 30 * 60)
+    monkeypatch.setattr(rules, "MIN_WEEKLY_HOURS", 30)
+    monkeypatch.setattr(rules, "MIN_OPEN_DAYS", 5)
+    check = rules.check_schedule([])
+    assert any("au moins 30 heures par semaine" in e for e in check.errors)
+    assert any("au moins 5 jours par semaine" in e for e in check.errors)

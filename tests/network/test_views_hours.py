@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from msap.core.models import JournalEntry
+from msap.network import rules
 from msap.network.models import Closure, HoursChange, House, HouseKind, MobileStop, OpeningRange
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -413,3 +414,14 @@ def test_agent_sees_stops_but_may_not_add(client, world, mobile_house):
 def test_stops_of_an_unseen_house_are_not_found(client, world, mobile_house):
     client.force_login(world.users.other_agent)
     assert client.get(reverse("house_stops", args=[mobile_house.pk])).status_code == 404
+
+
+def test_hours_page_states_the_minimum_of_the_rule_constants(client, world, monkeypatch):
+    """Art. 3.2: the minimum shown on the page is network.rules', never a figure typed in."""
+    monkeypatch.setattr(rules, "MIN_WEEKLY_MINUTES", 20 * 60)
+    monkeypatch.setattr(rules, "MIN_WEEKLY_HOURS", 20)
+    monkeypatch.setattr(rules, "MIN_OPEN_DAYS", 2)
+    client.force_login(world.users.agent)
+    page = page_text(client.get(reverse("house_hours", args=[world.house.pk])))
+    assert "au moins 20 heures par semaine sur au moins 2 jours" in page
+    assert "Conforme à l'article 3.2 : au moins 20 h sur au moins 2 jours" in page
