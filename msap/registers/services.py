@@ -1,8 +1,9 @@
 """Domain operations on register items: record, assign, answer, exempt, override a deadline.
 
-Statuses move along a guarded graph; every move is journaled. The deadline of an item is
-computed once, from its rule, when it is recorded; a later change of rule never rewrites it
-silently (`recompute_due` is explicit and journaled).
+Statuses move along the guarded graph of registers.rules.TRANSITIONS (RegisterItem.set_status);
+every move is journaled. The deadline of an item is computed once, from its rule, when it is
+recorded; a later change of rule never rewrites it silently (`recompute_due` is explicit and
+journaled).
 """
 
 from datetime import datetime
@@ -113,11 +114,6 @@ def record_item(
 
 def _lock(item: RegisterItem, expected_version: int | None) -> None:
     item.version = bump_version(RegisterItem, item.pk, expected_version)
-
-
-def owes_answer(item: RegisterItem) -> bool:
-    """An item with a charter deadline that has not been answered, redirected or exempted yet."""
-    return item.owes_answer()
 
 
 @transaction.atomic
