@@ -12,7 +12,6 @@ item since, with the French message of StaleVersion).
 """
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -34,7 +33,6 @@ from msap.api.schemas import (
     ValidationErrorOut,
 )
 from msap.core.errors import DomainError, StaleVersion
-from msap.lib.dates import timezone_for
 from msap.network.queries import get_house_for_user, staff_houses
 from msap.partners.models import Partner
 from msap.registers import services
@@ -54,14 +52,10 @@ DEFAULT_CHANNELS = {
 }
 
 
-def house_zone(house) -> ZoneInfo:
-    return timezone_for(house.commune.departement_id)
-
-
 def _aware(moment: datetime.datetime | None, house) -> datetime.datetime | None:
     """A naive date and time is the house's own clock (overseas houses have theirs)."""
     if moment is not None and timezone.is_naive(moment):
-        return moment.replace(tzinfo=house_zone(house))
+        return moment.replace(tzinfo=house.tz)
     return moment
 
 
@@ -192,7 +186,7 @@ def list_items(request, filters: Query[RegisterItemFilters]):
     if filters.house is not None:
         house, _access = get_house_for_user(user, filters.house, need="staff")
         items = RegisterItem.objects.filter(house=house)
-        tz = house_zone(house)
+        tz = house.tz
     else:
         houses = staff_houses(user)
         if not permissions.scope_for(user).admin and not houses.exists():

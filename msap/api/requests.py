@@ -8,7 +8,6 @@ leaves: the dossier is at most a boolean, and notes are for the house's staff on
 
 import datetime
 from typing import get_args
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -153,7 +152,7 @@ def _resolve(payload: RequestIn, house) -> tuple[dict, list[Partner]]:
     if payload.occurred_at is not None:
         moment = payload.occurred_at
         if timezone.is_naive(moment):  # the house's own clock
-            moment = moment.replace(tzinfo=ZoneInfo(house.commune.departement.timezone))
+            moment = moment.replace(tzinfo=house.tz)
         data["occurred_at"] = moment
     return data, others
 

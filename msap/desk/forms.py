@@ -328,10 +328,8 @@ class QuickEntryForm(RequestFieldsForm):
         return data
 
     def house_timezone(self):
-        from zoneinfo import ZoneInfo
-
         house = self.cleaned_data.get("house")
-        return ZoneInfo(house.timezone) if house is not None else None
+        return house.tz if house is not None else None
 
     def clean_key(self):
         return (self.cleaned_data.get("key") or "").strip()[:64]

@@ -18,7 +18,6 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -441,7 +440,7 @@ class RowReader:
         self.house = house
         self.book = book
         self.now = now
-        self.tz = ZoneInfo(house.commune.departement.timezone)
+        self.tz = house.tz
 
     def read(self, row: dict) -> dict:
         """Return the request's data, or raise ValueError with every French reason, joined."""

@@ -2,13 +2,14 @@
 period for comparison. Aggregated in the database: a year of a busy house is one query per axis."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from msap.desk.models import NEEDS, Autonomy, Channel, Outcome, ServiceRequest
+from msap.lib.dates import add_months, days_bounds, month_start
 from msap.partners.models import Partner, ServiceCategory
 
 
@@ -22,11 +23,7 @@ class Period:
         length = (self.end - self.start).days + 1
         if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:  # whole month(s)
             months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-            y, m = self.start.year, self.start.month - months
-            while m < 1:
-                m += 12
-                y -= 1
-            start = date(y, m, 1)
+            start = add_months(self.start, -months)
             return Period(start, self.start - timedelta(days=1), "période précédente")
         return Period(
             self.start - timedelta(days=length),
@@ -35,10 +32,7 @@ class Period:
         )
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
-        return (
-            datetime.combine(self.start, time.min, tzinfo=tz),
-            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
-        )
+        return days_bounds(self.start, self.end, tz)
 
 
 def week_of(day: date) -> Period:
@@ -47,9 +41,8 @@ def week_of(day: date) -> Period:
 
 
 def month_of(day: date) -> Period:
-    start = day.replace(day=1)
-    nxt = (start + timedelta(days=32)).replace(day=1)
-    return Period(start, nxt - timedelta(days=1), f"{start:%m/%Y}")
+    start = month_start(day)
+    return Period(start, add_months(start, 1) - timedelta(days=1), f"{start:%m/%Y}")
 
 
 def year_of(day: date) -> Period:

@@ -6,13 +6,11 @@ The quick entry's POST is the product's hot path: a handful of indexed queries, 
 """
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -25,7 +23,7 @@ from msap import permissions
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
-from msap.desk import rules, services, stats
+from msap.desk import queries, rules, services, stats
 from msap.desk.forms import (
     QUICK_DURATIONS,
     ProcedureAddForm,
@@ -36,18 +34,9 @@ from msap.desk.forms import (
 from msap.desk.models import NEEDS, Procedure, ServiceRequest
 from msap.desk.queries import get_request_for_user
 from msap.lib.charts import Chart
+from msap.lib.dates import today_in
 from msap.network.queries import get_house_for_user, staff_houses
-from msap.partners.models import (
-    Partner,
-    PartnerKind,
-    Partnership,
-    PartnershipStatus,
-    ServiceCategory,
-    ServiceItem,
-)
 
-FAVOURITES = 6
-FAVOURITES_DAYS = 30
 # Category access keys (Alt+key in Chromium, Alt+Shift in Firefox, Ctrl+Option on a Mac): A, 1,
 # 2, 3 and C for A, B1, B2, B3 and C.
 ACCESS_KEYS = {"A": "a", "B1": "1", "B2": "2", "B3": "3", "C": "c"}
@@ -58,23 +47,15 @@ DETAIL_FIELDS = ("age_band", "commune", "first_visit", "group_size", "occurred_a
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _staff_houses(user):
-    return staff_houses(user).select_related("commune__departement").order_by("name")
-
-
 def _require_staff(user) -> None:
     scope = permissions.scope_for(user)
     if not (scope.admin or scope.agent_houses or scope.organisations):
         raise PermissionDenied(_("La saisie de l'activité est réservée aux équipes des maisons."))
 
 
-def _last_request(user):
-    """The agent's most recent entry: their usual house, partner and category."""
-    return (
-        ServiceRequest.objects.filter(agent=user)
-        .order_by("-occurred_at", "-id")
-        .values("house_id", "partner_id", "category_id")
-        .first()
+def _no_house() -> PermissionDenied:
+    return PermissionDenied(
+        _("Vous n'êtes rattaché à aucune maison : la saisie n'est pas disponible.")
     )
 
 
@@ -85,97 +66,20 @@ def _pick_house(houses: list, *wanted):
         if pk in by_pk:
             return by_pk[pk]
     if not houses:
-        raise PermissionDenied(
-            _("Vous n'êtes rattaché à aucune maison : la saisie n'est pas disponible.")
-        )
+        raise _no_house()
     return houses[0]
 
 
-def _usual_house(user, last=None):
-    """The house of the agent's most recent request if they still record there, else their first."""
-    houses = _staff_houses(user)
-    if last is not None:
-        house = houses.filter(pk=last["house_id"]).first()
-        if house is not None:
-            return house
-    return _pick_house(list(houses[:1]))
-
-
-def _day_bounds(tz: ZoneInfo, day: date | None = None) -> tuple[datetime, datetime]:
-    day = day or timezone.localdate(timezone=tz)
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    return start, start + timedelta(days=1)
-
-
-def _favourites(user) -> list[dict]:
-    """The agent's most frequent (partner, category, procedure) over the last 30 days: one query."""
-    since = timezone.now() - timedelta(days=FAVOURITES_DAYS)
-    rows = (
-        ServiceRequest.objects.filter(agent=user, occurred_at__gte=since)
-        .values(
-            "partner_id",
-            "category_id",
-            "procedure_id",
-            "partner__short_name",
-            "category__code",
-            "procedure__label",
-        )
-        .annotate(n=Count("id"))
-        .order_by("-n", "partner__short_name", "category__code", "procedure__label")[:FAVOURITES]
-    )
-    out = []
-    for row in rows:
-        parts = [row["partner__short_name"] or _("Sans partenaire"), row["category__code"]]
-        if row["procedure__label"]:
-            parts.append(row["procedure__label"])
-        out.append(
-            {
-                "value": f"{row['partner_id'] or ''}:{row['category_id']}:{row['procedure_id'] or ''}",
-                "label": " · ".join(parts),
-                "count": row["n"],
-            }
-        )
-    return out
-
-
-def _partner_groups(house) -> list[tuple[str, list]]:
-    """The house's partners first, then the other national operators (one query)."""
-    in_house = Partnership.objects.filter(
-        house=house, partner=OuterRef("pk"), status=PartnershipStatus.ACTIVE
-    )
-    partners = (
-        Partner.objects.annotate(in_house=Exists(in_house))
-        .filter(Q(in_house=True) | Q(kind=PartnerKind.NATIONAL))
-        .order_by("short_name")
-    )
-    mine, others = [], []
-    for partner in partners:
-        (mine if partner.in_house else others).append(partner)
-    groups = [(_("Partenaires de la maison"), mine), (_("Autres opérateurs nationaux"), others)]
-    return [g for g in groups if g[1]]
-
-
 def _reference_lists(partner_id) -> dict:
-    categories = list(ServiceCategory.objects.all())
+    categories = queries.categories()
     for category in categories:
         category.access_key = ACCESS_KEYS.get(category.code, "")
     return {
         "categories": categories,
-        "items": list(ServiceItem.objects.select_related("category")),
-        "procedures": _procedures_of(partner_id),
+        "items": queries.service_items(),
+        "procedures": queries.procedures_of(partner_id),
         "durations": QUICK_DURATIONS,
     }
-
-
-def _procedures_of(partner_id, query: str = ""):
-    qs = Procedure.objects.filter(active=True).select_related("category")
-    if partner_id:
-        qs = qs.filter(Q(partner_id=partner_id) | Q(partner__isnull=True))
-    else:
-        qs = qs.filter(partner__isnull=True)
-    if query:
-        qs = qs.filter(label__icontains=query)
-    return list(qs.order_by("label")[:100])
 
 
 def _int(value):
@@ -219,16 +123,16 @@ def entry(request):
         if not form.data.get("key"):  # nothing was saved: the same key stays valid, or a new one
             form.data = form.data.copy()
             form.data["key"] = new_idempotency_key()
-        houses = list(_staff_houses(user))
+        houses = list(queries.staff_houses_by_name(user))
         chosen = form.cleaned_data.get("house")
-        last = _last_request(user) if chosen is None else None
+        last = queries.last_request(user) if chosen is None else None
         house = _pick_house(
             houses, chosen.pk if chosen else None, last["house_id"] if last else None
         )
         return _render_entry(request, form, houses, house)
 
-    last = _last_request(user)
-    houses = list(_staff_houses(user))
+    last = queries.last_request(user)
+    houses = list(queries.staff_houses_by_name(user))
     house = _pick_house(houses, _int(request.GET.get("maison")), last["house_id"] if last else None)
     initial = {"house": house.pk, "key": new_idempotency_key()}
     if last is not None:
@@ -240,17 +144,11 @@ def entry(request):
 def _render_entry(request, form, houses, house):
     form.apply_dsfr_classes()
     user = request.user
-    tz = ZoneInfo(house.timezone)
-    start, end = _day_bounds(tz)
     partner_id = _int(form["partner"].value())
     saved = None
     saved_pk = _int(request.GET.get("enregistree"))
     if saved_pk is not None and request.method == "GET":
-        saved = (
-            ServiceRequest.objects.filter(pk=saved_pk, agent=user)
-            .select_related("partner", "category", "procedure")
-            .first()
-        )
+        saved = queries.saved_request(user, saved_pk)
         if saved is not None:
             saved.editable = rules.can_still_edit(saved, user, timezone.now())
     context = {
@@ -258,11 +156,9 @@ def _render_entry(request, form, houses, house):
         "form": form,
         "house": house,
         "houses": houses,
-        "partner_groups": _partner_groups(house),
-        "favourites": _favourites(user),
-        "today_count": ServiceRequest.objects.filter(
-            agent=user, occurred_at__gte=start, occurred_at__lt=end
-        ).count(),
+        "partner_groups": queries.partner_groups(house),
+        "favourites": queries.favourites(user),
+        "today_count": queries.count_of_day(user, house),
         "saved": saved,
         "duplicate": saved is not None and request.GET.get("doublon") == "1",
         "details_open": any(form[name].errors for name in DETAIL_FIELDS),
@@ -279,7 +175,9 @@ def procedure_options(request):
     partner_id = _int(request.GET.get("partner"))
     query = (request.GET.get("q") or "").strip()[:100]
     return render(
-        request, "desk/_procedure_options.html", {"procedures": _procedures_of(partner_id, query)}
+        request,
+        "desk/_procedure_options.html",
+        {"procedures": queries.procedures_of(partner_id, query)},
     )
 
 
@@ -292,19 +190,11 @@ def day(request):
     """Today's requests of the agent, with running counts by category and by partner."""
     _require_staff(request.user)
     user = request.user
-    house = _usual_house(user, _last_request(user))
-    tz = ZoneInfo(house.timezone)
-    start, end = _day_bounds(tz)
-    rows = list(
-        ServiceRequest.objects.filter(
-            agent=user,
-            occurred_at__gte=start,
-            occurred_at__lt=end,
-            house__in=staff_houses(user),
-        )
-        .select_related("house", "partner", "category", "procedure")
-        .order_by("-occurred_at", "-id")
-    )
+    house = queries.usual_house(user, queries.last_request(user))
+    if house is None:
+        raise _no_house()
+    today = today_in(house.tz)
+    rows = queries.requests_of_day(user, today, house.tz)
     now = timezone.now()
     for row in rows:
         row.editable = rules.can_still_edit(row, user, now)
@@ -317,7 +207,7 @@ def day(request):
         "rows": rows,
         "house": house,
         "tz_name": house.timezone,
-        "today": start.date(),
+        "today": today,
         "several_houses": len({r.house_id for r in rows}) > 1,
         "by_category": sorted(by_category.items()),
         "by_partner": by_partner.most_common(),
@@ -335,7 +225,7 @@ def day(request):
 @require_http_methods(["GET", "POST"])
 def request_edit(request, pk):
     obj, _access = get_request_for_user(request.user, pk)
-    tz = ZoneInfo(obj.house.timezone)
+    tz = obj.house.tz
     if request.method == "POST":
         form = RequestEditForm(request.POST, tz=tz)
         if form.is_valid():
@@ -355,7 +245,7 @@ def request_edit(request, pk):
         "form": form,
         "obj": obj,
         "house": obj.house,
-        "partner_groups": _partner_groups(obj.house),
+        "partner_groups": queries.partner_groups(obj.house),
         **_reference_lists(_int(form["partner"].value())),
     }
     return render(request, "desk/request_edit.html", context)
@@ -369,7 +259,7 @@ def request_delete(request, pk):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("desk_day")
     if request.method == "GET":
-        when = timezone.localtime(obj.occurred_at, ZoneInfo(obj.house.timezone))
+        when = timezone.localtime(obj.occurred_at, obj.house.tz)
         return confirmation(
             request,
             title=_("Supprimer une demande"),
@@ -446,7 +336,7 @@ def _figure(label: str, current: int, previous: int, fmt=str) -> dict:
 def board(request, pk):
     """The house's figures over a week, a month or a year, against the previous period."""
     house, access = get_house_for_user(request.user, pk, need="view")
-    tz = ZoneInfo(house.timezone)
+    tz = house.tz
     warnings = []
     kind = request.GET.get("periode") or "semaine"
     if kind not in PERIODS:
@@ -597,22 +487,12 @@ def procedure_admin(request):
         else:
             messages.error(request, _("Action inconnue : rien n'a été modifié."))
             return redirect("desk_procedure_admin")
-    groups: dict = {}
-    for procedure in Procedure.objects.select_related("partner", "category").order_by(
-        "partner__short_name", "label"
-    ):
-        name = (
-            procedure.partner.short_name
-            if procedure.partner_id
-            else _("Toutes démarches (sans partenaire)")
-        )
-        groups.setdefault(name, []).append(procedure)
     return render(
         request,
         "desk/procedure_admin.html",
         {
             "title": _("Démarches proposées à la saisie"),
             "form": form,
-            "groups": list(groups.items()),
+            "groups": queries.procedure_groups(),
         },
     )

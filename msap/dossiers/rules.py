@@ -1,11 +1,11 @@
 """Rules of personal files (SPEC "Confidentiality", art. 3.5): consent, retention, uploads."""
 
-import calendar
 from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
 
+from msap.lib.dates import add_months
 from msap.lib.uploads import CONTENT_TYPES
 
 
@@ -44,16 +44,7 @@ def retention_months() -> int:
     return settings.MSAP_DOSSIER_RETENTION_MONTHS
 
 
-def months_before(instant: datetime, months: int) -> datetime:
-    """`instant` moved back by calendar months; the day is clamped to the month's end (31 → 30, 28/29)."""
-    index = instant.year * 12 + (instant.month - 1) - months
-    year, month = divmod(index, 12)
-    month += 1
-    day = min(instant.day, calendar.monthrange(year, month)[1])
-    return instant.replace(year=year, month=month, day=day)
-
-
 def retention_cutoff(now: datetime | None = None) -> datetime:
     """Files whose last activity is strictly before this instant are past their retention period."""
     # Counted in the network's time zone, so that "24 months" follows the calendar agents read.
-    return months_before(timezone.localtime(now or timezone.now()), retention_months())
+    return add_months(timezone.localtime(now or timezone.now()), -retention_months())

@@ -1,6 +1,8 @@
-"""Dates and public holidays for France, metropolitan, Alsace-Moselle and overseas."""
+"""Dates and public holidays for France, metropolitan, Alsace-Moselle and overseas, and the
+calendar arithmetic every domain shares (calendar months, a local day's bounds)."""
 
-from datetime import date, datetime, timedelta
+import calendar
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -67,3 +69,51 @@ def timezone_for(departement_code: str) -> ZoneInfo:
 
 def local(instant: datetime, departement_code: str) -> datetime:
     return instant.astimezone(timezone_for(departement_code))
+
+
+def today_in(tz: ZoneInfo, now: datetime | None = None) -> date:
+    """The calendar day it is in `tz` at `now` (aware; the clock when omitted)."""
+    return (now or datetime.now(tz)).astimezone(tz).date()
+
+
+# --- calendar arithmetic ------------------------------------------------------------------------
+
+
+def add_months[D: (date, datetime)](day: D, months: int) -> D:
+    """`day` moved by `months` calendar months (negative: back), the day clamped to the month's
+    last (31 January + 1 month = 28 or 29 February); a datetime keeps its time and zone."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def month_start(day: date) -> date:
+    """The first day of `day`'s month."""
+    return day.replace(day=1)
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """A local day as a half-open range [start, end) of aware instants: midnight to the next
+    midnight in `tz`, 23 or 25 hours long on a daylight-saving day."""
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+
+
+def days_bounds(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Several local days, `first` to `last` inclusive, as one half-open range of instants."""
+    return day_bounds(first, tz)[0], day_bounds(last, tz)[1]
+
+
+def month_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The local calendar month holding `day`, as a half-open range of aware instants."""
+    start = month_start(day)
+    return day_bounds(start, tz)[0], day_bounds(add_months(start, 1), tz)[0]
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The last second of a local day (23:59:59 in `tz`): a deadline falls due at the end of
+    its last day."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)

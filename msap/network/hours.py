@@ -7,7 +7,7 @@ exceptional closures.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from msap.lib.dates import holiday_name, timezone_for
+from msap.lib.dates import holiday_name
 from msap.network.models import House
 
 
@@ -23,7 +23,7 @@ class HouseCalendar:
     def __init__(self, house: House):
         self.house = house
         self.dept = house.commune.departement_id
-        self.tz = timezone_for(self.dept)
+        self.tz = house.tz
         self.ranges = list(house.opening_ranges.all())
         self.closures = list(house.closures.all())
 

@@ -1,5 +1,7 @@
 """Houses of the network: their gestionnaire, place, territory, hours, premises and equipment."""
 
+from zoneinfo import ZoneInfo
+
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
@@ -8,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from msap.core.states import StateMachine
+from msap.lib.dates import timezone_for
 
 WEEKDAYS = [
     (0, _("lundi")),
@@ -176,8 +179,14 @@ class House(StateMachine, models.Model):
         return self.commune.departement
 
     @property
+    def tz(self) -> ZoneInfo:
+        """The house's time zone (overseas départements have their own): its deadlines, opening
+        hours and "today" are counted there. Reads the commune's département code only."""
+        return timezone_for(self.commune.departement_id)
+
+    @property
     def timezone(self) -> str:
-        return self.commune.departement.timezone
+        return self.tz.key
 
 
 class MobileStop(models.Model):

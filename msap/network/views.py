@@ -5,7 +5,7 @@ msap.network.services, render. A refused operation (DomainError, StaleVersion) b
 errors and nothing is saved; a successful POST redirects (no double submission).
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.apps import apps
 from django.contrib import messages
@@ -24,7 +24,7 @@ from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.core.models import JournalEntry
-from msap.lib.dates import public_holidays, timezone_for
+from msap.lib.dates import public_holidays, today_in
 from msap.network import rules, services
 from msap.network.forms import (
     ClosureForm,
@@ -268,7 +268,7 @@ def house_closures(request, pk):
         else:
             messages.success(request, _("La fermeture exceptionnelle a été enregistrée."))
             return redirect("house_closures", house.pk)
-    today = datetime.now(timezone_for(house.commune.departement_id)).date()
+    today = today_in(house.tz)
     return _page(
         request,
         "network/house_closures.html",

@@ -183,7 +183,7 @@ class HouseBuilder:
     def __init__(self, house, staff: list, partners: list, *, today: date, seed: int):
         self.house, self.staff, self.partners = house, staff, partners
         self.dept = house.commune.departement_id
-        self.tz = timezone_for(self.dept)
+        self.tz = house.tz
         # The plan's "now": the start of `today`, so that the result does not depend on the hour.
         self.now = datetime.combine(today, time(0), tzinfo=timezone_for("75"))
         self.rng = random.Random(f"{seed}:{house.slug}")

@@ -11,6 +11,7 @@ from dsfr.forms import DsfrBaseForm
 
 from msap.partners.models import Partner, Referent
 from msap.people.models import Role, User
+from msap.registers import queries
 from msap.registers.models import Channel, ExemptReason, Kind, PhoneOutcome, RegisterItem, Status
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -396,7 +397,7 @@ class AttachmentForm(VersionForm):
 class ListFilterForm(DsfrBaseForm):
     """Filters of a register's list (GET)."""
 
-    OVERDUE = "overdue"
+    OVERDUE = queries.OVERDUE
 
     status = forms.ChoiceField(label=_("Statut"), required=False)
     start = forms.DateField(label=_("Reçus depuis le"), required=False, widget=DATE_WIDGET)

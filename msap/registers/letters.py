@@ -8,7 +8,7 @@ on the same day reuses that outgoing item (no duplicate in the register).
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from msap.core import journal
 from msap.core.errors import DomainError
-from msap.lib.dates import FRENCH_WEEKDAYS, timezone_for
+from msap.lib.dates import FRENCH_WEEKDAYS, day_bounds, today_in
 from msap.registers import rules, services
 from msap.registers.models import Channel, Kind, RegisterItem, Status
 
@@ -94,7 +94,7 @@ def opening_hours_lines(house) -> list[str]:
 
 
 def local_day(instant: datetime, house) -> date:
-    return instant.astimezone(timezone_for(house.commune.departement_id)).date()
+    return today_in(house.tz, instant)
 
 
 # --- what goes in a letter ----------------------------------------------------------------------
@@ -187,9 +187,7 @@ def _outgoing_subject(item: RegisterItem, letter: LetterType) -> str:
 
 def find_issued(item: RegisterItem, letter: LetterType, now: datetime) -> RegisterItem | None:
     """The outgoing letter of this type already registered for the item on the same local day."""
-    tz = timezone_for(item.house.commune.departement_id)
-    start = datetime.combine(now.astimezone(tz).date(), time(0), tzinfo=tz)
-    end = datetime.combine(start.date() + timedelta(days=1), time(0), tzinfo=tz)
+    start, end = day_bounds(today_in(item.house.tz, now), item.house.tz)
     return (
         RegisterItem.objects.filter(
             house_id=item.house_id,

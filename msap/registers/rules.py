@@ -12,11 +12,16 @@ Counting convention (applied everywhere, by `due_date` only):
   changes are handled by computing in local time and converting once.
 """
 
-import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
-from msap.lib.dates import CLOCK_DRIFT_TOLERANCE, next_working_day, timezone_for
+from msap.lib.dates import (
+    CLOCK_DRIFT_TOLERANCE,
+    add_months,
+    end_of_day,
+    next_working_day,
+    timezone_for,
+)
 
 
 @dataclass(frozen=True)
@@ -94,18 +99,10 @@ DUE_SOON_DAYS = 3
 FUTURE_TOLERANCE = CLOCK_DRIFT_TOLERANCE
 
 
-def add_months(day: date, months: int) -> date:
-    """Same date `months` later, clamped to the month's last day (31/01 + 1 month = 28 or 29/02)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def due_date(rule: DeadlineRule, received_at: datetime, departement_code: str) -> datetime:
     """The instant (aware, UTC) an item received at `received_at` must be answered by."""
     tz = timezone_for(departement_code)
     received_day = received_at.astimezone(tz).date()
     last_day = add_months(received_day, rule.months) + timedelta(days=rule.days)
     last_day = next_working_day(last_day, departement_code)
-    local_end = datetime.combine(last_day, time(23, 59, 59), tzinfo=tz)
-    return local_end.astimezone(UTC)
+    return end_of_day(last_day, tz).astimezone(UTC)

@@ -6,13 +6,12 @@ registers.services, render. Dates are shown and typed in the house's time zone.
 """
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,11 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
-from msap.core.models import JournalEntry
-from msap.lib.dates import timezone_for
+from msap.lib.dates import end_of_day
 from msap.lib.uploads import private_file_response
 from msap.network.queries import get_house_for_user
-from msap.registers import letters, rules, services
+from msap.registers import letters, queries, rules, services
 from msap.registers.forms import (
     AnswerForm,
     AssignForm,
@@ -48,7 +46,6 @@ log = logging.getLogger(__name__)
 
 TAB = "registers"
 PAGE_SIZE = 50
-HOME_LIST_LIMIT = 30
 # URL slugs of the registers, in the order of the tabs.
 KIND_SLUGS = {
     "courrier-arrive": Kind.INCOMING_MAIL,
@@ -59,8 +56,6 @@ KIND_SLUGS = {
     "remarques-suggestions": Kind.SUGGESTION,
 }
 SLUG_FOR = {kind: slug for slug, kind in KIND_SLUGS.items()}
-# Registers whose items owe an answer by a deadline: they carry the "answered on time" figure.
-DEADLINE_KINDS = [Kind.INCOMING_MAIL, Kind.EMAIL, Kind.PHONE, Kind.COMPLAINT]
 NEW_LABELS = {
     Kind.INCOMING_MAIL: gettext_lazy("Enregistrer un courrier arrivé"),
     Kind.OUTGOING_MAIL: gettext_lazy("Enregistrer un courrier départ"),
@@ -69,14 +64,9 @@ NEW_LABELS = {
     Kind.COMPLAINT: gettext_lazy("Enregistrer une réclamation"),
     Kind.SUGGESTION: gettext_lazy("Enregistrer une remarque ou suggestion"),
 }
-LIST_RELATED = ("assigned_to", "partner")
 
 
 # --- access ---------------------------------------------------------------------------------------
-
-
-def house_tz(house):
-    return timezone_for(house.commune.departement_id)
 
 
 def _get_house(user, house_pk):
@@ -120,32 +110,6 @@ def _rows(items, now, tz) -> list[dict]:
     return [{"item": item, "state": delay_state(item, now, tz)} for item in items]
 
 
-def month_bounds(now: datetime, tz) -> tuple[datetime, datetime]:
-    local = now.astimezone(tz)
-    start = datetime(local.year, local.month, 1, tzinfo=tz)
-    end = datetime(local.year + local.month // 12, local.month % 12 + 1, 1, tzinfo=tz)
-    return start, end
-
-
-def on_time_figures(house, now: datetime | None = None) -> dict[str, dict]:
-    """Per register, for the current month (house time zone): items answered on time / items
-    answered that had a deadline (RegisterItem.on_time). A simple figure until the indicators
-    module replaces it."""
-    now = now or timezone.now()
-    start, end = month_bounds(now, house_tz(house))
-    rows = (
-        RegisterItem.objects.filter(
-            house=house, answered_at__gte=start, answered_at__lt=end, on_time__isnull=False
-        )
-        .values("kind")
-        .annotate(total=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
-    )
-    figures = {kind: {"on_time": 0, "total": 0} for kind in DEADLINE_KINDS}
-    for row in rows:
-        figures[row["kind"]] = {"on_time": row["on_time"], "total": row["total"]}
-    return figures
-
-
 def _month_label(day) -> str:
     return f"{letters.FRENCH_MONTHS[day.month - 1]} {day.year}"
 
@@ -169,15 +133,6 @@ def _tabs(house, counts: dict, figures: dict | None, current: str | None) -> lis
     return tabs
 
 
-def _counts(house) -> dict:
-    rows = (
-        RegisterItem.objects.filter(house=house)
-        .values("kind")
-        .annotate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATES)))
-    )
-    return {row["kind"]: row for row in rows}
-
-
 # --- screens ------------------------------------------------------------------------------------------
 
 
@@ -185,20 +140,9 @@ def _counts(house) -> dict:
 @require_GET
 def registers_home(request, house_pk):
     house, access = _get_house(request.user, house_pk)
-    tz = house_tz(house)
+    tz = house.tz
     now = timezone.now()
-    open_items = RegisterItem.objects.filter(house=house, status__in=OPEN_STATES).select_related(
-        *LIST_RELATED
-    )
-    overdue = list(open_items.filter(due_at__lt=now).order_by("due_at", "pk")[:HOME_LIST_LIMIT])
-    due_soon = list(
-        open_items.filter(
-            due_at__gte=now, due_at__lte=now + timedelta(days=rules.DUE_SOON_DAYS)
-        ).order_by("due_at", "pk")[:HOME_LIST_LIMIT]
-    )
-    mine = list(
-        open_items.filter(assigned_to=request.user).order_by("due_at", "pk")[:HOME_LIST_LIMIT]
-    )
+    lists = queries.home_lists(house, request.user, now)
     with timezone.override(tz):
         return render(
             request,
@@ -208,12 +152,14 @@ def registers_home(request, house_pk):
                 "access": access,
                 "tab": TAB,
                 "title": _("Registres — %(house)s") % {"house": house.name},
-                "tabs": _tabs(house, _counts(house), on_time_figures(house, now), None),
-                "overdue": _rows(overdue, now, tz),
-                "due_soon": _rows(due_soon, now, tz),
-                "mine": _rows(mine, now, tz),
+                "tabs": _tabs(
+                    house, queries.register_counts(house), queries.on_time_figures(house, now), None
+                ),
+                "overdue": _rows(lists["overdue"], now, tz),
+                "due_soon": _rows(lists["due_soon"], now, tz),
+                "mine": _rows(lists["mine"], now, tz),
                 "due_soon_days": rules.DUE_SOON_DAYS,
-                "limit": HOME_LIST_LIMIT,
+                "limit": queries.HOME_LIST_LIMIT,
                 "month_label": _month_label(now.astimezone(tz).date()),
             },
         )
@@ -224,31 +170,12 @@ def registers_home(request, house_pk):
 def register_list(request, house_pk, kind):
     house, access = _get_house(request.user, house_pk)
     kind = _kind(kind)
-    tz = house_tz(house)
+    tz = house.tz
     now = timezone.now()
     form = ListFilterForm(request.GET or None)
-    items = RegisterItem.objects.filter(house=house, kind=kind).select_related(*LIST_RELATED)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["status"] == ListFilterForm.OVERDUE:
-            items = items.filter(status__in=OPEN_STATES, due_at__lt=now)
-        elif data["status"]:
-            items = items.filter(status=data["status"])
-        if data["start"]:
-            items = items.filter(
-                received_at__gte=datetime.combine(data["start"], time(0), tzinfo=tz)
-            )
-        if data["end"]:
-            items = items.filter(
-                received_at__lt=datetime.combine(
-                    data["end"] + timedelta(days=1), time(0), tzinfo=tz
-                )
-            )
-        if data["q"]:
-            items = items.filter(subject__icontains=data["q"].strip())
-    page = Paginator(items.order_by("-received_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else None
+    items = queries.register_items(house, kind, now, filters)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     with timezone.override(tz):
         return render(
             request,
@@ -261,7 +188,7 @@ def register_list(request, house_pk, kind):
                 "slug": SLUG_FOR[kind],
                 "title": _("%(register)s — %(house)s")
                 % {"register": kind.label, "house": house.name},
-                "tabs": _tabs(house, _counts(house), None, kind),
+                "tabs": _tabs(house, queries.register_counts(house), None, kind),
                 "form": form,
                 "page": page,
                 "rows": _rows(page.object_list, now, tz),
@@ -276,7 +203,7 @@ def register_list(request, house_pk, kind):
 def item_new(request, house_pk, kind):
     house, access = _get_house(request.user, house_pk)
     kind = _kind(kind)
-    with timezone.override(house_tz(house)):
+    with timezone.override(house.tz):
         initial = {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
         form = ItemForm(request.POST or None, house=house, kind=kind, initial=initial)
         if request.method == "POST" and form.is_valid():
@@ -362,28 +289,14 @@ def _action_forms(item: RegisterItem, actions: set[str]) -> dict:
 
 def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dict:
     # Read again: a refused action may have changed the instance in memory, never the row.
-    item = RegisterItem.objects.select_related(
-        "house__commune__departement",
-        "house__organisation",
-        "due_override_by",
-        "answered_by",
-        "created_by",
-        *LIST_RELATED,
-    ).get(pk=pk)
+    item = queries.item_for_detail(pk)
     now = timezone.now()
-    tz = house_tz(item.house)
+    tz = item.house.tz
     actions = _allowed_actions(item)
     forms = _action_forms(item, actions)
     if failed:
         forms[failed[0]] = failed[1]
     rule = rules.RULES.get(item.due_rule)
-    history = (
-        JournalEntry.objects.filter(
-            target_type=RegisterItem._meta.label_lower, target_id=str(item.pk)
-        )
-        .select_related("actor")
-        .order_by("-at", "-id")[:100]
-    )
     letter_state = {}
     for code, letter in letters.LETTERS.items():
         try:
@@ -403,10 +316,7 @@ def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dic
         "state": delay_state(item, now, tz),
         "forms": forms,
         "failed": failed[1] if failed else None,
-        "links_out": item.links_out.select_related("target").order_by("created_at"),
-        "links_in": item.links_in.select_related("source").order_by("created_at"),
-        "attachments": item.attachments.select_related("uploaded_by").order_by("uploaded_at"),
-        "history": history,
+        **queries.item_relations(item),
         "letters": letter_state,
     }
 
@@ -415,13 +325,8 @@ def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dic
 @require_GET
 def item_detail(request, register_item_pk):
     item, access = get_item_for_user(request.user, register_item_pk)
-    with timezone.override(house_tz(item.house)):
+    with timezone.override(item.house.tz):
         return render(request, "registers/item_detail.html", _detail_context(item.pk, access))
-
-
-def _end_of_local_day(day, tz) -> datetime:
-    # Same convention as rules.due_date: an item is due at the end of its last day, local time.
-    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
 
 
 def _perform(user, item: RegisterItem, action: str, form) -> str:
@@ -476,7 +381,8 @@ def _perform(user, item: RegisterItem, action: str, form) -> str:
         services.set_status(user, item, Status.NEW, version)
         return _("L'élément est de nouveau à traiter.")
     if action == "due":
-        due_at = _end_of_local_day(data["due_date"], house_tz(item.house))
+        # Same convention as rules.due_date: due at the end of its last day, local time.
+        due_at = end_of_day(data["due_date"], item.house.tz)
         services.override_due(user, item, due_at, data["reason"], version)
         return _("L'échéance est modifiée.")
     if action == "link":
@@ -508,7 +414,7 @@ def item_action(request, register_item_pk, action):
     item, access = get_item_for_user(request.user, register_item_pk)
     if action not in ACTION_FORMS:
         raise Http404(_("Action inconnue."))
-    with timezone.override(house_tz(item.house)):
+    with timezone.override(item.house.tz):
         form = ACTION_FORMS[action](item, request.POST, request.FILES)
         if form.is_valid():
             try:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from msap.core.models import JournalEntry
 from msap.desk import rules
 from msap.desk.models import Procedure, ServiceRequest
-from msap.desk.views import _favourites
+from msap.desk.queries import favourites as _favourites
 from msap.partners.models import Partner
 from tests import factories as f
 from tests.desk import category, entry_payload, make_request

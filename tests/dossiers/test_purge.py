@@ -20,6 +20,7 @@ from msap.dossiers.models import (
     FollowUp,
 )
 from msap.dossiers.queries import dossier_of
+from msap.lib.dates import add_months
 from tests.dossiers import PDF, make_request, open_file
 
 NOW = datetime(2026, 6, 15, 10, tzinfo=UTC)
@@ -33,7 +34,7 @@ def private_media(settings, tmp_path):
 
 
 def inactive_for(world, months: int, **identity) -> Dossier:
-    return open_file(world, now=rules.months_before(NOW, months), **identity)
+    return open_file(world, now=add_months(NOW, -months), **identity)
 
 
 def purge(*args) -> str:
@@ -73,7 +74,7 @@ def test_anonymisation_removes_follow_ups_and_documents_and_keeps_requests_anony
         world.users.agent, dossier, SimpleUploadedFile("avis.pdf", PDF)
     )
     # add_document is activity: put the file back in the past.
-    Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=rules.months_before(NOW, 30))
+    Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=add_months(NOW, -30))
     path = private_media / document.file.name
     with django_capture_on_commit_callbacks(execute=True):
         assert services.anonymise_inactive(now=NOW) == 1

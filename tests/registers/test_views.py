@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from msap.core.models import JournalEntry
 from msap.registers.models import Attachment, ItemLink, Kind, RegisterItem, Status
-from msap.registers.views import on_time_figures
+from msap.registers.queries import on_time_figures
 from tests import factories as f
 from tests.registers import paris, record, text
 
