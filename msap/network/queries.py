@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from msap import permissions
@@ -46,28 +46,43 @@ def current_ranges(house: House) -> list[Range]:
 
 # --- what needs the manager's attention ---------------------------------------------------------
 
-# Domains above network add what they know of a house (partners: a partnership without referent),
-# registered once at start-up from their AppConfig.ready.
-FLAG_PROVIDERS: list[Callable[[House], list[str]]] = []
+# Domains above network add what they know of houses (partners: a partnership without referent),
+# registered once at start-up from their AppConfig.ready. A provider reads a list of houses at
+# once and answers {house pk: flags}, so that a page of houses costs the same few queries.
+FlagProvider = Callable[[list[House]], dict[int, list[str]]]
+FLAG_PROVIDERS: list[FlagProvider] = []
 
 
-def register_flags(provider: Callable[[House], list[str]]) -> None:
+def register_flags(provider: FlagProvider) -> None:
     if provider not in FLAG_PROVIDERS:
         FLAG_PROVIDERS.append(provider)
 
 
-def house_flags(house: House) -> list[str]:
-    """What needs the manager's attention: the minimum of art. 3.3, the hours of art. 3.2, then
-    what the other domains flag."""
-    flags = []
-    premises = getattr(house, "premises", None)
-    kinds = [e.kind for e in house.equipment.all() if e.for_public and e.in_service]
-    missing = rules.missing_minimum(premises, kinds)
-    if missing:
-        flags.append("Minimum de l'article 3.3 non atteint : il manque " + ", ".join(missing) + ".")
-    check = rules.check_schedule(current_ranges(house))
-    if not check.ok:
-        flags.append("Horaires : " + " ".join(check.errors))
+def houses_flags(houses: list[House]) -> dict[int, list[str]]:
+    """What needs each house's manager's attention: the minimum of art. 3.3, the hours of art.
+    3.2, then what the other domains flag. Three queries plus one per provider, whatever the
+    number of houses."""
+    houses = list(houses)
+    prefetch_related_objects(houses, "premises", "equipment", "opening_ranges")
+    flags: dict[int, list[str]] = {}
+    for house in houses:
+        found = flags.setdefault(house.pk, [])
+        premises = getattr(house, "premises", None)
+        kinds = [e.kind for e in house.equipment.all() if e.for_public and e.in_service]
+        missing = rules.missing_minimum(premises, kinds)
+        if missing:
+            found.append(
+                "Minimum de l'article 3.3 non atteint : il manque " + ", ".join(missing) + "."
+            )
+        check = rules.check_schedule(current_ranges(house))
+        if not check.ok:
+            found.append("Horaires : " + " ".join(check.errors))
     for provider in FLAG_PROVIDERS:
-        flags.extend(provider(house))
+        for pk, more in provider(houses).items():
+            flags.setdefault(pk, []).extend(more)
     return flags
+
+
+def house_flags(house: House) -> list[str]:
+    """What needs one house's manager's attention (houses_flags)."""
+    return houses_flags([house])[house.pk]

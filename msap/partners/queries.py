@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from msap import permissions
 from msap.network.queries import get_house_for_user
-from msap.partners.models import Referent
+from msap.partners.models import Partnership, Referent
 
 
 def current_referents():
@@ -19,12 +19,22 @@ def partnerships_without_referent(house):
     return house.partnerships.active().select_related("partner").filter(~has_current)
 
 
-def referent_flags(house) -> list[str]:
-    """What the house's manager must see about its partners (network.queries.house_flags)."""
-    return [
-        f"{p.partner.short_name} n'a pas de référent en poste (annexe 2)."
-        for p in partnerships_without_referent(house)
-    ]
+def referent_flags(houses) -> dict[int, list[str]]:
+    """What each house's manager must see about its partners (network.queries.houses_flags):
+    one query for all the houses."""
+    has_current = Exists(current_referents().filter(partnership=OuterRef("pk")))
+    unstaffed = (
+        Partnership.objects.active()
+        .filter(house__in=[h.pk for h in houses])
+        .filter(~has_current)
+        .select_related("partner")
+    )
+    flags: dict[int, list[str]] = {}
+    for p in unstaffed:
+        flags.setdefault(p.house_id, []).append(
+            f"{p.partner.short_name} n'a pas de référent en poste (annexe 2)."
+        )
+    return flags
 
 
 def get_referent_for_user(user, house_pk, pk, *, need: str = "view"):

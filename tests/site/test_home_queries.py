@@ -1,0 +1,146 @@
+"""Every role's home page costs the same few queries whatever the number of houses and rows
+(ENGINEERING.md: query-count assertions on list pages; the agent's home once ran 4 per house)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from msap.people.models import Role
+from msap.registers import services as registers
+from msap.territory.models import Departement
+from tests import factories as f
+from tests.desk import make_request
+
+# The most a home page may run, whoever reads it (session, user, scope, houses, figures).
+HOME_MAX_QUERIES = 16
+
+
+def count_queries(client, url) -> int:
+    client.get(url)  # warm the per-process caches: only the steady cost is compared
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def grow(world, n: int) -> None:
+    """n more houses of the same gestionnaire in Corrèze, each with the users' roles in it, a
+    CAF partnership (one without referent, so that it is flagged), requests and register items."""
+    agent, responsable = world.users.agent, world.users.responsable
+    for _ in range(n):
+        house = f.HouseFactory(organisation=world.house.organisation)
+        f.MembershipFactory(user=agent, role=Role.AGENT, house=house)
+        f.MembershipFactory(user=responsable, role=Role.RESPONSABLE, house=house)
+        f.PartnershipFactory(house=house, partner=f.national_partner("caf"))
+        for minutes in (5, 10):
+            make_request(house, agent, timezone.now() - timedelta(minutes=minutes))
+        registers.record_item(
+            agent,
+            house,
+            kind="email",
+            received_at=timezone.now() - timedelta(days=20),
+            channel="email",
+            subject="Question",
+            sender_email="x@exemple.fr",
+        )
+
+
+ROLES = ["agent", "responsable", "gestionnaire", "referent_caf", "prefecture", "national", "admin"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_query_count_does_not_grow_with_houses(client, world, role):
+    user = getattr(world.users, role)
+    client.force_login(user)
+    url = reverse("home")
+    few = count_queries(client, url)
+    grow(world, 6)
+    f.HouseFactory(commune=f.commune("19031"))  # one more in the prefecture's département
+    many = count_queries(client, url)
+    assert many == few, f"{role}: {few} queries with 3 houses, {many} with 10"
+    assert many <= HOME_MAX_QUERIES
+
+
+def test_agent_home_still_flags_each_house_and_counts_every_house(client, world):
+    grow(world, 3)
+    client.force_login(world.users.agent)
+    page = client.get(reverse("home")).content.decode()
+    assert (
+        page.count("n&#x27;a pas de référent en poste") + page.count("n'a pas de référent en poste")
+        == 3
+    )
+    assert "6 demandes enregistrées aujourd" in page
+    assert "3 éléments en retard" in page
+
+
+def test_overseer_home_query_count_does_not_grow_beyond_the_short_list(client, world):
+    """Past 30 houses the overseers get counts, not the list: still the same queries."""
+    client.force_login(world.users.national)
+    url = reverse("home")
+    for _ in range(31):
+        f.HouseFactory(with_defaults=False, commune=f.commune("23096"))
+    few = count_queries(client, url)
+    for _ in range(10):
+        f.HouseFactory(with_defaults=False, commune=f.commune("23096"))
+    assert count_queries(client, url) == few
+
+
+# --- "today" is the house's day -------------------------------------------------------------------
+
+
+def overseas_agent(commune_code: str, departement_code: str):
+    house = f.HouseFactory(
+        commune=f.commune(commune_code),
+        organisation=f.OrganisationFactory(
+            departement=Departement.objects.get(code=departement_code)
+        ),
+    )
+    agent = f.UserFactory(email=f"agent.{departement_code}@test.fr")
+    f.MembershipFactory(user=agent, role=Role.AGENT, house=house)
+    return house, agent
+
+
+def home_page(client, agent, at: datetime) -> str:
+    client.force_login(agent)
+    with time_machine.travel(at, tick=False):
+        return client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_guadeloupe_agent_home_counts_today_in_the_houses_zone(client):
+    # 10 March 2026, 01:00 UTC: the 10th in Paris (02:00), still 9 March, 21:00 in Guadeloupe
+    # (UTC−4). The request of 9 March 15:00 there is today's for the house, not for Paris.
+    house, agent = overseas_agent("97105", "971")
+    make_request(house, agent, datetime(2026, 3, 9, 19, 0, tzinfo=UTC))  # 9 March, 15:00 local
+    make_request(house, agent, datetime(2026, 3, 9, 3, 0, tzinfo=UTC))  # 8 March, 23:00 local
+    page = home_page(client, agent, datetime(2026, 3, 10, 1, 0, tzinfo=UTC))
+    assert "1 demande enregistrée aujourd" in page
+
+
+@pytest.mark.django_db
+def test_reunion_agent_home_counts_today_in_the_houses_zone(client):
+    # 9 March 2026, 21:30 UTC: still the 9th in Paris (22:30), already 10 March, 01:30 in La
+    # Réunion (UTC+4). Only the request made after midnight there is today's.
+    house, agent = overseas_agent("97411", "974")
+    make_request(house, agent, datetime(2026, 3, 9, 19, 0, tzinfo=UTC))  # 9 March, 23:00 local
+    make_request(house, agent, datetime(2026, 3, 9, 21, 0, tzinfo=UTC))  # 10 March, 01:00 local
+    page = home_page(client, agent, datetime(2026, 3, 9, 21, 30, tzinfo=UTC))
+    assert "1 demande enregistrée aujourd" in page
+
+
+@pytest.mark.django_db
+def test_agent_of_two_zones_counts_each_houses_day(client):
+    # 10 March 2026, 01:00 UTC: 10 March in Paris (02:00), 9 March (21:00) in Guadeloupe.
+    overseas, agent = overseas_agent("97105", "971")
+    paris = f.HouseFactory()
+    f.MembershipFactory(user=agent, role=Role.AGENT, house=paris)
+    make_request(overseas, agent, datetime(2026, 3, 9, 19, 0, tzinfo=UTC))  # its today
+    make_request(paris, agent, datetime(2026, 3, 9, 22, 0, tzinfo=UTC))  # 9 March 23:00: not
+    make_request(paris, agent, datetime(2026, 3, 9, 23, 30, tzinfo=UTC))  # 10 March 00:30
+    page = home_page(client, agent, datetime(2026, 3, 10, 1, 0, tzinfo=UTC))
+    assert "2 demandes enregistrées aujourd" in page
