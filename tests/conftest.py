@@ -3,6 +3,8 @@
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from msap.people.models import Role
 from msap.territory.models import Departement
@@ -94,3 +96,12 @@ def world(db):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+def count_queries(client, url) -> int:
+    """The queries of a GET once the per-process caches are warm: the steady cost of a page."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)

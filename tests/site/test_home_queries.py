@@ -5,8 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,18 +12,11 @@ from msap.people.models import Role
 from msap.registers import services as registers
 from msap.territory.models import Departement
 from tests import factories as f
+from tests.conftest import count_queries
 from tests.desk import make_request
 
 # The most a home page may run, whoever reads it (session, user, scope, houses, figures).
 HOME_MAX_QUERIES = 16
-
-
-def count_queries(client, url) -> int:
-    client.get(url)  # warm the per-process caches: only the steady cost is compared
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def grow(world, n: int) -> None:
