@@ -1,9 +1,10 @@
 """The reads of personal files that screens and exports share."""
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from msap import permissions
-from msap.dossiers.models import Dossier
+from msap.dossiers.models import Dossier, DossierStatus
 
 
 def get_dossier_for_user(user, pk, *, need: str = "counter"):
@@ -23,3 +24,11 @@ def get_dossier_for_user(user, pk, *, need: str = "counter"):
 def dossier_of(request) -> Dossier | None:
     """The personal file a request of the attendance tool belongs to, if any."""
     return Dossier.objects.filter(request_links__request=request).first()
+
+
+def active_dossiers(house, search: str = "") -> QuerySet:
+    """The house's active files by name; each word of `search` must match the first or last name."""
+    dossiers = house.dossiers.filter(status=DossierStatus.ACTIVE)
+    for term in search.split():
+        dossiers = dossiers.filter(Q(last_name__icontains=term) | Q(first_name__icontains=term))
+    return dossiers.order_by("last_name", "first_name", "pk")

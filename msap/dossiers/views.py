@@ -10,7 +10,6 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.desk.models import ServiceRequest
-from msap.dossiers import rules, services
+from msap.dossiers import queries, rules, services
 from msap.dossiers.forms import (
     DocumentForm,
     DossierEditForm,
@@ -77,14 +76,11 @@ def _closed(request, dossier):
 @require_GET
 def dossier_list(request, house_pk):
     house, access = get_house_for_user(request.user, house_pk, need="counter")
-    dossiers = house.dossiers.filter(status=DossierStatus.ACTIVE)
     form = SearchForm(request.GET or None)
-    if form.is_valid() and form.cleaned_data["q"]:
-        for term in form.cleaned_data["q"].split():
-            dossiers = dossiers.filter(Q(last_name__icontains=term) | Q(first_name__icontains=term))
-    page = Paginator(
-        dossiers.order_by("last_name", "first_name", "pk"), DOSSIERS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    search = (form.cleaned_data["q"] or "") if form.is_valid() else ""
+    page = Paginator(queries.active_dossiers(house, search), DOSSIERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "dossiers/dossier_list.html",

@@ -86,3 +86,15 @@ def houses_flags(houses: list[House]) -> dict[int, list[str]]:
 def house_flags(house: House) -> list[str]:
     """What needs one house's manager's attention (houses_flags)."""
     return houses_flags([house])[house.pk]
+
+
+def filter_houses(houses: QuerySet, filters: dict | None) -> QuerySet:
+    """The house list's filters (name, département, status), by name, with what a row shows."""
+    data = filters or {}
+    if data.get("q"):
+        houses = houses.filter(name__icontains=data["q"].strip())
+    if data.get("departement"):
+        houses = houses.filter(commune__departement_id=data["departement"])
+    if data.get("status"):
+        houses = houses.filter(status=data["status"])
+    return houses.select_related("commune__departement", "organisation").order_by("name", "pk")

@@ -40,6 +40,7 @@ from msap.network.hours import HouseCalendar
 from msap.network.models import WEEKDAYS, Closure, Equipment, HouseKind, MobileStop, Premises
 from msap.network.queries import (
     current_ranges,
+    filter_houses,
     get_house_for_user,
     house_flags,
     visible_houses,
@@ -71,14 +72,7 @@ def house_list(request):
         code__in=houses.order_by().values("commune__departement_id")
     ).order_by("code")
     form = HouseFilterForm(request.GET or None, departements=list(departements))
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            houses = houses.filter(name__icontains=form.cleaned_data["q"].strip())
-        if form.cleaned_data["departement"]:
-            houses = houses.filter(commune__departement_id=form.cleaned_data["departement"])
-        if form.cleaned_data["status"]:
-            houses = houses.filter(status=form.cleaned_data["status"])
-    houses = houses.select_related("commune__departement", "organisation").order_by("name", "pk")
+    houses = filter_houses(houses, form.cleaned_data if form.is_valid() else None)
     page = Paginator(houses, HOUSES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request, "network/house_list.html", {"form": form, "page": page, "title": _("Maisons")}

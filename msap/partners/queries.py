@@ -1,11 +1,11 @@
 """The reads of partnerships and referents that screens, the API and other domains share."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
 from msap import permissions
 from msap.network.queries import get_house_for_user
-from msap.partners.models import Partnership, Referent
+from msap.partners.models import Partnership, Referent, ServiceItem
 
 
 def current_referents():
@@ -52,3 +52,11 @@ def get_referent_for_user(user, house_pk, pk, *, need: str = "view"):
     access = permissions.referent_access(house_access, referent.partnership.partner_id)
     permissions.check_referent(access, need)
     return referent, access
+
+
+def with_details(partnerships):
+    """Partnerships with their partner, annex 1 items and referents, in a fixed number of queries."""
+    return partnerships.select_related("partner").prefetch_related(
+        Prefetch("services", queryset=ServiceItem.objects.select_related("category")),
+        Prefetch("referents", queryset=Referent.objects.order_by("-started_on", "last_name")),
+    )

@@ -8,7 +8,6 @@ Referents' contacts are shown only to the house's staff and to the partner's own
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,18 +29,10 @@ from msap.partners.forms import (
     ReferentEditForm,
     WithdrawForm,
 )
-from msap.partners.models import PartnershipStatus, Referent, ServiceItem
+from msap.partners.models import PartnershipStatus
 from msap.partners.queries import get_referent_for_user
 
 TAB = "partners"
-
-
-def _with_details(qs):
-    """Partnerships with their partner, annex 1 items and referents, in a fixed number of queries."""
-    return qs.select_related("partner").prefetch_related(
-        Prefetch("services", queryset=ServiceItem.objects.select_related("category")),
-        Prefetch("referents", queryset=Referent.objects.order_by("-started_on", "last_name")),
-    )
 
 
 def _group_items(items) -> list[dict]:
@@ -77,7 +68,7 @@ def _get_partnership(house, partnership_pk):
 def house_partners(request, pk):
     house, access = get_house_for_user(request.user, pk, need="view")
     partnerships = list(
-        _with_details(permissions.visible_partnerships(request.user, house, access))
+        queries.with_details(permissions.visible_partnerships(request.user, house, access))
     )
     unstaffed = set(queries.partnerships_without_referent(house).values_list("pk", flat=True))
     active = [p for p in partnerships if p.status == PartnershipStatus.ACTIVE]
@@ -145,7 +136,7 @@ def partnership_add(request, pk):
 
 
 def _detail_context(user, house, access, partnership, *, edit_form=None, withdraw_form=None):
-    partnership = _with_details(house.partnerships.filter(pk=partnership.pk)).get()
+    partnership = queries.with_details(house.partnerships.filter(pk=partnership.pk)).get()
     is_active = partnership.status == PartnershipStatus.ACTIVE
     unstaffed = set(
         queries.partnerships_without_referent(house)

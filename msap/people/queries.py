@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from msap import permissions
 from msap.network.queries import get_house_for_user
+from msap.people.services import HOUSE_ROLES
 
 
 def get_training_for_user(user, house_pk, pk, *, need: str = "sees_staff"):
@@ -14,3 +15,16 @@ def get_training_for_user(user, house_pk, pk, *, need: str = "sees_staff"):
         house.trainings.select_related("user"), pk, _("Formation introuvable.")
     )
     return training, access
+
+
+def team(house) -> tuple[list, list]:
+    """The house's memberships of its own roles, by name, and its trainings (two queries)."""
+    memberships = list(
+        house.memberships.filter(role__in=HOUSE_ROLES)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "-started_on")
+    )
+    trainings = list(
+        house.trainings.select_related("user", "partner").order_by("user_id", "-started_on")
+    )
+    return memberships, trainings

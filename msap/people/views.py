@@ -22,7 +22,7 @@ from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.lib.uploads import private_file_response
 from msap.network.queries import get_house_for_user
-from msap.people import services
+from msap.people import queries, services
 from msap.people.forms import EndMembershipForm, MemberAddForm, TrainingAddForm
 from msap.people.models import Membership, Role, Training
 from msap.people.queries import get_training_for_user
@@ -33,14 +33,7 @@ TAB = "staff"
 
 
 def _staff_context(house, access, *, member_form=None, training_form=None) -> dict:
-    memberships = list(
-        house.memberships.filter(role__in=services.HOUSE_ROLES)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "-started_on")
-    )
-    trainings = list(
-        house.trainings.select_related("user", "partner").order_by("user_id", "-started_on")
-    )
+    memberships, trainings = queries.team(house)
     by_user: dict[int, list[Training]] = {}
     for training in trainings:
         by_user.setdefault(training.user_id, []).append(training)
