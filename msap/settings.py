@@ -162,6 +162,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "msap" / "locale"]
+# A French moment reads "1 décembre 2026 à 14:30" (templates use DATETIME_FORMAT).
+FORMAT_MODULE_PATH = ["msap.lib.formats"]
 USE_I18N = True
 USE_TZ = True
 # The network's default zone; each house carries its own (overseas houses) and deadlines are

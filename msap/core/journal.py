@@ -10,12 +10,13 @@ Entries written before parameters existed hold a finished French sentence: it is
 """
 
 import datetime as dt
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
@@ -94,13 +95,36 @@ def describe(entry: JournalEntry) -> str:
         return message
 
 
-# Keys of `changes` that are not model fields (hours, served communes).
+# Keys of `changes` that are not model fields (hours, served communes, a file's details, an
+# import's counts; the French keys are those of imports journalled before the English ones).
 CHANGE_KEYS = {
     "before": gettext_lazy("avant"),
     "after": gettext_lazy("après"),
     "added": gettext_lazy("ajoutées"),
     "removed": gettext_lazy("retirées"),
     "fields": gettext_lazy("champs"),
+    "follow_up": gettext_lazy("suivi"),
+    "follow_ups": gettext_lazy("suivis"),
+    "request": gettext_lazy("demande"),
+    "document": gettext_lazy("document"),
+    "documents": gettext_lazy("documents"),
+    "requests_unlinked": gettext_lazy("demandes détachées"),
+    "content_type": gettext_lazy("type de fichier"),
+    "size": gettext_lazy("taille (octets)"),
+    "format": gettext_lazy("format"),
+    "letter": gettext_lazy("lettre"),
+    "outgoing": gettext_lazy("courrier départ"),
+    "file": gettext_lazy("fichier"),
+    "fichier": gettext_lazy("fichier"),
+    "mode": gettext_lazy("mode"),
+    "rows": gettext_lazy("lignes lues"),
+    "lignes": gettext_lazy("lignes lues"),
+    "imported": gettext_lazy("importées"),
+    "importees": gettext_lazy("importées"),
+    "already_present": gettext_lazy("déjà présentes"),
+    "deja_presentes": gettext_lazy("déjà présentes"),
+    "rejected": gettext_lazy("rejetées"),
+    "rejetees": gettext_lazy("rejetées"),
 }
 
 
@@ -120,9 +144,29 @@ def _field(target_type: str, name: str):
 
 
 def _shown(field, value):
-    """A stored value as a person reads it: a choice's label, a field name's verbose name."""
-    if field is not None and getattr(field, "choices", None) and isinstance(value, str):
+    """A stored value as a person reads it: a choice's label, yes or no, a date in the reader's
+    format, the name of a related record (its key when it no longer exists)."""
+    if isinstance(value, bool):
+        return gettext("oui") if value else gettext("non")
+    if field is None or value is None:
+        return value
+    if getattr(field, "choices", None) and isinstance(value, str):
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        with suppress(ValueError):
+            moment = dt.datetime.fromisoformat(value)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    elif isinstance(field, models.DateField) and isinstance(value, str):
+        with suppress(ValueError):
+            return formats.date_format(dt.date.fromisoformat(value))
+    if field.many_to_one and isinstance(value, (str, int)):
+        try:
+            related = field.related_model._default_manager.filter(pk=value).first()
+        except (ValueError, TypeError, ValidationError):
+            return value
+        return str(related) if related is not None else value
     return value
 
 
@@ -143,7 +187,7 @@ def describe_changes(entry: JournalEntry) -> list[Change]:
         elif isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
             rows.append(Change(label, _shown(field, value[0]), _shown(field, value[1]), True))
         else:
-            rows.append(Change(label, value))
+            rows.append(Change(label, _shown(field, value)))
     return rows
 
 

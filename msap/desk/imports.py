@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError
@@ -45,6 +46,11 @@ KEY_PREFIX = "imp:"
 ALL_OR_NOTHING = "all_or_nothing"
 REJECTS_ONLY = "rejects_only"
 MODES = (ALL_OR_NOTHING, REJECTS_ONLY)
+# The modes as the history names them, in the reader's language.
+MODE_NAMES = {
+    ALL_OR_NOTHING: gettext_lazy("tout ou rien"),
+    REJECTS_ONLY: gettext_lazy("lignes en erreur écartées"),
+}
 
 
 @dataclass(frozen=True)
@@ -747,14 +753,18 @@ def _insert(
                     actor,
                     "requests.imported",
                     house,
-                    summary=f"Import de {len(new)} demandes ({report.filename})",
+                    summary=gettext_noop("Import de %(count)s demandes (%(file)s) — %(mode)s"),
+                    params={
+                        "count": len(new),
+                        "file": report.filename,
+                        "mode": MODE_NAMES[report.mode],
+                    },
                     changes={
-                        "fichier": report.filename,
-                        "mode": report.mode,
-                        "lignes": report.rows_read,
-                        "importees": len(new),
-                        "deja_presentes": len(good) - len(new),
-                        "rejetees": len(report.rejected),
+                        "file": report.filename,
+                        "rows": report.rows_read,
+                        "imported": len(new),
+                        "already_present": len(good) - len(new),
+                        "rejected": len(report.rejected),
                     },
                 )
     except IntegrityError:

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
@@ -126,7 +127,9 @@ def update_request(
     for field, value in data.items():
         setattr(obj, field, value)
     obj.save(update_fields=[*data.keys(), "version", "updated_at"])
-    journal.record(actor, "request.updated", obj, summary="Demande modifiée", changes=changes)
+    journal.record(
+        actor, "request.updated", obj, summary=gettext_noop("Demande modifiée"), changes=changes
+    )
     return obj
 
 
@@ -137,7 +140,7 @@ def delete_request(actor, obj: ServiceRequest) -> None:
         actor,
         "request.deleted",
         obj,
-        summary="Demande supprimée",
+        summary=gettext_noop("Demande supprimée"),
         changes={
             f: journal._plain(getattr(obj, f))
             for f in ("occurred_at", "channel", "partner", "category", "outcome")
@@ -175,7 +178,8 @@ def add_procedure(actor, partner, label: str, category=None) -> Procedure:
         actor,
         "procedure.added",
         procedure,
-        summary=f"Démarche ajoutée : {partner.short_name} — {label}",
+        summary=gettext_noop("Démarche ajoutée : %(partner)s — %(label)s"),
+        params={"partner": partner.short_name, "label": label},
     )
     return procedure
 
@@ -191,6 +195,9 @@ def set_procedure_active(actor, procedure: Procedure, active: bool) -> None:
         actor,
         "procedure.activated" if active else "procedure.deactivated",
         procedure,
-        summary=("Démarche réactivée : " if active else "Démarche désactivée : ") + procedure.label,
+        summary=gettext_noop("Démarche réactivée : %(label)s")
+        if active
+        else gettext_noop("Démarche désactivée : %(label)s"),
+        params={"label": procedure.label},
         changes={"active": [not active, active]},
     )

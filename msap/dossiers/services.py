@@ -19,6 +19,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
@@ -174,7 +175,10 @@ def open_dossier(
         "dossier.opened",
         dossier,
         house_id=house.pk,
-        summary=f"Dossier usager n°{dossier.pk} ouvert avec le consentement de la personne",
+        summary=gettext_noop(
+            "Dossier usager n°%(number)s ouvert avec le consentement de la personne"
+        ),
+        params={"number": dossier.pk},
         changes={"fields": sorted(f for f, v in cleaned.items() if v not in ("", None))},
     )
     return dossier
@@ -211,7 +215,8 @@ def update_dossier(
         "dossier.updated",
         dossier,
         house_id=dossier.house_id,
-        summary=f"Dossier usager n°{dossier.pk} modifié",
+        summary=gettext_noop("Dossier usager n°%(number)s modifié"),
+        params={"number": dossier.pk},
         changes={"fields": changed},
     )
     return dossier
@@ -262,7 +267,8 @@ def add_follow_up(
         "dossier.follow_up_added",
         dossier,
         house_id=dossier.house_id,
-        summary=f"Suivi ajouté au dossier usager n°{dossier.pk}",
+        summary=gettext_noop("Suivi ajouté au dossier usager n°%(number)s"),
+        params={"number": dossier.pk},
         changes={"follow_up": follow_up.pk, "request": getattr(request, "pk", None)},
     )
     return follow_up
@@ -312,7 +318,8 @@ def add_document(
             "dossier.document_added",
             dossier,
             house_id=dossier.house_id,
-            summary=f"Document ajouté au dossier usager n°{dossier.pk}",
+            summary=gettext_noop("Document ajouté au dossier usager n°%(number)s"),
+            params={"number": dossier.pk},
             changes={
                 "document": document.pk,
                 "content_type": document.content_type,
@@ -339,7 +346,8 @@ def remove_document(actor, document: DossierDocument, now: datetime | None = Non
         "dossier.document_removed",
         dossier,
         house_id=dossier.house_id,
-        summary=f"Document retiré du dossier usager n°{dossier.pk}",
+        summary=gettext_noop("Document retiré du dossier usager n°%(number)s"),
+        params={"number": dossier.pk},
         changes={"document": pk},
     )
 
@@ -474,7 +482,8 @@ def export_dossier(
             "dossier.exported",
             dossier,
             house_id=dossier.house_id,
-            summary=f"Export du dossier usager n°{dossier.pk}",
+            summary=gettext_noop("Export du dossier usager n°%(number)s"),
+            params={"number": dossier.pk},
             changes={"format": fmt},
         )
     return content
@@ -553,7 +562,8 @@ def erase_dossier(actor, dossier: Dossier, now: datetime | None = None) -> bool:
         "dossier.erased",
         dossier,
         house_id=dossier.house_id,
-        summary=f"Dossier usager n°{dossier.pk} effacé à la demande de la personne",
+        summary=gettext_noop("Dossier usager n°%(number)s effacé à la demande de la personne"),
+        params={"number": dossier.pk},
         changes=removed,
     )
     dossier.refresh_from_db()
@@ -597,7 +607,10 @@ def anonymise_inactive(
                     "dossier.anonymised",
                     Dossier(pk=pk, house_id=house_id),
                     house_id=house_id,
-                    summary=f"Dossier usager n°{pk} anonymisé : durée de conservation échue",
+                    summary=gettext_noop(
+                        "Dossier usager n°%(number)s anonymisé : durée de conservation échue"
+                    ),
+                    params={"number": pk},
                     changes=removed,
                 )
         last_pk = batch[-1][0]

@@ -4,11 +4,13 @@ from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
 from msap.network import rules, signals
 from msap.network.models import (
+    WEEKDAYS,
     Closure,
     Equipment,
     EquipmentKind,
@@ -85,7 +87,11 @@ def create_organisation(
     )
     if created:
         journal.record(
-            actor, "organisation.created", organisation, summary=f"Gestionnaire créé : {name}"
+            actor,
+            "organisation.created",
+            organisation,
+            summary=gettext_noop("Gestionnaire créé : %(name)s"),
+            params={"name": name},
         )
     return organisation
 
@@ -98,7 +104,13 @@ def create_house(actor, *, served_communes=(), **data) -> House:
     Premises.objects.create(house=house)
     if served_communes:
         house.served_communes.set(served_communes)
-    journal.record(actor, "house.created", house, summary=f"Création de la maison {house.name}")
+    journal.record(
+        actor,
+        "house.created",
+        house,
+        summary=gettext_noop("Création de la maison %(name)s"),
+        params={"name": house.name},
+    )
     return house
 
 
@@ -141,7 +153,11 @@ def update_house(
         setattr(house, field, value)
     house.save(update_fields=[*data, "version"])
     journal.record(
-        actor, "house.updated", house, summary="Identité de la maison modifiée", changes=changes
+        actor,
+        "house.updated",
+        house,
+        summary=gettext_noop("Identité de la maison modifiée"),
+        changes=changes,
     )
     if moved:
         # Art. 2.3: the prefect and the national cell are informed of a move.
@@ -149,7 +165,10 @@ def update_house(
             actor,
             "house.moved",
             house,
-            summary=f"Déménagement à {new_commune.name} : à signaler au préfet et à la cellule nationale",
+            summary=gettext_noop(
+                "Déménagement à %(commune)s : à signaler au préfet et à la cellule nationale"
+            ),
+            params={"commune": new_commune.name},
         )
     if served_communes is not None:
         set_served_communes(actor, house, served_communes)
@@ -167,7 +186,7 @@ def set_served_communes(actor, house: House, communes) -> None:
         actor,
         "house.territory",
         house,
-        summary="Communes desservies modifiées",
+        summary=gettext_noop("Communes desservies modifiées"),
         changes={"added": sorted(after - before), "removed": sorted(before - after)},
     )
 
@@ -203,7 +222,9 @@ def set_schedule(
         "house.hours",
         house,
         summary=(
-            "Modification substantielle des horaires" if change.substantial else "Horaires modifiés"
+            gettext_noop("Modification substantielle des horaires")
+            if change.substantial
+            else gettext_noop("Horaires modifiés")
         ),
         changes={"before": change.before, "after": change.after},
     )
@@ -244,14 +265,21 @@ def add_closure(actor, house: House, *, start_date: date, end_date: date, reason
         actor,
         "house.closure_added",
         closure,
-        summary=f"Fermeture du {start_date:%d/%m/%Y} au {end_date:%d/%m/%Y}",
+        summary=gettext_noop("Fermeture du %(start)s au %(end)s"),
+        params={"start": start_date, "end": end_date},
     )
     return closure
 
 
 @transaction.atomic
 def remove_closure(actor, closure: Closure) -> None:
-    journal.record(actor, "house.closure_removed", closure, summary=str(closure))
+    journal.record(
+        actor,
+        "house.closure_removed",
+        closure,
+        summary=gettext_noop("Fermeture du %(start)s au %(end)s retirée : %(reason)s"),
+        params={"start": closure.start_date, "end": closure.end_date, "reason": closure.reason},
+    )
     closure.delete()
 
 
@@ -264,11 +292,22 @@ def update_premises(actor, house: House, data: dict, expected_version: int | Non
     for field, value in data.items():
         setattr(premises, field, value)
     premises.save(update_fields=[*data.keys(), "version"])
-    journal.record(actor, "house.premises", premises, summary="Locaux modifiés", changes=changes)
+    journal.record(
+        actor, "house.premises", premises, summary=gettext_noop("Locaux modifiés"), changes=changes
+    )
     return premises
 
 
 MAX_EQUIPMENT_QUANTITY = 999
+
+
+def _equipment_params(item: Equipment) -> dict:
+    # The house's own label is its words; the kind's label is read in the reader's language.
+    return {"item": item.label or EquipmentKind(item.kind).label}
+
+
+def _stop_params(stop: MobileStop) -> dict:
+    return {"place": stop.place, "weekday": dict(WEEKDAYS)[int(stop.weekday)]}
 
 
 def _check_equipment(data: dict) -> None:
@@ -296,7 +335,13 @@ def _check_equipment(data: dict) -> None:
 def add_equipment(actor, house: House, **data) -> Equipment:
     _check_equipment(data)
     item = Equipment.objects.create(house=house, **data)
-    journal.record(actor, "house.equipment_added", item, summary=f"Équipement ajouté : {item}")
+    journal.record(
+        actor,
+        "house.equipment_added",
+        item,
+        summary=gettext_noop("Équipement ajouté : %(item)s"),
+        params=_equipment_params(item),
+    )
     return item
 
 
@@ -311,7 +356,8 @@ def update_equipment(actor, item: Equipment, data: dict) -> Equipment:
         actor,
         "house.equipment_updated",
         item,
-        summary=f"Équipement modifié : {item}",
+        summary=gettext_noop("Équipement modifié : %(item)s"),
+        params=_equipment_params(item),
         changes=changes,
     )
     return item
@@ -319,7 +365,13 @@ def update_equipment(actor, item: Equipment, data: dict) -> Equipment:
 
 @transaction.atomic
 def remove_equipment(actor, item: Equipment) -> None:
-    journal.record(actor, "house.equipment_removed", item, summary=f"Équipement retiré : {item}")
+    journal.record(
+        actor,
+        "house.equipment_removed",
+        item,
+        summary=gettext_noop("Équipement retiré : %(item)s"),
+        params=_equipment_params(item),
+    )
     item.delete()
 
 
@@ -338,13 +390,25 @@ def add_stop(actor, house: House, **data) -> MobileStop:
             {"end": [_("L'heure de fin doit être après l'heure de début.")]},
         )
     stop = MobileStop.objects.create(house=house, **data)
-    journal.record(actor, "house.stop_added", stop, summary=f"Étape ajoutée : {stop}")
+    journal.record(
+        actor,
+        "house.stop_added",
+        stop,
+        summary=gettext_noop("Étape ajoutée : %(place)s (%(weekday)s)"),
+        params=_stop_params(stop),
+    )
     return stop
 
 
 @transaction.atomic
 def remove_stop(actor, stop: MobileStop) -> None:
-    journal.record(actor, "house.stop_removed", stop, summary=f"Étape retirée : {stop}")
+    journal.record(
+        actor,
+        "house.stop_removed",
+        stop,
+        summary=gettext_noop("Étape retirée : %(place)s (%(weekday)s)"),
+        params=_stop_params(stop),
+    )
     stop.delete()
 
 
@@ -355,7 +419,11 @@ def recognise_house(actor, house: House, on: date) -> House:
     house.recognised_on = on
     house.save(update_fields=["status", "recognised_on"])
     journal.record(
-        actor, "house.recognised", house, summary=f"Reconnue par le préfet le {on:%d/%m/%Y}"
+        actor,
+        "house.recognised",
+        house,
+        summary=gettext_noop("Reconnue par le préfet le %(on)s"),
+        params={"on": on},
     )
     return house
 
@@ -365,5 +433,7 @@ def close_house(actor, house: House, on: date) -> House:
     house.set_status(HouseStatus.CLOSED)
     house.closed_on = on
     house.save(update_fields=["status", "closed_on"])
-    journal.record(actor, "house.closed", house, summary=f"Fermée le {on:%d/%m/%Y}")
+    journal.record(
+        actor, "house.closed", house, summary=gettext_noop("Fermée le %(on)s"), params={"on": on}
+    )
     return house

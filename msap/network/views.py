@@ -7,19 +7,18 @@ errors and nothing is saved; a successful POST redirects (no double submission).
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from msap.core import journal
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
@@ -449,37 +448,6 @@ def stop_delete(request, pk, stop_pk):
 # --- history ------------------------------------------------------------------------------------
 
 
-# Keys of journal `changes` that are not model fields (hours, served communes).
-_CHANGE_KEYS = {
-    "before": gettext_lazy("avant"),
-    "after": gettext_lazy("après"),
-    "added": gettext_lazy("ajoutées"),
-    "removed": gettext_lazy("retirées"),
-}
-
-
-def _field_label(target_type: str, name: str) -> str:
-    """The French name of a journalled field; the raw key when it is not a model field."""
-    if name in _CHANGE_KEYS:
-        return str(_CHANGE_KEYS[name])
-    try:
-        return str(apps.get_model(target_type)._meta.get_field(name).verbose_name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return name
-
-
-def _describe_changes(entry: JournalEntry) -> list[tuple]:
-    """(label, before, after, True) for {field: [before, after]}; (label, value, None, False) else."""
-    rows = []
-    for key, value in (entry.changes or {}).items():
-        label = _field_label(entry.target_type, key)
-        if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
-            rows.append((label, value[0], value[1], True))
-        else:
-            rows.append((label, value, None, False))
-    return rows
-
-
 @login_required
 @require_GET
 def house_history(request, pk):
@@ -490,7 +458,10 @@ def house_history(request, pk):
         )
     entries = JournalEntry.objects.filter(house_id=house.pk).select_related("actor")
     page = Paginator(entries, JOURNAL_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"entry": e, "changes": _describe_changes(e)} for e in page]
+    rows = [
+        {"entry": e, "text": journal.describe(e), "changes": journal.describe_changes(e)}
+        for e in page
+    ]
     return _page(
         request,
         "network/house_history.html",

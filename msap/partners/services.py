@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version, check_email
@@ -68,7 +69,11 @@ def create_local_partner(
         website=website,
     )
     journal.record(
-        actor, "partner.created", partner, summary=f"Partenaire local créé : {short_name}"
+        actor,
+        "partner.created",
+        partner,
+        summary=gettext_noop("Partenaire local créé : %(partner)s"),
+        params={"partner": short_name},
     )
     return partner
 
@@ -106,7 +111,11 @@ def add_partnership(
     if services:
         partnership.services.set(services)
     journal.record(
-        actor, "partnership.added", partnership, summary=f"{partner.short_name} rejoint la maison"
+        actor,
+        "partnership.added",
+        partnership,
+        summary=gettext_noop("%(partner)s rejoint la maison"),
+        params={"partner": partner.short_name},
     )
     return partnership
 
@@ -151,7 +160,8 @@ def update_partnership(
         actor,
         "partnership.updated",
         partnership,
-        summary=f"Offre de {partnership.partner.short_name} modifiée",
+        summary=gettext_noop("Offre de %(partner)s modifiée"),
+        params={"partner": partnership.partner.short_name},
         changes={"services": [before, after]},
     )
     return partnership
@@ -182,7 +192,8 @@ def withdraw_partnership(actor, partnership: Partnership, *, on: date) -> Partne
         actor,
         "partnership.withdrawn",
         partnership,
-        summary=f"{partnership.partner.short_name} se retire le {on:%d/%m/%Y}",
+        summary=gettext_noop("%(partner)s se retire le %(on)s"),
+        params={"partner": partnership.partner.short_name, "on": on},
     )
     return partnership
 
@@ -266,8 +277,11 @@ def add_referent(
         "referent.added",
         referent,
         house_id=partnership.house_id,
-        summary=f"Référent {partnership.partner.short_name} nommé"
-        + (f" en remplacement de {replaces.full_name}" if replaces else ""),
+        summary=gettext_noop("Référent %(partner)s nommé en remplacement de %(replaced)s")
+        if replaces
+        else gettext_noop("Référent %(partner)s nommé"),
+        params={"partner": partnership.partner.short_name}
+        | ({"replaced": replaces.full_name} if replaces else {}),
     )
     return referent
 
@@ -302,7 +316,7 @@ def update_referent(
         "referent.updated",
         referent,
         house_id=referent.partnership.house_id,
-        summary="Fiche référent mise à jour",
+        summary=gettext_noop("Fiche référent mise à jour"),
         changes=changes,
     )
     return referent
@@ -321,7 +335,8 @@ def end_referent(actor, referent: Referent, *, on: date) -> Referent:
         "referent.ended",
         referent,
         house_id=referent.partnership.house_id,
-        summary=f"{referent.full_name} n'est plus référent",
+        summary=gettext_noop("%(name)s n'est plus référent"),
+        params={"name": referent.full_name},
     )
     return referent
 

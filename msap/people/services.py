@@ -5,6 +5,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, check_email
@@ -71,7 +72,11 @@ def grant_role(
         user=user, role=role, started_on=started_on or timezone.localdate(), **scope
     )
     journal.record(
-        actor, "membership.added", membership, summary=f"{user} : rôle {Role(role).label}"
+        actor,
+        "membership.added",
+        membership,
+        summary=gettext_noop("%(user)s : rôle %(role)s"),
+        params={"user": str(user), "role": Role(role).label},
     )
     return membership
 
@@ -112,7 +117,8 @@ def add_house_member(
         actor,
         "membership.added",
         membership,
-        summary=f"{user} rejoint la maison ({Role(role).label})",
+        summary=gettext_noop("%(user)s rejoint la maison (%(role)s)"),
+        params={"user": str(user), "role": Role(role).label},
     )
     return membership
 
@@ -128,7 +134,11 @@ def end_membership(actor, membership: Membership, *, on: date | None = None) -> 
     membership.ended_on = on
     membership.save(update_fields=["ended_on"])
     journal.record(
-        actor, "membership.ended", membership, summary=f"{membership.user} quitte la maison"
+        actor,
+        "membership.ended",
+        membership,
+        summary=gettext_noop("%(user)s quitte la maison"),
+        params={"user": str(membership.user)},
     )
     return membership
 
@@ -193,7 +203,11 @@ def add_training(
         training.attestation.save(attestation.name, attestation, save=False)
     training.save()
     journal.record(
-        actor, "training.added", training, summary=f"Formation « {training.title} » de {user}"
+        actor,
+        "training.added",
+        training,
+        summary=gettext_noop("Formation « %(title)s » de %(user)s"),
+        params={"title": training.title, "user": str(user)},
     )
     return training
 
@@ -201,7 +215,11 @@ def add_training(
 @transaction.atomic
 def remove_training(actor, training: Training) -> None:
     journal.record(
-        actor, "training.removed", training, summary=f"Formation « {training.title} » retirée"
+        actor,
+        "training.removed",
+        training,
+        summary=gettext_noop("Formation « %(title)s » retirée"),
+        params={"title": training.title},
     )
     if training.attestation:
         training.attestation.delete(save=False)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError
@@ -60,6 +61,15 @@ ACK = LetterType(
 )
 ANSWER = LetterType("answer", "Réponse", "answered_by", "registers/letter_answer.html", "reponse")
 LETTERS = {ACK.code: ACK, ANSWER.code: ANSWER}
+# What the item's history says of a letter issued (or issued again), read in the reader's language.
+LETTER_JOURNAL = {
+    ("ack", False): gettext_noop("Accusé de réception édité — courrier départ n°%(number)s"),
+    ("ack", True): gettext_noop(
+        "Accusé de réception édité — courrier départ n°%(number)s (réédition)"
+    ),
+    ("answer", False): gettext_noop("Réponse éditée — courrier départ n°%(number)s"),
+    ("answer", True): gettext_noop("Réponse éditée — courrier départ n°%(number)s (réédition)"),
+}
 
 # Kinds whose sender may receive an acknowledgement of receipt.
 ACK_KINDS = {Kind.INCOMING_MAIL, Kind.EMAIL, Kind.COMPLAINT, Kind.SUGGESTION}
@@ -238,12 +248,12 @@ def issue_letter(
                 body="Lettre générée par msap.",
             )
             services.link_items(actor, item, outgoing, letter.relation)
-        summary = f"{letter.subject_prefix} édité — courrier départ n°{outgoing.number}"
         journal.record(
             actor,
             "register.letter",
             item,
-            summary=summary + (" (réédition)" if reprint else ""),
+            summary=LETTER_JOURNAL[letter.code, reprint],
+            params={"number": outgoing.number},
             changes={"letter": letter.code, "outgoing": outgoing.pk},
         )
     return pdf, outgoing

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version
@@ -103,7 +104,11 @@ def record_item(
     except IntegrityError as exc:
         raise DomainError(_("Cet élément n'a pas pu être numéroté ; réessayez.")) from exc
     journal.record(
-        actor, "register.recorded", item, summary=f"{item.get_kind_display()} n°{number} enregistré"
+        actor,
+        "register.recorded",
+        item,
+        summary=gettext_noop("%(kind)s n°%(number)s enregistré"),
+        params={"kind": Kind(item.kind).label, "number": number},
     )
     if agent is not None:
         assign(actor, item, agent, item.version)
@@ -138,7 +143,8 @@ def assign(actor, item: RegisterItem, agent, expected_version: int | None) -> Re
         actor,
         "register.assigned",
         item,
-        summary=f"Confié à {agent}" if agent else "Plus attribué",
+        summary=gettext_noop("Confié à %(agent)s") if agent else gettext_noop("Plus attribué"),
+        params={"agent": str(agent)} if agent else None,
         changes={"assigned_to": [before, agent.pk if agent else None]},
     )
     return item
@@ -198,7 +204,8 @@ def set_status(
         actor,
         "register.status",
         item,
-        summary=f"{Status(before).label} → {Status(to).label}",
+        summary=gettext_noop("%(before)s → %(after)s"),
+        params={"before": Status(before).label, "after": Status(to).label},
         changes={"status": [before, to]},
     )
     return item
@@ -249,7 +256,8 @@ def override_due(
         actor,
         "register.due_override",
         item,
-        summary=f"Échéance modifiée : {reason.strip()}",
+        summary=gettext_noop("Échéance modifiée : %(reason)s"),
+        params={"reason": reason.strip()},
         changes={"due_at": [journal._plain(before), journal._plain(due_at)]},
     )
     return item
@@ -279,7 +287,7 @@ def recompute_due(actor, house: House, *, dry_run: bool = False) -> int:
                     actor,
                     "register.due_recomputed",
                     item,
-                    summary="Échéance recalculée",
+                    summary=gettext_noop("Échéance recalculée"),
                     changes={"due_at": [journal._plain(before), journal._plain(new)]},
                 )
     return changed
@@ -294,7 +302,17 @@ def link_items(
     if source.pk == target.pk:
         raise DomainError(_("Un élément ne peut pas être lié à lui-même."))
     link, _created = ItemLink.objects.get_or_create(source=source, target=target, relation=relation)
-    journal.record(actor, "register.linked", source, summary=f"Lié à {target}")
+    journal.record(
+        actor,
+        "register.linked",
+        source,
+        summary=gettext_noop("Lié à %(kind)s n°%(number)s — %(subject)s"),
+        params={
+            "kind": Kind(target.kind).label,
+            "number": target.number,
+            "subject": target.subject,
+        },
+    )
     return link
 
 
@@ -313,7 +331,7 @@ def add_attachment(actor, item: RegisterItem, upload) -> Attachment:
     )
     att.file.save(upload.name, upload, save=False)
     att.save()
-    journal.record(actor, "register.attachment", item, summary="Pièce jointe ajoutée")
+    journal.record(actor, "register.attachment", item, summary=gettext_noop("Pièce jointe ajoutée"))
     return att
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from msap.core import journal
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.lib.dates import end_of_day
@@ -297,6 +298,9 @@ def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dic
     if failed:
         forms[failed[0]] = failed[1]
     rule = rules.RULES.get(item.due_rule)
+    relations = queries.item_relations(item)
+    # Each entry read in the reader's language (journal.describe), not as it was stored.
+    relations["history"] = [{"entry": e, "text": journal.describe(e)} for e in relations["history"]]
     letter_state = {}
     for code, letter in letters.LETTERS.items():
         try:
@@ -316,7 +320,7 @@ def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dic
         "state": delay_state(item, now, tz),
         "forms": forms,
         "failed": failed[1] if failed else None,
-        **queries.item_relations(item),
+        **relations,
         "letters": letter_state,
     }
 

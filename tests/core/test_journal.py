@@ -164,3 +164,91 @@ def test_an_old_entry_holding_a_french_sentence_is_shown_as_it_is():
     house = f.HouseFactory(with_defaults=False)
     entry = journal.record(None, "house.updated", house, summary="Identité modifiée à 100 %")
     assert journal.describe(entry) == "Identité modifiée à 100 %"
+
+
+# --- the callers write messages with parameters: an entry recorded, read in French and English ---
+
+
+def _read(entry, language):
+    from django.utils import translation
+
+    with translation.override(language):
+        return journal.describe(entry), [
+            (c.label, c.before, c.after) for c in journal.describe_changes(entry)
+        ]
+
+
+def test_a_status_change_reads_its_status_labels_in_the_readers_language(world):
+    """Issue 15, point 5: the history says "Nouveau → En cours", never "new → in_progress",
+    and an English reader reads "New → In progress" of the same entry."""
+    from msap.registers import services
+    from tests.registers import record
+
+    item = record(world.house, world.users.agent, "mail_in")
+    services.set_status(world.users.agent, item, "in_progress", item.version)
+    entry = JournalEntry.objects.get(action="register.status", target_id=str(item.pk))
+    assert entry.summary == "%(before)s → %(after)s"
+    assert _read(entry, "fr") == ("Nouveau → En cours", [("statut", "Nouveau", "En cours")])
+    assert _read(entry, "en") == ("New → In progress", [("status", "New", "In progress")])
+    recorded = JournalEntry.objects.get(action="register.recorded", target_id=str(item.pk))
+    assert _read(recorded, "fr")[0] == f"Courrier arrivé n°{item.number} enregistré"
+    assert _read(recorded, "en")[0] == f"Incoming mail no. {item.number} recorded"
+
+
+def test_a_field_change_reads_the_fields_names_in_the_readers_language(world):
+    """Issue 15, point 5: an edit of a personal file lists its fields by name ("prénom, nom"),
+    never as "['first_name', 'last_name']", and in English for an English reader."""
+    from msap.dossiers import services
+
+    dossier = services.open_dossier(
+        world.users.agent,
+        world.house,
+        consent_purpose="Suivi des démarches de retraite",
+        consent_given=True,
+        first_name="Héloïse",
+        last_name="Vandermeersch",
+    )
+    services.update_dossier(
+        world.users.agent,
+        dossier,
+        {"first_name": "Eloïse", "last_name": "Vander", "email": "e.vander@exemple.fr"},
+        dossier.version,
+    )
+    entry = JournalEntry.objects.get(action="dossier.updated")
+    assert _read(entry, "fr") == (
+        f"Dossier usager n°{dossier.pk} modifié",
+        [("champs", "prénom, nom, adresse électronique", None)],
+    )
+    assert _read(entry, "en") == (
+        f"Personal file no. {dossier.pk} edited",
+        [("fields", "first name, last name, email address", None)],
+    )
+
+
+def test_the_house_history_page_reads_entries_in_the_readers_language(world, client):
+    """The house history renders each entry at display time: a closure journalled in French is
+    read in English on the English page, and an entry stored before (a French sentence) still
+    shows as it was written."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from msap.network import services
+
+    services.add_closure(
+        world.users.responsable,
+        world.house,
+        start_date=date(2026, 12, 24),
+        end_date=date(2026, 12, 26),
+        reason="Noël",
+    )
+    journal.record(None, "house.closed", world.house, summary="Fermée le 02/01/2020")
+    client.force_login(world.users.responsable)
+    url = reverse("house_history", args=[world.house.pk])
+    page = client.get(url).content.decode()
+    assert "Fermeture du 24 décembre 2026 au 26 décembre 2026" in page
+    assert "Fermée le 02/01/2020" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url).content.decode()
+    assert "Closed from Dec. 24, 2026 to Dec. 26, 2026" in page
+    assert "Fermeture du" not in page
+    assert "Fermée le 02/01/2020" in page

@@ -312,7 +312,7 @@ def test_an_import_is_written_to_the_journal(world):
 
     entry = JournalEntry.objects.get(action="requests.imported")
     assert entry.house_id == world.house.pk and entry.actor == world.users.agent
-    assert entry.changes["importees"] == 3
+    assert entry.changes["imported"] == 3
 
 
 # --- rejects file ----------------------------------------------------------------------------------

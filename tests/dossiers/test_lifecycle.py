@@ -35,7 +35,9 @@ def private_media(settings, tmp_path):
 
 
 def journal_text() -> str:
-    return json.dumps(list(JournalEntry.objects.values("summary", "changes")), ensure_ascii=False)
+    return json.dumps(
+        list(JournalEntry.objects.values("summary", "params", "changes")), ensure_ascii=False
+    )
 
 
 def pdf_text(content: bytes) -> str:

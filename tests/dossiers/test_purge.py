@@ -88,10 +88,9 @@ def test_anonymisation_removes_follow_ups_and_documents_and_keeps_requests_anony
     entry = JournalEntry.objects.get(action="dossier.anonymised")
     assert entry.house_id == world.house.pk
     assert entry.actor is None
-    assert (
-        "Ancienne" not in json.dumps([entry.summary, entry.changes])
-        and "Vandermeersch" not in entry.summary
-    )
+    assert "Ancienne" not in json.dumps(
+        [entry.summary, entry.params, entry.changes]
+    ) and "Vandermeersch" not in json.dumps([entry.summary, entry.params])
 
 
 def test_a_second_run_anonymises_nothing_more(world):

@@ -376,7 +376,9 @@ def test_the_journal_never_contains_the_persons_name_after_a_whole_session(clien
     client.get(reverse("dossier_export", args=[dossier.pk, "json"]))
     client.post(reverse("dossier_erase", args=[dossier.pk]), {"confirm": "on"})
     entries = list(
-        JournalEntry.objects.filter(action__startswith="dossier.").values("summary", "changes")
+        JournalEntry.objects.filter(action__startswith="dossier.").values(
+            "summary", "params", "changes"
+        )
     )
     assert len(entries) == 6
     dumped = json.dumps(entries, ensure_ascii=False)

@@ -4,6 +4,7 @@ from datetime import date, time
 
 import pytest
 
+from msap.core import journal
 from msap.core.errors import DomainError, StaleVersion
 from msap.core.models import JournalEntry
 from msap.network import services
@@ -83,7 +84,7 @@ def test_accepted_schedule_replaces_the_ranges_and_records_the_change(actor, hou
     entry = entries("house.hours").get()
     assert entry.house_id == house.pk
     assert entry.actor == actor
-    assert entry.summary == "Modification substantielle des horaires"
+    assert journal.describe(entry) == "Modification substantielle des horaires"
     assert entry.changes["after"] == change.after
 
 
@@ -96,7 +97,7 @@ def test_minor_adjustment_of_hours_is_recorded_as_not_substantial(actor, house):
     change = services.set_schedule(actor, house, new, expected_version=1)
     assert change is not None
     assert not change.substantial
-    assert entries("house.hours").get().summary == "Horaires modifiés"
+    assert journal.describe(entries("house.hours").get()) == "Horaires modifiés"
 
 
 def test_first_schedule_of_a_house_is_not_a_substantial_change(actor):
@@ -200,7 +201,7 @@ def test_moving_inside_the_served_communes_is_accepted_and_journaled(actor, hous
     assert saved.version == 2
     moved = entries("house.moved").get()
     assert moved.house_id == house.pk
-    assert "préfet" in moved.summary and "Ussel" in moved.summary
+    assert "préfet" in journal.describe(moved) and "Ussel" in journal.describe(moved)
     updated = entries("house.updated").get()
     assert updated.changes["commune"] == ["19272", "19275"]
     assert updated.changes["address"] == ["1 place de la Mairie", "2 rue de la Gare"]
@@ -306,7 +307,7 @@ def test_add_and_remove_equipment_are_journaled(actor, house):
     item = services.add_equipment(actor, house, kind="scanner", label="Scanner à plat", quantity=1)
     assert Equipment.objects.filter(house=house, kind="scanner").exists()
     added = entries("house.equipment_added").get()
-    assert added.house_id == house.pk and "Scanner à plat" in added.summary
+    assert added.house_id == house.pk and "Scanner à plat" in journal.describe(added)
     pk = item.pk
     services.remove_equipment(actor, item)
     assert not Equipment.objects.filter(pk=pk).exists()

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from msap.core import journal
 from msap.core.errors import DomainError, StaleVersion
 from msap.core.models import JournalEntry
 from msap.partners import queries, services
@@ -63,7 +64,7 @@ def test_partner_joins_a_house_with_its_services_and_is_journaled(actor, house):
     assert partnership.status == PartnershipStatus.ACTIVE
     assert sorted(partnership.services.values_list("code", flat=True)) == ["A.1", "B1.3"]
     entry = entries("partnership.added").get()
-    assert entry.house_id == house.pk and entry.summary == "CAF rejoint la maison"
+    assert entry.house_id == house.pk and journal.describe(entry) == "CAF rejoint la maison"
 
 
 def test_partner_already_in_the_house_is_refused_and_nothing_saved(actor, house, msa):
@@ -169,7 +170,7 @@ def test_referent_fields_are_stored_stripped_and_journaled(actor, msa):
     referent.refresh_from_db()
     assert (referent.last_name, referent.function) == ("Martin", "")
     entry = entries("referent.added").get()
-    assert entry.house_id == msa.house_id and entry.summary == "Référent MSA nommé"
+    assert entry.house_id == msa.house_id and journal.describe(entry) == "Référent MSA nommé"
 
 
 def test_referent_may_be_linked_to_its_account(actor, msa):
@@ -197,7 +198,7 @@ def test_replacing_a_referent_keeps_the_old_one_as_history(actor, msa):
     assert old.ended_on == date(2025, 8, 31)
     assert list(queries.current_referents().filter(partnership=msa)) == [new]
     assert Referent.objects.filter(partnership=msa).count() == 2
-    summaries = list(entries("referent.added").order_by("id").values_list("summary", flat=True))
+    summaries = [journal.describe(e) for e in entries("referent.added").order_by("id")]
     assert summaries == ["Référent MSA nommé", "Référent MSA nommé en remplacement de Lucie Martin"]
 
 

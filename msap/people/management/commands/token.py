@@ -7,6 +7,7 @@ The new token is printed once on stdout, alone on its line, so that a script can
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.people.models import ApiToken, User
@@ -47,7 +48,11 @@ class Command(BaseCommand):
 def issue_token(user, label: str) -> str:
     obj, token = ApiToken.issue(user, label)
     journal.record(
-        None, "api_token.issued", obj, summary=f"Jeton d'API {obj.prefix}… délivré à {user.email}"
+        None,
+        "api_token.issued",
+        obj,
+        summary=gettext_noop("Jeton d'API %(prefix)s… délivré à %(email)s"),
+        params={"prefix": obj.prefix, "email": user.email},
     )
     return token
 
@@ -58,6 +63,10 @@ def revoke_all_tokens(user) -> int:
         revoked_at=timezone.now()
     )
     journal.record(
-        None, "api_token.revoked_all", user, summary=f"{count} jeton(s) d'API révoqué(s)"
+        None,
+        "api_token.revoked_all",
+        user,
+        summary=gettext_noop("%(count)s jeton(s) d'API révoqué(s)"),
+        params={"count": count},
     )
     return count
