@@ -55,31 +55,73 @@ MODE_NAMES = {
 
 @dataclass(frozen=True)
 class Column:
+    """A column of the import file. `help` is read in the reader's language; `values` are the
+    words the file itself must hold (French, whatever the reader's language: shown as code)."""
+
     name: str
     required: bool
     help: str
+    values: tuple[str, ...] = ()
+    params: dict | None = None
+
+    @property
+    def described(self) -> str:
+        """The help in the active language, its figures (the rules' constants) filled in."""
+        return str(self.help) % self.params if self.params else str(self.help)
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.described, ", ".join(self.values)]).strip()
 
 
+ONE_OF = gettext_lazy("une valeur parmi :")
 COLUMNS = [
-    Column("date", True, "JJ/MM/AAAA ou AAAA-MM-JJ"),
-    Column("heure", False, "HH:MM ; vide : 12:00"),
-    Column("canal", True, "accueil, téléphone, courriel, courrier, visio, itinérant, extérieur"),
-    Column("partenaire", True, "code ou sigle (caf, CPAM…) ; vide si aucun partenaire"),
-    Column("categorie", True, "A, B1, B2, B3 ou C"),
-    Column("prestation", False, "code de la prestation de l'annexe 1, ex. B1.3"),
-    Column("demarche", False, "intitulé exact d'une démarche du partenaire"),
+    Column("date", True, gettext_lazy("JJ/MM/AAAA ou AAAA-MM-JJ")),
+    Column("heure", False, gettext_lazy("HH:MM ; vide : 12:00")),
+    Column(
+        "canal",
+        True,
+        ONE_OF,
+        ("accueil", "téléphone", "courriel", "courrier", "visio", "itinérant", "extérieur"),
+    ),
+    Column(
+        "partenaire",
+        True,
+        gettext_lazy("code ou sigle du partenaire (caf, CPAM…) ; vide si aucun partenaire"),
+    ),
+    Column("categorie", True, ONE_OF, ("A", "B1", "B2", "B3", "C")),
+    Column("prestation", False, gettext_lazy("code de la prestation de l'annexe 1, ex. B1.3")),
+    Column("demarche", False, gettext_lazy("intitulé exact d'une démarche du partenaire")),
     Column(
         "duree_minutes",
         False,
-        f"{rules.MIN_DURATION_MINUTES} à {rules.MAX_DURATION_MINUTES} ; vide : 10",
+        gettext_lazy("%(min)s à %(max)s ; vide : 10"),
+        params={"min": rules.MIN_DURATION_MINUTES, "max": rules.MAX_DURATION_MINUTES},
     ),
-    Column("suite", False, "réponse sur place, orientation, rendez-vous…"),
-    Column("autonomie", False, "seul, avec aide, fait pour l'usager"),
-    Column("tranche_age", False, "moins de 26 ans, 26-39, 40-59, 60-74, 75 et plus"),
-    Column("commune", False, "code INSEE de la commune de résidence"),
-    Column("premiere_visite", False, "oui ou non"),
-    Column("nombre_personnes", False, f"1 à {rules.MAX_GROUP_SIZE} ; vide : 1"),
-    Column("besoins", False, "handicap, illettrisme, langue, social, crise (séparés par /)"),
+    Column(
+        "suite",
+        False,
+        gettext_lazy("par exemple (toutes dans la feuille « Aide » du modèle) :"),
+        ("réponse sur place", "orientation", "rendez-vous"),
+    ),
+    Column("autonomie", False, ONE_OF, ("seul", "avec aide", "fait pour l'usager")),
+    Column(
+        "tranche_age", False, ONE_OF, ("moins de 26 ans", "26-39", "40-59", "60-74", "75 et plus")
+    ),
+    Column("commune", False, gettext_lazy("code INSEE de la commune de résidence")),
+    Column("premiere_visite", False, ONE_OF, ("oui", "non")),
+    Column(
+        "nombre_personnes",
+        False,
+        gettext_lazy("1 à %(max)s ; vide : 1"),
+        params={"max": rules.MAX_GROUP_SIZE},
+    ),
+    Column(
+        "besoins",
+        False,
+        gettext_lazy("une ou plusieurs valeurs, séparées par / :"),
+        ("handicap", "illettrisme", "langue", "social", "crise"),
+    ),
 ]
 COLUMN_NAMES = [c.name for c in COLUMNS]
 REQUIRED_COLUMNS = [c.name for c in COLUMNS if c.required]
@@ -828,7 +870,7 @@ def template_xlsx() -> bytes:
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)
     for column in COLUMNS:
-        help_sheet.append([column.name, "oui" if column.required else "non", column.help])
+        help_sheet.append([column.name, "oui" if column.required else "non", column.text])
     help_sheet.append([])
     help_sheet.append(["liste", "code", "mots acceptés"])
     for name, words in EXAMPLE_HELP:

@@ -22,7 +22,7 @@ MAX_GROUP_SIZE = 200
 FUTURE_TOLERANCE = CLOCK_DRIFT_TOLERANCE
 NOTES_MAX_LENGTH = 2000
 # Shown next to the notes field: the attendance record is anonymous (art. 3.5, SPEC confidentiality).
-NOTES_REMINDER = (
+NOTES_REMINDER = _(
     "N'écrivez ici aucune donnée personnelle (nom, numéro de dossier, santé…) : "
     "l'enregistrement de fréquentation est anonyme."
 )

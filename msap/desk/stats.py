@@ -80,7 +80,7 @@ def summary(qs: QuerySet) -> dict:
 
 def breakdowns(qs: QuerySet, previous: QuerySet) -> list[Breakdown]:
     partners = {p.pk: p.short_name for p in Partner.objects.all()}
-    categories = {c.pk: f"{c.code}. {c.label}" for c in ServiceCategory.objects.all()}
+    categories = {c.pk: f"{c.code}. {c.title}" for c in ServiceCategory.objects.all()}
     axes = [
         (_("Par partenaire"), "partner", lambda k: partners.get(k, _("Sans partenaire"))),
         (_("Par catégorie de service (annexe 1)"), "category", lambda k: categories.get(k, "?")),

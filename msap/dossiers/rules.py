@@ -4,17 +4,19 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from msap.lib.dates import add_months
 from msap.lib.uploads import CONTENT_TYPES
 
 
 def default_consent_purpose() -> str:
-    """The purpose proposed to the person when a file is opened; the agent may adapt it."""
-    return (
+    """The purpose proposed to the person when a file is opened, in the agent's language; the
+    agent may adapt it."""
+    return gettext(
         "Suivi de mes démarches par la maison : conservation de mes coordonnées, des suivis de mes "
-        f"demandes et des documents que je confie, jusqu'à {retention_months()} mois après mon dernier passage."
-    )
+        "demandes et des documents que je confie, jusqu'à %(months)s mois après mon dernier passage."
+    ) % {"months": retention_months()}
 
 
 CONSENT_PURPOSE_MAX_LENGTH = 300

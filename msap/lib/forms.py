@@ -1,6 +1,8 @@
 """Form helpers shared by every app: the version field, sizes."""
 
 from django import forms
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 
 def version_field() -> forms.IntegerField:
@@ -9,15 +11,12 @@ def version_field() -> forms.IntegerField:
 
 
 def human_size(size: int) -> str:
-    """A size in French units: "10 Mo", "500 Ko"."""
+    """A size in the reader's units and decimal mark: "10 Mo", "1,5 Mo", "500 Ko" ("1.5 MB")."""
     if size >= 1_048_576:
         value = size / 1_048_576
-        return (
-            f"{value:.0f} Mo"
-            if value >= 10 or value.is_integer()
-            else f"{value:.1f} Mo".replace(".", ",")
-        )
-    return f"{max(1, size // 1024)} Ko"
+        places = 0 if value >= 10 or value.is_integer() else 1
+        return gettext("%(size)s Mo") % {"size": number_format(value, places)}
+    return gettext("%(size)s Ko") % {"size": max(1, size // 1024)}
 
 
 def style_widgets(form: forms.Form) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from msap.lib.dates import FRENCH_WEEKDAYS
 
@@ -153,33 +153,35 @@ def is_substantial_change(before: Iterable[Range], after: Iterable[Range]) -> bo
     return False
 
 
-# Art. 3.3: the minimum every house has. Each entry: (Premises field, French label).
+# Art. 3.3: the minimum every house has. Each entry: (Premises field, label as a msgid).
 PREMISES_MINIMUM = [
-    ("has_reception_point", "un point d'accueil du public"),
-    ("has_seated_waiting_area", "un point d'attente assise"),
-    ("has_confidential_space", "un espace confidentiel"),
-    ("has_internet", "un accès à internet"),
+    ("has_reception_point", gettext_noop("un point d'accueil du public")),
+    ("has_seated_waiting_area", gettext_noop("un point d'attente assise")),
+    ("has_confidential_space", gettext_noop("un espace confidentiel")),
+    ("has_internet", gettext_noop("un accès à internet")),
 ]
+REDUCED_MOBILITY = gettext_noop("la description de l'accueil des personnes à mobilité réduite")
 # Art. 3.3 and commitment 3 bis: equipment for the public, at least one of each group.
 PUBLIC_EQUIPMENT_GROUPS = [
     (
         {"multimedia", "kiosk", "webcam", "visio"},
-        "un point multimédia, une borne multiservice ou une webcam",
+        gettext_noop("un point multimédia, une borne multiservice ou une webcam"),
     ),
-    ({"printer", "scanner", "photocopier"}, "une imprimante et/ou un scanner"),
+    ({"printer", "scanner", "photocopier"}, gettext_noop("une imprimante et/ou un scanner")),
 ]
 
 
 def missing_minimum(premises, equipment_kinds: Iterable[str]) -> list[str]:
-    """What the house lacks of art. 3.3's minimum, as French phrases ("un espace confidentiel")."""
+    """What the house lacks of art. 3.3's minimum, as phrases in the active language
+    ("un espace confidentiel")."""
     missing = []
     for field, label in PREMISES_MINIMUM:
         if premises is None or not getattr(premises, field):
-            missing.append(label)
+            missing.append(_(label))
     if premises is None or not premises.reduced_mobility_access.strip():
-        missing.append("la description de l'accueil des personnes à mobilité réduite")
+        missing.append(_(REDUCED_MOBILITY))
     kinds = set(equipment_kinds)
     for group, label in PUBLIC_EQUIPMENT_GROUPS:
         if not kinds & group:
-            missing.append(label)
+            missing.append(_(label))
     return missing

@@ -59,7 +59,12 @@ class ServiceCategory(models.Model):
         verbose_name_plural = _("catégories de service")
 
     def __str__(self) -> str:
-        return f"{self.code}. {self.label}"
+        return f"{self.code}. {self.title}"
+
+    @property
+    def title(self) -> str:
+        """The label in the reader's language (annex 1's labels are msgids, partners/rules.py)."""
+        return gettext(self.label)
 
 
 class ServiceItem(models.Model):
@@ -75,7 +80,12 @@ class ServiceItem(models.Model):
         verbose_name = _("prestation")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.label}"
+        return f"{self.code} {self.title}"
+
+    @property
+    def title(self) -> str:
+        """The label in the reader's language (annex 1's labels are msgids, partners/rules.py)."""
+        return gettext(self.label)
 
 
 class PartnershipStatus(models.TextChoices):

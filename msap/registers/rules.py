@@ -15,6 +15,8 @@ Counting convention (applied everywhere, by `due_date` only):
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext_lazy as _
+
 from msap.lib.dates import (
     CLOCK_DRIFT_TOLERANCE,
     add_months,
@@ -35,22 +37,22 @@ class DeadlineRule:
 
 # Commitment 11: postal mail answered within one month.
 MAIL_ONE_MONTH = DeadlineRule(
-    "mail_1_month", "Courrier : réponse sous un mois", months=1, article="engagement 11"
+    "mail_1_month", _("Courrier : réponse sous un mois"), months=1, article=_("engagement 11")
 )
 # Commitment 12: emails answered within one week.
 EMAIL_ONE_WEEK = DeadlineRule(
-    "email_1_week", "Courriel : réponse sous une semaine", days=7, article="engagement 12"
+    "email_1_week", _("Courriel : réponse sous une semaine"), days=7, article=_("engagement 12")
 )
 # Commitment 13: a call that reached the voicemail is called back within one week.
 CALLBACK_ONE_WEEK = DeadlineRule(
-    "callback_1_week", "Appel : rappel sous une semaine", days=7, article="engagement 13"
+    "callback_1_week", _("Appel : rappel sous une semaine"), days=7, article=_("engagement 13")
 )
 # Commitment 14: complaints answered on substance within one month, when a postal address is given.
 COMPLAINT_ONE_MONTH = DeadlineRule(
     "complaint_1_month",
-    "Réclamation : réponse sur le fond sous un mois",
+    _("Réclamation : réponse sur le fond sous un mois"),
     months=1,
-    article="engagement 14",
+    article=_("engagement 14"),
 )
 
 RULES = {

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -112,7 +113,8 @@ def _rows(items, now, tz) -> list[dict]:
 
 
 def _month_label(day) -> str:
-    return f"{letters.FRENCH_MONTHS[day.month - 1]} {day.year}"
+    # "décembre 2026", "December 2026": the reader's month names, not the letters' French ones.
+    return date_format(day, "YEAR_MONTH_FORMAT")
 
 
 def _tabs(house, counts: dict, figures: dict | None, current: str | None) -> list[dict]:

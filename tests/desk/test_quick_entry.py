@@ -220,7 +220,7 @@ def test_a_procedure_typed_alone_brings_its_partner(client, world):
 
 def test_the_notes_reminder_is_shown_next_to_the_notes(client, world):
     client.force_login(world.users.agent)
-    assert rules.NOTES_REMINDER in text(client.get(URL))
+    assert str(rules.NOTES_REMINDER) in text(client.get(URL))
 
 
 def test_post_path_runs_few_queries(client, world, django_assert_max_num_queries):
