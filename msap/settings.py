@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "msap.site.context_processors.navigation",
             ],
+            # `|typed`: what people typed carries lang="fr" on an English page.
+            "builtins": ["msap.core.templatetags.content"],
         },
     },
 ]

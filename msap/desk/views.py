@@ -23,6 +23,7 @@ from msap import permissions
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
+from msap.core.templatetags.content import typed
 from msap.desk import queries, rules, services, stats
 from msap.desk.forms import (
     QUICK_DURATIONS,
@@ -266,9 +267,9 @@ def request_delete(request, pk):
             question=_("Supprimer la demande du %(day)s à %(time)s ?")
             % {"day": formats.date_format(when.date()), "time": formats.time_format(when.time())},
             details=[
-                (_("Catégorie"), f"{obj.category.code}. {obj.category.label}"),
+                (_("Catégorie"), f"{obj.category.code}. {obj.category.title}"),
                 (_("Partenaire"), obj.partner.short_name if obj.partner_id else _("Aucun")),
-                (_("Maison"), obj.house.name),
+                (_("Maison"), typed(obj.house.name)),
             ],
             consequence=_(
                 "Elle disparaîtra de l'activité de la maison et de ses statistiques. Si elle "

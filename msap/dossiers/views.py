@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
+from msap.core.templatetags.content import typed
 from msap.desk.models import ServiceRequest
 from msap.dossiers import queries, rules, services
 from msap.dossiers.forms import (
@@ -274,7 +275,7 @@ def document_delete(request, dossier_pk, doc_pk):
             title=_("Retirer un document"),
             question=_("Retirer le document « %(name)s » du dossier n°%(pk)s ?")
             % {"name": document.original_name, "pk": dossier.pk},
-            details=[(_("Description"), document.label or "—")],
+            details=[(_("Description"), typed(document.label) or "—")],
             consequence=_("Le fichier sera supprimé du serveur ; il ne pourra pas être récupéré."),
             button=_("Retirer le document"),
             cancel_url=reverse("dossier_detail", args=[dossier.pk]),

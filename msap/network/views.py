@@ -23,6 +23,7 @@ from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.core.models import JournalEntry
+from msap.core.templatetags.content import typed
 from msap.lib.dates import public_holidays, today_in
 from msap.network import rules, services
 from msap.network.forms import (
@@ -287,7 +288,7 @@ def closure_delete(request, pk, closure_pk):
             title=_("Supprimer une fermeture exceptionnelle"),
             question=_("Supprimer la fermeture du %(start)s au %(end)s ?")
             % {"start": date_format(closure.start_date), "end": date_format(closure.end_date)},
-            details=[(_("Motif"), closure.reason), (_("Maison"), house.name)],
+            details=[(_("Motif"), typed(closure.reason)), (_("Maison"), typed(house.name))],
             consequence=_(
                 "Le public ne verra plus cette fermeture : ces jours-là, la maison sera annoncée "
                 "ouverte selon ses horaires habituels."
@@ -375,7 +376,7 @@ def equipment_delete(request, pk, item_pk):
             request,
             title=_("Retirer un équipement"),
             question=_("Retirer l'équipement « %(item)s » ?") % {"item": item},
-            details=[(_("Nombre"), str(item.quantity)), (_("Maison"), house.name)],
+            details=[(_("Nombre"), str(item.quantity)), (_("Maison"), typed(house.name))],
             consequence=_(
                 "Il ne comptera plus pour le minimum de l'article 3.3 ni dans ce que la maison "
                 "met à la disposition du public."
@@ -435,7 +436,7 @@ def stop_delete(request, pk, stop_pk):
             request,
             title=_("Retirer une étape"),
             question=_("Retirer l'étape « %(stop)s » ?") % {"stop": stop},
-            details=[(_("Commune"), stop.commune.name), (_("Maison"), house.name)],
+            details=[(_("Commune"), stop.commune.name), (_("Maison"), typed(house.name))],
             consequence=_("Le public ne verra plus cette étape de la maison itinérante."),
             button=_("Retirer l'étape"),
             cancel_url=reverse("house_stops", args=[house.pk]),

@@ -19,6 +19,7 @@ from msap import permissions
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
+from msap.core.templatetags.content import typed
 from msap.network.queries import get_house_for_user
 from msap.partners import queries, services
 from msap.partners.forms import (
@@ -219,7 +220,7 @@ def partnership_withdraw(request, pk, partnership_pk):
             title=_("Retrait d'un partenaire"),
             question=_("Enregistrer le retrait de %(partner)s le %(day)s ?")
             % {"partner": partnership.partner.short_name, "day": date_format(left_on)},
-            details=[(_("Maison"), house.name)],
+            details=[(_("Maison"), typed(house.name))],
             consequence=_(
                 "Ses référents quittent leur fonction à cette date et le partenaire disparaît "
                 "de l'offre de la maison ; le partenariat reste dans l'historique."
@@ -378,7 +379,10 @@ def referent_end(request, pk, referent_pk):
             title=_("Fin de fonction d'un référent"),
             question=_("%(name)s quitte sa fonction de référent le %(day)s ?")
             % {"name": referent.full_name, "day": date_format(ended_on)},
-            details=[(_("Partenaire"), partnership.partner.short_name), (_("Maison"), house.name)],
+            details=[
+                (_("Partenaire"), partnership.partner.short_name),
+                (_("Maison"), typed(house.name)),
+            ],
             consequence=_(
                 "Sa fiche reste dans l'historique telle quelle et ne pourra plus être modifiée ; "
                 "nommez son successeur pour que le partenaire garde un référent (annexe 2)."

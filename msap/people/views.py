@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
+from msap.core.templatetags.content import typed
 from msap.lib.uploads import private_file_response
 from msap.network.queries import get_house_for_user
 from msap.people import queries, services
@@ -119,7 +120,7 @@ def member_end(request, pk, membership_pk):
             title=_("Enregistrer un départ"),
             question=_("Enregistrer le départ de %(name)s le %(day)s ?")
             % {"name": membership.user, "day": date_format(ended_on)},
-            details=[(_("Rôle"), membership.get_role_display()), (_("Maison"), house.name)],
+            details=[(_("Rôle"), membership.get_role_display()), (_("Maison"), typed(house.name))],
             consequence=_(
                 "Son compte n'aura plus accès à la maison dès cette date ; son passage reste dans "
                 "l'historique de l'équipe."

@@ -150,6 +150,12 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class ReferentChoiceField(forms.ModelChoiceField):
+    """Referents by name and function, as the house typed them: French on any page (lang)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["lang"] = "fr"
+
     def label_from_instance(self, obj):
         function = f", {obj.function}" if obj.function else ""
         return f"{obj.partnership.partner.short_name} — {obj.full_name}{function}"
