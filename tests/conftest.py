@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from msap.people.models import Role
 from msap.territory.models import Departement
@@ -19,6 +20,14 @@ def _fresh_reference_cache():
     reference.clear()
     yield
     reference.clear()
+
+
+@pytest.fixture(autouse=True)
+def _french_after_each_test():
+    """A page read in English leaves English active in the thread (LocaleMiddleware does not
+    deactivate it): the next test starts in the default French again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -88,7 +88,12 @@ PAGES = {
 
 @pytest.fixture
 def network_world(transactional_db):
-    """A house with something on every screen, a mobile house, and one account per role."""
+    return build_network_world()
+
+
+def build_network_world():
+    """A house with something on every screen, a mobile house, and one account per role (also
+    walked without a browser by tests/site/test_languages.py)."""
     house = f.HouseFactory(name="France Services de Tulle", commune=f.commune("19272"))
     mobile = f.HouseFactory(
         name="France Services itinérante de Corrèze",

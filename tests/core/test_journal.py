@@ -221,7 +221,7 @@ def test_a_field_change_reads_the_fields_names_in_the_readers_language(world):
     )
     assert _read(entry, "en") == (
         f"Personal file no. {dossier.pk} edited",
-        [("fields", "first name, last name, email address", None)],
+        [("fields", "first name, name, email address", None)],
     )
 
 
