@@ -17,19 +17,7 @@ from msap.partners.models import Partner, ServiceCategory
 class Period:
     start: date  # inclusive
     end: date  # inclusive
-    label: str
-
-    def previous(self) -> "Period":
-        length = (self.end - self.start).days + 1
-        if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:  # whole month(s)
-            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-            start = add_months(self.start, -months)
-            return Period(start, self.start - timedelta(days=1), "période précédente")
-        return Period(
-            self.start - timedelta(days=length),
-            self.start - timedelta(days=1),
-            "période précédente",
-        )
+    label: str = ""
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         return days_bounds(self.start, self.end, tz)

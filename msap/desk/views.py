@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from msap import permissions
@@ -290,11 +290,11 @@ def request_delete(request, pk):
 
 # --- the house's board --------------------------------------------------------------------------------
 
-PERIODS = {"semaine": stats.week_of, "mois": stats.month_of, "annee": stats.year_of}
+PERIODS = {rules.WEEK: stats.week_of, rules.MONTH: stats.month_of, rules.YEAR: stats.year_of}
 PERIOD_NAMES = {
-    "semaine": gettext_lazy("Semaine"),
-    "mois": gettext_lazy("Mois"),
-    "annee": gettext_lazy("Année"),
+    rules.WEEK: gettext_lazy("Semaine"),
+    rules.MONTH: gettext_lazy("Mois"),
+    rules.YEAR: gettext_lazy("Année"),
 }
 
 
@@ -308,6 +308,24 @@ def _period_label(kind: str, period: stats.Period) -> str:
     if kind == "mois":
         return formats.date_format(period.start, "F Y")
     return str(period.start.year)
+
+
+def _span_label(start: date, end: date) -> str:
+    """A span of days in words: "1er–10 novembre 2026", "28 février–2 mars 2025"."""
+
+    def day(d: date) -> str:
+        return pgettext("first day of a month", "1er") if d.day == 1 else str(d.day)
+
+    def month(d: date) -> str:
+        return formats.date_format(d, "F")
+
+    if start == end:
+        return f"{day(start)} {month(start)} {start.year}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{day(start)}–{day(end)} {month(end)} {end.year}"
+    if start.year == end.year:
+        return f"{day(start)} {month(start)}–{day(end)} {month(end)} {end.year}"
+    return f"{day(start)} {month(start)} {start.year}–{day(end)} {month(end)} {end.year}"
 
 
 def _series_name(kind: str, period: stats.Period) -> str:
@@ -351,16 +369,35 @@ def board(request, pk):
             warnings.append(
                 _("Date invalide (format attendu AAAA-MM-JJ) : la période en cours est affichée.")
             )
+    today = timezone.localdate(timezone=tz)
     period = PERIODS[kind](ref_day)
-    previous = period.previous()
+    # A period in progress is compared with the same elapsed part of the previous one.
+    span = rules.compared_span(kind, period.start, period.end, today)
+    previous = PERIODS[kind](span.previous_start)
+    counted = stats.Period(span.start, span.end)
+    against = stats.Period(span.previous_start, span.previous_end)
     label, previous_label = _period_label(kind, period), _period_label(kind, previous)
+    if span.in_progress:
+        counted_label = _span_label(counted.start, counted.end)
+        against_label = _span_label(against.start, against.end)
+        comparison = _(
+            "Période en cours : les chiffres du %(counted)s sont comparés au %(against)s, la "
+            "même part écoulée de la période précédente (%(previous)s)."
+        ) % {"counted": counted_label, "against": against_label, "previous": previous_label}
+    else:
+        counted_label, against_label = label, previous_label
+        comparison = _(
+            "Période complète : comparée à la période précédente entière (%(previous)s)."
+        ) % {"previous": previous_label}
     name, previous_name = _series_name(kind, period), _series_name(kind, previous)
+    if span.in_progress:
+        name, previous_name = counted_label, against_label
 
     qs = ServiceRequest.objects.filter(house=house)
     partner_only = not (access.staff or access.oversee)
     if partner_only:  # a referent sees its own organisation's figures only
         qs = qs.filter(partner_id__in=access.partner_ids)
-    current_qs, previous_qs = stats.in_period(qs, period, tz), stats.in_period(qs, previous, tz)
+    current_qs, previous_qs = stats.in_period(qs, counted, tz), stats.in_period(qs, against, tz)
     totals, before = stats.summary(current_qs), stats.summary(previous_qs)
 
     charts = []
@@ -376,23 +413,24 @@ def board(request, pk):
                 ident=f"chart-axis-{i}",
             )
         )
-    if kind == "annee":
+    if kind == rules.YEAR:  # the months elapsed, against the same months of the previous year
+        shown = counted.end.month
         months = [formats.date_format(date(period.start.year, m, 1), "M") for m in range(1, 13)]
         timeline = Chart(
             title=_("Demandes par mois"),
-            labels=months,
+            labels=months[:shown],
             series=[
-                (name, stats.monthly_counts(current_qs, period.start.year, tz)),
-                (previous_name, stats.monthly_counts(previous_qs, previous.start.year, tz)),
+                (name, stats.monthly_counts(current_qs, period.start.year, tz)[:shown]),
+                (previous_name, stats.monthly_counts(previous_qs, previous.start.year, tz)[:shown]),
             ],
             kind="columns",
             ident="chart-timeline",
         )
     else:
-        days = stats.daily_counts(current_qs, period, tz)
-        before_days = [n for _d, n in stats.daily_counts(previous_qs, previous, tz)]
+        days = stats.daily_counts(current_qs, counted, tz)  # the days elapsed
+        before_days = [n for _d, n in stats.daily_counts(previous_qs, against, tz)]
         before_days = (before_days + [0] * len(days))[: len(days)]
-        fmt = "D j" if kind == "semaine" else "j"
+        fmt = "D j" if kind == rules.WEEK else "j"
         timeline = Chart(
             title=_("Demandes par jour"),
             labels=[formats.date_format(d, fmt) for d, _n in days],
@@ -411,10 +449,9 @@ def board(request, pk):
         _figure(_("Premières venues"), totals["first_visits"], before["first_visits"]),
     ]
     needs = [_figure(str(label), totals[name], before[name]) for name, label in NEEDS]
-    today = timezone.localdate(timezone=tz)
     following = PERIODS[kind](period.end + timedelta(days=1))
     context = {
-        "title": _("Activité — %(house)s") % {"house": house.name},
+        "title": _("Activité — %(period)s — %(house)s") % {"period": label, "house": house.name},
         "house": house,
         "access": access,
         "tab": "activity",
@@ -423,6 +460,10 @@ def board(request, pk):
         "period": period,
         "period_label": label,
         "previous_label": previous_label,
+        "counted_label": counted_label,
+        "against_label": against_label,
+        "comparison": comparison,
+        "in_progress": span.in_progress,
         "previous_date": previous.start.isoformat(),
         "next_date": following.start.isoformat() if following.start <= today else None,
         "next_label": _period_label(kind, following),

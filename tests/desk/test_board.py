@@ -1,7 +1,7 @@
 """The agent's day and the house's board: figures that match the data, for those who may see them."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from msap.desk import rules
 from msap.desk.models import ServiceRequest
 from tests.desk import PARIS, make_request
 
@@ -256,3 +257,122 @@ def test_the_day_query_count_does_not_grow_with_the_rows(client, world, today):
 @pytest.mark.parametrize("role", ["referent_caf", "prefecture", "national", "norole"])
 def test_people_who_record_nowhere_have_no_day(client, world, role):
     assert day_page(client, getattr(world.users, role)).status_code == 403
+
+
+# --- the comparison rule (issue 15: 1 December against all of November read "−455") -------------
+
+
+def compare(kind, start, end, today):
+    span = rules.compared_span(kind, start, end, today)
+    return (span.start, span.end), (span.previous_start, span.previous_end), span.in_progress
+
+
+def test_a_month_in_progress_compares_with_the_same_days_of_the_previous_month():
+    assert compare(rules.MONTH, date(2026, 12, 1), date(2026, 12, 31), date(2026, 12, 10)) == (
+        (date(2026, 12, 1), date(2026, 12, 10)),
+        (date(2026, 11, 1), date(2026, 11, 10)),
+        True,
+    )
+
+
+def test_a_week_in_progress_compares_with_the_same_weekdays_of_the_previous_week():
+    # Wednesday 12 March 2025: Monday–Wednesday against Monday–Wednesday.
+    assert compare(rules.WEEK, date(2025, 3, 10), date(2025, 3, 16), date(2025, 3, 12)) == (
+        (date(2025, 3, 10), date(2025, 3, 12)),
+        (date(2025, 3, 3), date(2025, 3, 5)),
+        True,
+    )
+
+
+def test_a_year_in_progress_compares_with_the_same_dates_of_the_previous_year():
+    assert compare(rules.YEAR, date(2026, 1, 1), date(2026, 12, 31), date(2026, 12, 1)) == (
+        (date(2026, 1, 1), date(2026, 12, 1)),
+        (date(2025, 1, 1), date(2025, 12, 1)),
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "kind, start, end, previous",
+    [
+        (rules.WEEK, date(2025, 3, 3), date(2025, 3, 9), (date(2025, 2, 24), date(2025, 3, 2))),
+        (rules.MONTH, date(2025, 3, 1), date(2025, 3, 31), (date(2025, 2, 1), date(2025, 2, 28))),
+        (rules.MONTH, date(2024, 3, 1), date(2024, 3, 31), (date(2024, 2, 1), date(2024, 2, 29))),
+        (rules.YEAR, date(2025, 1, 1), date(2025, 12, 31), (date(2024, 1, 1), date(2024, 12, 31))),
+    ],
+)
+def test_a_full_period_compares_with_the_whole_previous_period(kind, start, end, previous):
+    assert compare(kind, start, end, date(2026, 12, 1)) == ((start, end), previous, False)
+
+
+def test_the_last_day_of_a_month_counts_the_whole_month_against_the_whole_previous_one():
+    # 31 March 2024, the day itself: all of March against all of a leap February.
+    assert compare(rules.MONTH, date(2024, 3, 1), date(2024, 3, 31), date(2024, 3, 31)) == (
+        (date(2024, 3, 1), date(2024, 3, 31)),
+        (date(2024, 2, 1), date(2024, 2, 29)),
+        False,
+    )
+
+
+def test_a_day_past_the_previous_month_s_end_is_clamped_to_its_last_day():
+    # 30 March: February 2025 has 28 days, the leap February 2024 has 29.
+    assert compare(rules.MONTH, date(2025, 3, 1), date(2025, 3, 31), date(2025, 3, 30))[1] == (
+        date(2025, 2, 1),
+        date(2025, 2, 28),
+    )
+    assert compare(rules.MONTH, date(2024, 3, 1), date(2024, 3, 31), date(2024, 3, 30))[1] == (
+        date(2024, 2, 1),
+        date(2024, 2, 29),
+    )
+    # 31 May against April's 30 days.
+    assert compare(rules.MONTH, date(2025, 5, 1), date(2025, 5, 31), date(2025, 5, 31))[1] == (
+        date(2025, 4, 1),
+        date(2025, 4, 30),
+    )
+
+
+def test_a_leap_february_in_progress_and_its_29th_in_the_previous_year():
+    # 28 February 2024, a leap February in progress: against 1–28 January...
+    assert compare(rules.MONTH, date(2024, 2, 1), date(2024, 2, 29), date(2024, 2, 28))[1] == (
+        date(2024, 1, 1),
+        date(2024, 1, 28),
+    )
+    # ...and the year to 29 February 2024 against the year to 28 February 2023.
+    assert compare(rules.YEAR, date(2024, 1, 1), date(2024, 12, 31), date(2024, 2, 29))[1] == (
+        date(2023, 1, 1),
+        date(2023, 2, 28),
+    )
+
+
+def test_the_board_compares_a_month_in_progress_with_the_same_days_and_says_so(client, world):
+    house, agent = world.house, world.users.agent
+    make_request(house, agent, datetime(2026, 12, 1, 9, tzinfo=PARIS))
+    make_request(house, agent, datetime(2026, 11, 1, 9, tzinfo=PARIS))
+    for day in range(2, 31):  # the rest of November is not compared with 1 December
+        make_request(house, agent, datetime(2026, 11, day, 9, tzinfo=PARIS))
+    with time_machine.travel(datetime(2026, 12, 1, 15, tzinfo=PARIS), tick=False):
+        html = text(board(client, agent, house, periode="mois"))
+    assert row(html, "Demandes") == ["1", "1", "="]
+    assert "comparés au 1er novembre 2026" in html
+    assert "la même part écoulée de la période précédente (novembre 2026)" in html
+    with time_machine.travel(datetime(2026, 12, 10, 15, tzinfo=PARIS), tick=False):
+        html = text(board(client, agent, house, periode="mois"))
+    assert row(html, "Demandes") == ["1", "10", "−9"]
+    assert "Chiffres clés : 1er–10 décembre 2026, comparés au 1er–10 novembre 2026" in html
+    full = text(board(client, agent, house, periode="mois", date="2026-11-15"))
+    assert row(full, "Demandes") == ["30", "0", "+30"]
+    assert "Période complète : comparée à la période précédente entière (octobre 2026)." in full
+
+
+def test_the_board_s_week_month_and_year_pages_have_distinct_titles(client, world):
+    titles = {
+        kind: re.search(
+            r"<title>(.*?)</title>",
+            text(board(client, world.users.agent, world.house, periode=kind, date="2025-03-12")),
+            re.S,
+        ).group(1)
+        for kind in ("semaine", "mois", "annee")
+    }
+    assert "semaine du 10 mars au 16 mars 2025" in titles["semaine"]
+    assert "mars 2025" in titles["mois"] and "2025" in titles["annee"]
+    assert len(set(titles.values())) == 3
