@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from msap.desk.models import ServiceRequest
 from msap.lib.dates import day_bounds, today_in
@@ -14,6 +15,7 @@ from msap.network.queries import houses_flags, visible_houses
 from msap.partners.models import Partner
 from msap.registers.indicators import overdue
 from msap.registers.models import RegisterItem
+from msap.territory.models import Departement
 
 # Up to this many houses the home lists them; beyond, the overseers get counts and a link.
 HOME_HOUSE_LIST = 30
@@ -32,11 +34,7 @@ def home_context(user, scope, now: datetime | None = None) -> dict:
         ]
         ctx["flags"] = {pk: f for pk, f in houses_flags(managed).items() if f} if managed else {}
     if scope.national or scope.departements or scope.admin:
-        ctx["by_status"] = houses.aggregate(
-            recognised=Count("pk", filter=Q(status=HouseStatus.RECOGNISED)),
-            project=Count("pk", filter=Q(status=HouseStatus.PROJECT)),
-            closed=Count("pk", filter=Q(status=HouseStatus.CLOSED)),
-        )
+        ctx.update(_network_figures(houses, scope))
     if scope.partners:
         ctx["partners"] = list(Partner.objects.filter(pk__in=scope.partners))
     if scope.agent_houses or scope.admin:
@@ -44,6 +42,31 @@ def home_context(user, scope, now: datetime | None = None) -> dict:
     ctx["no_role"] = not scope.has_any_role
     ctx["house_model"] = House
     return ctx
+
+
+def _network_figures(houses, scope) -> dict:
+    """An overseer's houses by status, over the territory it covers, named in words."""
+    if scope.national or scope.admin:
+        territory, departement = _("France entière"), ""
+    else:
+        departements = list(Departement.objects.filter(code__in=scope.departements))
+        territory = ", ".join(f"{d.name} ({d.code})" for d in departements)
+        departement = departements[0].code if len(departements) == 1 else ""
+    counts = houses.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in HouseStatus.values}
+    )
+    return {
+        "territory": territory,
+        "by_status": [
+            {"status": status, "label": label, "count": counts[status]}
+            for status, label in (
+                (HouseStatus.RECOGNISED, _("Maisons reconnues")),
+                (HouseStatus.PROJECT, _("Maisons en projet")),
+                (HouseStatus.CLOSED, _("Maisons fermées")),
+            )
+        ],
+        "territory_departement": departement,
+    }
 
 
 def _today_q(scope, now: datetime, houses: list | None) -> Q:
@@ -66,11 +89,25 @@ def _today_q(scope, now: datetime, houses: list | None) -> Q:
 
 
 def _counter_figures(user, scope, now: datetime, houses: list | None) -> dict:
-    """What an agent checks first thing: today's own requests and the register items to answer."""
+    """What an agent checks first thing: today's requests (their own, and each of their houses'
+    whole team's) and the register items to answer."""
+    if houses is None:
+        houses = House.objects.filter(pk__in=scope.agent_houses).select_related("commune")
+    mine = sorted((h for h in houses if h.pk in scope.agent_houses), key=lambda h: h.name)
+    today = _today_q(scope, now, mine)
+    by_house = dict(
+        ServiceRequest.objects.filter(today, house_id__in=scope.agent_houses)
+        .values_list("house_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    house_today = [{"house": house, "count": by_house.get(house.pk, 0)} for house in mine]
     return {
-        "today_requests": ServiceRequest.objects.filter(agent=user)
-        .filter(_today_q(scope, now, houses))
-        .count(),
+        "today_requests": ServiceRequest.objects.filter(agent=user).filter(today).count(),
+        "house_today": house_today,
+        # The registers' tiles lead to the one house's registers; over several houses the
+        # figures are shown without a link (each house's card links to its registers).
+        "registers_house": house_today[0]["house"] if len(house_today) == 1 else None,
         "overdue_items": overdue(
             RegisterItem.objects.filter(house_id__in=scope.agent_houses), now
         ).count(),

@@ -65,7 +65,7 @@ def test_agent_home_still_flags_each_house_and_counts_every_house(client, world)
         page.count("n&#x27;a pas de référent en poste") + page.count("n'a pas de référent en poste")
         == 3
     )
-    assert "6 demandes enregistrées aujourd" in page
+    assert "Vous avez enregistré 6 demandes aujourd" in page
     assert "3 éléments en retard" in page
 
 
@@ -110,7 +110,7 @@ def test_guadeloupe_agent_home_counts_today_in_the_houses_zone(client):
     make_request(house, agent, datetime(2026, 3, 9, 19, 0, tzinfo=UTC))  # 9 March, 15:00 local
     make_request(house, agent, datetime(2026, 3, 9, 3, 0, tzinfo=UTC))  # 8 March, 23:00 local
     page = home_page(client, agent, datetime(2026, 3, 10, 1, 0, tzinfo=UTC))
-    assert "1 demande enregistrée aujourd" in page
+    assert "Vous avez enregistré 1 demande aujourd" in page
 
 
 @pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_reunion_agent_home_counts_today_in_the_houses_zone(client):
     make_request(house, agent, datetime(2026, 3, 9, 19, 0, tzinfo=UTC))  # 9 March, 23:00 local
     make_request(house, agent, datetime(2026, 3, 9, 21, 0, tzinfo=UTC))  # 10 March, 01:00 local
     page = home_page(client, agent, datetime(2026, 3, 9, 21, 30, tzinfo=UTC))
-    assert "1 demande enregistrée aujourd" in page
+    assert "Vous avez enregistré 1 demande aujourd" in page
 
 
 @pytest.mark.django_db
@@ -134,4 +134,5 @@ def test_agent_of_two_zones_counts_each_houses_day(client):
     make_request(paris, agent, datetime(2026, 3, 9, 22, 0, tzinfo=UTC))  # 9 March 23:00: not
     make_request(paris, agent, datetime(2026, 3, 9, 23, 30, tzinfo=UTC))  # 10 March 00:30
     page = home_page(client, agent, datetime(2026, 3, 10, 1, 0, tzinfo=UTC))
-    assert "2 demandes enregistrées aujourd" in page
+    assert "Vous avez enregistré 2 demandes aujourd" in page
+    assert page.count("1 demande enregistrée aujourd") == 2  # each house's own day
