@@ -55,7 +55,7 @@ def test_agent_registers_a_letter_acknowledges_it_answers_it_and_sees_the_indica
 
     page.goto(f"/registres/maison/{world.house.pk}/")
     expect(page.get_by_role("heading", name="Registres", exact=True)).to_be_visible()
-    assert "répondus dans les délais : 0 / 0" in on_time_figure(page)
+    assert "Aucun élément répondu sur la période" in on_time_figure(page)
     expect(page.get_by_text("En retard de", exact=False).first).to_be_visible()
     assert_accessible(page)
 
@@ -99,8 +99,36 @@ def test_agent_registers_a_letter_acknowledges_it_answers_it_and_sees_the_indica
     assert item.status == Status.ANSWERED and item.on_time is True
 
     page.get_by_role("link", name="À traiter").click()
-    assert "répondus dans les délais : 1 / 1" in on_time_figure(page)
+    assert "répondus dans les délais : 1 sur 1" in on_time_figure(page)
 
     page.get_by_role("link", name="Courrier arrivé (1)").click()
     expect(page.get_by_role("link", name="Demande d'aide au logement")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_on_time_figure_stays_inside_its_card(page, world, width):
+    """The on-time line sat in the card's end and was drawn below the card, over the next row."""
+    login(page, world.users.agent.email, f.PASSWORD)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/registres/maison/{world.house.pk}/")
+    problems = page.evaluate(
+        """() => {
+          const out = [];
+          const cards = [...document.querySelectorAll('.fr-card')];
+          for (const figure of document.querySelectorAll('[data-register]')) {
+            const f = figure.getBoundingClientRect();
+            const c = figure.closest('.fr-card').getBoundingClientRect();
+            if (f.top < c.top || f.bottom > c.bottom || f.left < c.left || f.right > c.right)
+              out.push(`outside its card: ${figure.dataset.register}`);
+          }
+          cards.forEach((a, i) => cards.slice(i + 1).forEach(b => {
+            const r = a.getBoundingClientRect(), s = b.getBoundingClientRect();
+            if (r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom)
+              out.push('two cards overlap');
+          }));
+          return out;
+        }"""
+    )
+    assert page.locator("[data-register]").count() == 4
+    assert not problems, problems

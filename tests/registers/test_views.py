@@ -1,5 +1,6 @@
 """Register screens: who sees them, recording each kind, the guarded actions, bad input."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -192,6 +193,25 @@ def test_on_time_figure_counts_this_months_answers_with_a_deadline(world):
     figures = on_time_figures(world.house)
     assert figures[Kind.INCOMING_MAIL] == {"on_time": 1, "total": 2}
     assert figures[Kind.EMAIL] == {"on_time": 0, "total": 0}
+
+
+def test_home_says_there_was_nothing_to_measure_instead_of_zero_out_of_zero(client, world):
+    """Engagements 11 to 15: the on-time figure counts this month's answers that had a deadline;
+    with none, the card says so in words instead of "0 / 0"."""
+    from msap.registers import services
+
+    agent = world.users.agent
+    answered = record(world.house, agent, "mail_in", received_at=timezone.now() - timedelta(days=2))
+    services.set_status(agent, answered, Status.ANSWERED, answered.version, answer_text="Réponse.")
+    client.force_login(agent)
+    html = text(client.get(reverse("registers_home", args=[world.house.pk])))
+    assert "0 / 0" not in html
+    mail = re.search(r'data-register="mail_in">(.*?)</p>', html).group(1)
+    assert mail.startswith("répondus dans les délais : 1 sur 1 (")
+    email = re.search(r'data-register="email">(.*?)</p>', html).group(1)
+    assert email.startswith("Aucun élément répondu sur la période (")
+    assert email.endswith(") : aucun délai à mesurer")
+    assert 'data-register="suggestion"' not in html  # no deadline, no figure
 
 
 # --- one register's list --------------------------------------------------------------------------------
