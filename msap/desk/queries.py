@@ -105,6 +105,7 @@ def favourites(user, now: datetime | None = None) -> list[dict]:
             "procedure_id",
             "partner__short_name",
             "category__code",
+            "category__label",
             "procedure__label",
         )
         .annotate(n=Count("id"))
@@ -112,17 +113,28 @@ def favourites(user, now: datetime | None = None) -> list[dict]:
     )
     out = []
     for row in rows:
-        parts = [row["partner__short_name"] or _("Sans partenaire"), row["category__code"]]
-        if row["procedure__label"]:
-            parts.append(row["procedure__label"])
         out.append(
             {
                 "value": f"{row['partner_id'] or ''}:{row['category_id']}:{row['procedure_id'] or ''}",
-                "label": " · ".join(parts),
+                "label": favourite_label(
+                    row["partner__short_name"], row["category__label"], row["procedure__label"]
+                ),
                 "count": row["n"],
             }
         )
     return out
+
+
+def favourite_label(partner: str | None, category: str, procedure: str | None) -> str:
+    """A favourite in words (issue 15: "Sans partenaire · B2" named nothing): the partner, the
+    annex 1 category's label, then the procedure if there is one."""
+    if partner:
+        label = _("%(partner)s — %(category)s") % {"partner": partner, "category": category}
+    else:
+        label = _("%(category)s, sans partenaire") % {"category": category}
+    if procedure:
+        label = _("%(favourite)s — %(procedure)s") % {"favourite": label, "procedure": procedure}
+    return label
 
 
 def partner_groups(house) -> list[tuple[str, list]]:

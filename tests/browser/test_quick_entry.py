@@ -87,7 +87,9 @@ def test_a_common_request_is_recorded_in_five_actions_and_fifteen_seconds(page, 
 
     # A favourite: one click.
     agent = Agent(page)
-    agent.click(page.locator("#favourites").get_by_role("button", name="CAF · B1"))
+    agent.click(
+        page.locator("#favourites").get_by_role("button", name="CAF — Facilitation numérique")
+    )
     assert saved_count(page, 2) == 1
     assert agent.actions == 1
     assert (

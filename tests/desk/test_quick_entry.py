@@ -197,7 +197,13 @@ def test_favourites_are_the_six_most_frequent_combinations_of_the_last_30_days(w
     )  # a colleague's
 
     labels = [fav["label"] for fav in _favourites(agent)]
-    assert labels[:5] == ["CAF · B1", "CPAM · B1", "DGFiP · B2", "ANTS · B1", "MSA · B2"]
+    assert labels[:5] == [
+        "CAF — Facilitation numérique",
+        "CPAM — Facilitation numérique",
+        "DGFiP — Facilitation administrative",
+        "ANTS — Facilitation numérique",
+        "MSA — Facilitation administrative",
+    ]
     assert len(labels) == 6
     assert not any(label.startswith(("CARSAT", "Justice")) for label in labels)
 
@@ -207,7 +213,22 @@ def test_favourites_are_shown_as_buttons_of_the_form(client, world):
     client.force_login(world.users.agent)
     html = text(client.get(URL))
     assert f'form="quick-entry" name="favourite" value="{caf().pk}:{category("B1").pk}:"' in html
-    assert "CAF · B1</button>" in html
+    assert "CAF — Facilitation numérique</button>" in html
+
+
+def test_favourites_are_named_in_words_not_codes(client, world):
+    """A favourite read "Sans partenaire · B2": it names the annex 1 category by its label, the
+    partner by its name, "sans partenaire" as words, and the procedure."""
+    now = timezone.now()
+    make_request(world.house, world.users.agent, now, partner=None, category_code="B2")
+    procedure = Procedure.objects.filter(partner__code="caf", active=True).first()
+    make_request(world.house, world.users.agent, now, partner="caf", procedure=procedure)
+    client.force_login(world.users.agent)
+    html = text(client.get(URL))
+    buttons = re.findall(r'name="favourite" value="[^"]*" class="[^"]*">(.*?)</button>', html)
+    assert "Facilitation administrative, sans partenaire" in buttons
+    assert f"CAF — Facilitation numérique — {procedure.label}" in buttons
+    assert not [b for b in buttons if "·" in b or re.search(r"\b[AC]\b|\bB\d\b", b)]
 
 
 def test_a_procedure_typed_alone_brings_its_partner(client, world):
