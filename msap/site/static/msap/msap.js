@@ -44,8 +44,19 @@
     });
   }
 
+  // Tabs in one row that scrolls sideways (msap.css .msap-tabs): show the current one.
+  function currentTabInView() {
+    document.querySelectorAll(".msap-tabs [aria-current]").forEach(function (tab) {
+      var row = tab.closest("ul");
+      if (row && row.scrollWidth > row.clientWidth) {
+        row.scrollLeft = tab.offsetLeft - row.offsetLeft - 16;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     keyboardScrollables();
+    currentTabInView();
     focusErrors();
     accessKeyHints();
   });
