@@ -30,6 +30,7 @@ FONT_SIZE = 12
 LINE_H = 14  # a wrapped label's line height, at FONT_SIZE
 # The widest a category label column grows before its labels wrap (a long annex 1 label).
 MAX_LABEL_W = 240
+MIN_COLUMNS_W = 480
 # Advance widths in em, rounded up from Marianne's and Arial's: the layout is sized from the
 # text it draws, so a long label neither loses its end nor pushes its first letter off the left.
 _NARROW = set("iljtfrI.,;:!'’|()[] ")
@@ -194,7 +195,9 @@ class Chart:
         # A slot is wide enough for its label, whatever the number of days or months.
         widest = max(text_width(label) for label in self.labels)
         slot = max(18, min(60, 560 // max(n, 1)), round(widest + 6))
-        width = max(left + slot * n + 10, left + self._legend_width())
+        # Never narrower than a week's chart: a chart of one day, scaled to its column, would
+        # draw its text several times too large.
+        width = max(left + slot * n + 10, left + self._legend_width(), MIN_COLUMNS_W)
         legend, legend_h = self._legend(4, left, width)
         top = max(top, legend_h + 8)
         height = top + plot_h + 40

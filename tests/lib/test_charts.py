@@ -143,3 +143,14 @@ def test_a_chart_without_figures_draws_nothing_but_keeps_its_table():
 def test_decimals_are_written_the_french_way():
     chart = Chart(title="Durée", labels=["A"], series=[("h", [2.5])])
     assert chart.table_rows == [["A", "2,5"]]
+
+
+def test_a_chart_of_one_day_is_not_drawn_larger_than_a_week_s():
+    """The board on the first day of a month: one column, scaled to the page's width, drew its
+    text several times too large."""
+    day = Chart(title="Demandes par jour", labels=["1"], series=[("x", [3])], kind="columns")
+    week = Chart(
+        title="Demandes par jour", labels=list("1234567"), series=[("x", [3] * 7)], kind="columns"
+    )
+    width = lambda c: float(c.svg.split('viewBox="0 0 ')[1].split()[0])  # noqa: E731
+    assert width(day) >= width(week)
