@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from msap import permissions
@@ -127,7 +128,8 @@ def favourites(user, now: datetime | None = None) -> list[dict]:
 
 def favourite_label(partner: str | None, category: str, procedure: str | None) -> str:
     """A favourite in words (issue 15: "Sans partenaire · B2" named nothing): the partner, the
-    annex 1 category's label, then the procedure if there is one."""
+    annex 1 category's label in the reader's language, then the procedure if there is one."""
+    category = gettext(category)  # annex 1's labels are msgids (partners/rules.py)
     if partner:
         label = _("%(partner)s — %(category)s") % {"partner": partner, "category": category}
     else:
