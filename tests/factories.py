@@ -1,13 +1,27 @@
-"""factory_boy factories for every domain object. Communes come from the loaded geography."""
+"""factory_boy factories for every domain object. Communes come from the loaded geography.
 
-from datetime import date, time
+The records of a house (requests, register items, personal files) are built through the same
+checks as the services: a register item and a personal file are made by the service itself,
+which numbers and journals them; a request, which the service stores in one INSERT without a
+journal entry, is checked by `desk.services.validate` before it is stored. Each is recorded by
+an agent of its house: the one named, else the house's first agent (one is made if it has none).
+"""
+
+from datetime import date, time, timedelta
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from msap.desk import services as desk_services
+from msap.desk.models import ServiceRequest
+from msap.dossiers import services as dossier_services
+from msap.dossiers.models import Dossier, LinkedRequest
 from msap.network.models import Equipment, House, HouseStatus, OpeningRange, Organisation, Premises
-from msap.partners.models import Partner, PartnerKind, Partnership, Referent
+from msap.partners.models import Partner, PartnerKind, Partnership, Referent, ServiceCategory
 from msap.people.models import Membership, Role, Training, User
+from msap.registers import services as register_services
+from msap.registers.models import Kind, RegisterItem
 from msap.territory.models import Commune, Departement
 
 DEMO_PASSWORD = "demo-msap"
@@ -138,3 +152,134 @@ class TrainingFactory(DjangoModelFactory):
     kind = "initial"
     started_on = date(2024, 2, 5)
     ended_on = date(2024, 2, 7)
+
+
+# --- the records of a house ----------------------------------------------------------------------
+
+
+def agent_of(house: House) -> User:
+    """The house's first agent (by membership), or a new one: who records its activity."""
+    membership = (
+        Membership.objects.current()
+        .filter(house=house, role__in=[Role.AGENT, Role.RESPONSABLE])
+        .select_related("user")
+        .order_by("role", "pk")  # "agent" sorts before "responsable"
+        .first()
+    )
+    if membership is not None:
+        return membership.user
+    return MembershipFactory(house=house, role=Role.AGENT).user
+
+
+def service_category(code: str = "B1") -> ServiceCategory:
+    return ServiceCategory.objects.get(code=code)
+
+
+class ServiceRequestFactory(DjangoModelFactory):
+    """A request of the attendance tool, an hour ago by default (CAF, B1). `partner` and
+    `category` take a code too (`partner="cpam"`, `category="B2"`, `partner=None`);
+    `dossier=` links it to a personal file, as a follow-up of that file does."""
+
+    class Meta:
+        model = ServiceRequest
+        skip_postgeneration_save = True
+
+    house = factory.SubFactory(HouseFactory)
+    agent = factory.LazyAttribute(lambda o: agent_of(o.house))
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    partner = "caf"
+    category = "B1"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if isinstance(kwargs.get("partner"), str):
+            kwargs["partner"] = national_partner(kwargs["partner"])
+        if isinstance(kwargs.get("category"), str):
+            kwargs["category"] = service_category(kwargs["category"])
+        unknown = set(kwargs) - {"house", "agent", "idempotency_key", *desk_services.FIELDS}
+        if unknown:
+            raise TypeError(f"ServiceRequestFactory: not fields of a request: {sorted(unknown)}")
+        # What the quick entry, the API and the import refuse, a factory refuses too.
+        desk_services.validate(kwargs["house"], kwargs)
+        return super()._create(model_class, *args, **kwargs)
+
+    @factory.post_generation
+    def other_partners(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.other_partners.set(
+                national_partner(p) if isinstance(p, str) else p for p in extracted
+            )
+
+    @factory.post_generation
+    def dossier(obj, create, extracted, **kwargs):
+        if create and extracted is not None:
+            LinkedRequest.objects.create(request=obj, dossier=extracted)
+
+
+class RegisterItemFactory(factory.Factory):
+    """An item of a house's register, recorded by `registers.services.record_item` (numbered in
+    the register's order, its deadline from its rule, journaled): an incoming letter received an
+    hour ago by default. The channel follows the kind; a call leaves a voicemail by default.
+    Any other field of the service (`sender_name`, `sender_address`, `partner`…) passes through."""
+
+    class Meta:
+        model = RegisterItem
+
+    house = factory.SubFactory(HouseFactory)
+    created_by = factory.LazyAttribute(lambda o: agent_of(o.house))
+    kind = Kind.INCOMING_MAIL
+    received_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    channel = factory.LazyAttribute(
+        lambda o: {Kind.EMAIL: "email", Kind.PHONE: "phone"}.get(o.kind, "post")
+    )
+    subject = "Demande de renseignements"
+
+    @classmethod
+    def _create(cls, model_class, *args, house, created_by, **kwargs):
+        if kwargs["kind"] == Kind.PHONE:
+            kwargs.setdefault("phone_outcome", "voicemail")
+        return register_services.record_item(created_by, house, **kwargs)
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise TypeError("A register item is numbered by the service: create it, do not build it.")
+
+
+# The person of a personal file, and what they consented to (defaults of DossierFactory).
+PERSON = {
+    "first_name": "Héloïse",
+    "last_name": "Vandermeersch",
+    "birth_year": 1957,
+    "phone": "06 12 34 56 78",
+    "email": "heloise.vandermeersch@exemple.fr",
+    "postal_address": "3 impasse des Tilleuls, 19000 Tulle",
+}
+CONSENT_PURPOSE = "Suivi de mon dossier de retraite avec la CARSAT"
+
+
+class DossierFactory(factory.Factory):
+    """A personal file opened by `dossiers.services.open_dossier`, with the person's consent
+    (journaled, its fields checked as on the screen). `now` dates the consent; the identity
+    defaults to PERSON: an identity field set to "" (or None for the birth year) leaves it out."""
+
+    class Meta:
+        model = Dossier
+
+    house = factory.SubFactory(HouseFactory)
+    consent_by = factory.LazyAttribute(lambda o: agent_of(o.house))
+    consent_purpose = CONSENT_PURPOSE
+    now = None
+    first_name = PERSON["first_name"]
+    last_name = PERSON["last_name"]
+    birth_year = PERSON["birth_year"]
+    phone = PERSON["phone"]
+    email = PERSON["email"]
+    postal_address = PERSON["postal_address"]
+
+    @classmethod
+    def _create(cls, model_class, *args, house, consent_by, **kwargs):
+        return dossier_services.open_dossier(consent_by, house, consent_given=True, **kwargs)
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise TypeError("A personal file opens with consent through the service: create it.")

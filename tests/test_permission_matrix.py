@@ -13,10 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from msap.desk import services as desk_services
 from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment, MobileStop
-from msap.partners.models import ServiceCategory
 from msap.people.models import Membership
 from msap.registers import services as register_services
 from tests import factories as f
@@ -135,28 +133,13 @@ def objects(world):
     training.attestation.save(
         "attestation.pdf", SimpleUploadedFile("attestation.pdf", b"%PDF-1.4 attestation"), save=True
     )
-    dossier = dossier_services.open_dossier(
-        world.users.agent,
-        house,
-        consent_given=True,
-        consent_purpose="Suivi de ses démarches",
-        last_name="Durand",
-    )
+    dossier = f.DossierFactory(house=house, consent_by=world.users.agent, last_name="Durand")
     document = dossier_services.add_document(
         world.users.agent, dossier, SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")
     )
-    request = desk_services.record_request(
-        world.users.agent,
-        house,
-        {"category": ServiceCategory.objects.get(code="B1"), "partner": world.caf.partner},
-    )[0]
-    letter = register_services.record_item(
-        world.users.agent,
-        house,
-        kind="mail_in",
-        received_at=timezone.now(),
-        channel="post",
-        subject="Courrier",
+    request = f.ServiceRequestFactory(house=house, agent=world.users.agent)
+    letter = f.RegisterItemFactory(
+        house=house, created_by=world.users.agent, received_at=timezone.now(), subject="Courrier"
     )
     scan = register_services.add_attachment(
         world.users.agent, letter, SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan")

@@ -11,10 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from msap.api import schemas
-from msap.desk import services
 from msap.desk.models import NEEDS, AgeBand, Autonomy, Channel, Outcome, Procedure, ServiceRequest
-from msap.dossiers.models import Dossier, LinkedRequest
-from msap.partners.models import ServiceCategory
+from msap.dossiers.models import LinkedRequest
 from msap.people.models import ApiToken
 from tests import factories as f
 
@@ -53,18 +51,6 @@ def body(house, **overrides):
     }
     data.update(overrides)
     return data
-
-
-def record(user, house, *, partner="caf", category="B1", when=None, notes="", **extra):
-    data = {
-        "occurred_at": when or timezone.now() - timedelta(hours=1),
-        "partner": f.national_partner(partner) if partner else None,
-        "category": ServiceCategory.objects.get(code=category),
-        "notes": notes,
-        **extra,
-    }
-    obj, _created = services.record_request(user, house, data)
-    return obj
 
 
 def ids(response):
@@ -264,11 +250,19 @@ def activity(world):
     far_agent = f.UserFactory(email="agent.gueret@test.fr")
     f.MembershipFactory(user=far_agent, role="agent", house=world.far)
     return {
-        "house_caf": record(users.agent, world.house, partner="caf", notes="note Tulle"),
-        "house_ft": record(users.agent, world.house, partner="france-travail", category="B2"),
-        "house_cpam_with_caf": record(users.agent, world.house, partner="cpam"),
-        "other_caf": record(users.other_agent, world.other, partner="caf", notes="note Ussel"),
-        "far_caf": record(far_agent, world.far, partner="caf"),
+        "house_caf": f.ServiceRequestFactory(
+            agent=users.agent, house=world.house, notes="note Tulle"
+        ),
+        "house_ft": f.ServiceRequestFactory(
+            agent=users.agent, house=world.house, partner="france-travail", category="B2"
+        ),
+        "house_cpam_with_caf": f.ServiceRequestFactory(
+            agent=users.agent, house=world.house, partner="cpam"
+        ),
+        "other_caf": f.ServiceRequestFactory(
+            agent=users.other_agent, house=world.other, notes="note Ussel"
+        ),
+        "far_caf": f.ServiceRequestFactory(agent=far_agent, house=world.far),
     }
 
 
@@ -316,14 +310,8 @@ def test_notes_are_shown_to_the_house_staff_only(client, world, activity):
 
 
 def test_a_dossier_is_at_most_a_boolean(client, world, activity):
-    dossier = Dossier.objects.create(
-        house=world.house,
-        consent_at=timezone.now(),
-        consent_purpose="Suivi RSA",
-        consent_by=world.users.agent,
-        first_name="Jeanne",
-        last_name="Martin",
-        last_activity_at=timezone.now(),
+    dossier = f.DossierFactory(
+        house=world.house, consent_purpose="Suivi RSA", first_name="Jeanne", last_name="Martin"
     )
     linked = activity["house_caf"]
     LinkedRequest.objects.create(request=linked, dossier=dossier)
@@ -337,10 +325,10 @@ def test_a_dossier_is_at_most_a_boolean(client, world, activity):
 
 
 def test_list_filters_by_house_dates_partner_category_and_channel(client, world, activity):
-    old = record(
-        world.users.agent,
-        world.house,
-        when=datetime(2024, 6, 10, 15, 0, tzinfo=PARIS),
+    old = f.ServiceRequestFactory(
+        agent=world.users.agent,
+        house=world.house,
+        occurred_at=datetime(2024, 6, 10, 15, 0, tzinfo=PARIS),
         channel="phone",
     )
     agent = world.users.agent
@@ -356,7 +344,9 @@ def test_list_filters_by_house_dates_partner_category_and_channel(client, world,
 
 def test_list_is_newest_first_and_paginated(client, world, activity):
     agent = world.users.agent
-    older = record(agent, world.house, when=timezone.now() - timedelta(days=3))
+    older = f.ServiceRequestFactory(
+        agent=agent, house=world.house, occurred_at=timezone.now() - timedelta(days=3)
+    )
 
     full = get(client, agent).json()
     page = get(client, agent, limit=1, offset=3).json()
@@ -402,11 +392,13 @@ def test_list_query_count_does_not_grow_with_the_page(client, world):
         return len(ctx.captured_queries)
 
     for _i in range(3):
-        record(agent, world.house).other_partners.set([ft])
+        f.ServiceRequestFactory(agent=agent, house=world.house).other_partners.set([ft])
     count_queries()  # the first request stores the agent's roles snapshot (people/roles.py)
     few = count_queries()
     for _i in range(25):
-        record(agent, world.house, partner="cpam").other_partners.set([ft])
+        f.ServiceRequestFactory(agent=agent, house=world.house, partner="cpam").other_partners.set(
+            [ft]
+        )
     many = count_queries()
 
     assert many == few

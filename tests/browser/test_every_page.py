@@ -15,14 +15,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from msap.desk import services as desk
-from msap.dossiers import services as dossiers
 from msap.network import services as network
-from msap.partners.models import ServiceCategory
 from msap.people.models import Role
 from tests import factories as f
 from tests.browser.conftest import assert_accessible, login
-from tests.registers import record
 
 WIDTHS = (320, 768, 1280)
 DESKTOP = 992  # the DSFR header shows its tools and menu inline from this width on
@@ -123,15 +119,12 @@ def build_network_world():
     }
     agent = users["agent"]
     f.TrainingFactory(user=agent, house=house)
-    request, _created = desk.record_request(
-        agent, house, {"category": ServiceCategory.objects.get(code="B1"), "partner": caf.partner}
-    )
-    item = record(house, agent, "mail_in", sender_name="Jeanne Martin")
-    dossier = dossiers.open_dossier(
-        agent,
-        house,
+    request = f.ServiceRequestFactory(house=house, agent=agent, partner=caf.partner)
+    item = f.RegisterItemFactory(house=house, created_by=agent, sender_name="Jeanne Martin")
+    dossier = f.DossierFactory(
+        house=house,
+        consent_by=agent,
         consent_purpose="Suivi de la demande de retraite",
-        consent_given=True,
         first_name="Jeanne",
         last_name="Martin",
     )

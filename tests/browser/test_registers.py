@@ -16,7 +16,6 @@ from msap.registers.models import Kind, RegisterItem, Status
 from msap.territory.models import Departement
 from tests import factories as f
 from tests.browser.conftest import assert_accessible, login
-from tests.registers import record
 
 
 @pytest.fixture(autouse=True)
@@ -43,10 +42,10 @@ def test_agent_registers_a_letter_acknowledges_it_answers_it_and_sees_the_indica
 ):
     agent = world.users.agent
     # An email left unanswered for three weeks: the "à traiter" tables are on the page.
-    record(
-        world.house,
-        agent,
-        "email",
+    f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
+        kind="email",
         sender_email="usager@exemple.fr",
         subject="Relance",
         received_at=timezone.now() - timedelta(days=21),

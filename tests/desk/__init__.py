@@ -1,10 +1,8 @@
 """Helpers for the attendance tool's tests."""
 
-from datetime import datetime
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from msap.desk.models import ServiceRequest
 from msap.partners.models import Partner, ServiceCategory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -12,26 +10,6 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def category(code: str) -> ServiceCategory:
     return ServiceCategory.objects.get(code=code)
-
-
-def make_request(
-    house,
-    agent,
-    when: datetime,
-    *,
-    partner: str | None = "caf",
-    category_code: str = "B1",
-    **fields,
-):
-    """One stored request (no service: for building figures, not for testing the recording)."""
-    return ServiceRequest.objects.create(
-        house=house,
-        agent=agent,
-        occurred_at=when,
-        partner=Partner.objects.get(code=partner) if partner else None,
-        category=category(category_code),
-        **fields,
-    )
 
 
 def entry_payload(house, **overrides) -> dict:

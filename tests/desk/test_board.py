@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from msap.desk import rules
 from msap.desk.models import ServiceRequest
-from tests.desk import PARIS, make_request
+from tests import factories as f
+from tests.desk import PARIS
 
 
 def text(response) -> str:
@@ -40,35 +41,56 @@ def week(world):
     """The week of Monday 10 March 2025 in Tulle, the week before, and noise around them."""
     house, agent = world.house, world.users.agent
     for hour in (9, 10, 11):
-        make_request(house, agent, at(10, hour), duration_minutes=20)
-    make_request(
-        house,
-        agent,
-        at(10, 14),
+        f.ServiceRequestFactory(
+            house=house, agent=agent, occurred_at=at(10, hour), duration_minutes=20
+        )
+    f.ServiceRequestFactory(
+        house=house,
+        agent=agent,
+        occurred_at=at(10, 14),
         group_size=3,
         first_visit=True,
         need_language=True,
         duration_minutes=45,
     )
-    make_request(
-        house, world.users.responsable, at(12), partner="france-travail", category_code="B3"
-    )
-    make_request(
-        house,
-        agent,
-        at(12, 15),
+    f.ServiceRequestFactory(
+        house=house,
+        agent=world.users.responsable,
+        occurred_at=at(12),
         partner="france-travail",
-        category_code="C",
+        category="B3",
+    )
+    f.ServiceRequestFactory(
+        house=house,
+        agent=agent,
+        occurred_at=at(12, 15),
+        partner="france-travail",
+        category="C",
         outcome="complex",
         autonomy="done_for",
     )
     # Sunday 23:30 in Paris is still this week; Monday 00:30 in Paris (Sunday 23:30 UTC) is not.
-    make_request(house, agent, at(16, 23, 30), partner="cpam", category_code="B2", channel="phone")
-    make_request(house, agent, at(17, 0, 30), partner="cpam", category_code="B2")
-    make_request(house, agent, at(5), duration_minutes=30)  # the week before
-    make_request(house, agent, at(4), partner=None, category_code="A")  # the week before
+    f.ServiceRequestFactory(
+        house=house,
+        agent=agent,
+        occurred_at=at(16, 23, 30),
+        partner="cpam",
+        category="B2",
+        channel="phone",
+    )
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=at(17, 0, 30), partner="cpam", category="B2"
+    )
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=at(5), duration_minutes=30
+    )  # the week before
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=at(4), partner=None, category="A"
+    )  # the week before
     for hour in range(8, 13):  # another house's activity
-        make_request(world.other, world.users.other_agent, at(11, hour))
+        f.ServiceRequestFactory(
+            house=world.other, agent=world.users.other_agent, occurred_at=at(11, hour)
+        )
     return house
 
 
@@ -163,9 +185,15 @@ def test_board_query_count_does_not_grow_with_the_data(client, world, week):
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for day in range(1, 28):
-        make_request(week, world.users.agent, at(day, 16), partner="msa", category_code="B2")
-        make_request(
-            week, world.users.agent, at(day, 16, month=2), partner="dgfip", category_code="B1"
+        f.ServiceRequestFactory(
+            house=week,
+            agent=world.users.agent,
+            occurred_at=at(day, 16),
+            partner="msa",
+            category="B2",
+        )
+        f.ServiceRequestFactory(
+            house=week, agent=world.users.agent, occurred_at=at(day, 16, month=2), partner="dgfip"
         )
     with CaptureQueriesContext(connection) as many:
         client.get(url)
@@ -182,21 +210,35 @@ NOW = datetime(2025, 3, 12, 16, 0, tzinfo=PARIS)
 @pytest.fixture
 def today(world):
     house, agent = world.house, world.users.agent
-    make_request(house, agent, NOW - timedelta(hours=6), procedure=None, duration_minutes=15)
-    make_request(
-        house, agent, NOW - timedelta(hours=2), partner="france-travail", category_code="B3"
+    f.ServiceRequestFactory(
+        house=house,
+        agent=agent,
+        occurred_at=NOW - timedelta(hours=6),
+        procedure=None,
+        duration_minutes=15,
     )
-    make_request(
-        house,
-        agent,
-        NOW - timedelta(hours=1),
-        partner="caf",
-        category_code="B2",
+    f.ServiceRequestFactory(
+        house=house,
+        agent=agent,
+        occurred_at=NOW - timedelta(hours=2),
+        partner="france-travail",
+        category="B3",
+    )
+    f.ServiceRequestFactory(
+        house=house,
+        agent=agent,
+        occurred_at=NOW - timedelta(hours=1),
+        category="B2",
         outcome="transmitted",
     )
-    make_request(house, agent, NOW - timedelta(days=1))  # yesterday
-    make_request(
-        house, world.users.responsable, NOW - timedelta(hours=1), partner="msa"
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=NOW - timedelta(days=1)
+    )  # yesterday
+    f.ServiceRequestFactory(
+        house=house,
+        agent=world.users.responsable,
+        occurred_at=NOW - timedelta(hours=1),
+        partner="msa",
     )  # a colleague's
     return house
 
@@ -242,12 +284,11 @@ def test_the_day_query_count_does_not_grow_with_the_rows(client, world, today):
         with CaptureQueriesContext(connection) as few:
             client.get(reverse("desk_day"))
         for minute in range(20):
-            make_request(
-                today,
-                world.users.agent,
-                NOW - timedelta(minutes=minute),
+            f.ServiceRequestFactory(
+                house=today,
+                agent=world.users.agent,
+                occurred_at=NOW - timedelta(minutes=minute),
                 partner="cpam",
-                category_code="B1",
             )
         with CaptureQueriesContext(connection) as many:
             client.get(reverse("desk_day"))

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from msap.core.models import JournalEntry
-from msap.desk import rules, services
+from msap.desk import rules
 from msap.desk.models import ServiceRequest
-from tests.desk import category, entry_payload
+from tests import factories as f
+from tests.desk import entry_payload
 
 
 def text(response) -> str:
@@ -21,17 +22,13 @@ def text(response) -> str:
 @pytest.fixture
 def recorded(world):
     """A request the agent recorded ten minutes ago, through the service."""
-    obj, _created = services.record_request(
-        world.users.agent,
-        world.house,
-        {
-            "partner": None,
-            "category": category("A"),
-            "occurred_at": timezone.now() - timedelta(minutes=10),
-        },
+    return f.ServiceRequestFactory(
+        house=world.house,
+        partner=None,
+        category="A",
+        occurred_at=timezone.now() - timedelta(minutes=10),
         idempotency_key="k-1",
     )
-    return obj
 
 
 def edit_payload(world, obj, **overrides) -> dict:

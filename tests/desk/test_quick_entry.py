@@ -14,7 +14,7 @@ from msap.desk.models import Procedure, ServiceRequest
 from msap.desk.queries import favourites as _favourites
 from msap.partners.models import Partner
 from tests import factories as f
-from tests.desk import category, entry_payload, make_request
+from tests.desk import category, entry_payload
 
 URL = "/saisie/"
 
@@ -104,12 +104,12 @@ def test_after_saving_the_page_confirms_with_undo_and_keeps_house_partner_and_ca
 
 
 def test_partner_and_category_are_preselected_from_the_last_entry(client, world):
-    make_request(
-        world.house,
-        world.users.agent,
-        timezone.now() - timedelta(hours=2),
+    f.ServiceRequestFactory(
+        house=world.house,
+        agent=world.users.agent,
+        occurred_at=timezone.now() - timedelta(hours=2),
         partner="france-travail",
-        category_code="B3",
+        category="B3",
     )
     client.force_login(world.users.agent)
     html = text(client.get(URL))
@@ -124,7 +124,9 @@ def test_the_house_is_the_one_of_the_last_request_and_hidden_with_a_single_house
     assert f'<input type="hidden" name="house" value="{world.house.pk}">' in html
     # An agent of two houses chooses; the last request's house comes pre-selected.
     f.MembershipFactory(user=world.users.agent, house=world.other)
-    make_request(world.other, world.users.agent, timezone.now() - timedelta(hours=1))
+    f.ServiceRequestFactory(
+        house=world.other, agent=world.users.agent, occurred_at=timezone.now() - timedelta(hours=1)
+    )
     html = text(client.get(URL))
     assert 'id="id_house"' in html
     assert f'<option value="{world.other.pk}" selected>' in html
@@ -178,22 +180,34 @@ def test_favourites_are_the_six_most_frequent_combinations_of_the_last_30_days(w
     ]
     for partner, code, n in combos:
         for i in range(n):
-            make_request(
-                world.house,
-                agent,
-                now - timedelta(days=1, minutes=i),
+            f.ServiceRequestFactory(
+                house=world.house,
+                agent=agent,
+                occurred_at=now - timedelta(days=1, minutes=i),
                 partner=partner,
-                category_code=code,
+                category=code,
             )
-    make_request(
-        world.house, agent, now - timedelta(days=2), partner="grdf", category_code="A"
+    f.ServiceRequestFactory(
+        house=world.house,
+        agent=agent,
+        occurred_at=now - timedelta(days=2),
+        partner="grdf",
+        category="A",
     )  # a seventh combination: only six are kept
     for i in range(9):  # frequent, but more than 30 days ago
-        make_request(
-            world.house, agent, now - timedelta(days=31 + i), partner="carsat", category_code="C"
+        f.ServiceRequestFactory(
+            house=world.house,
+            agent=agent,
+            occurred_at=now - timedelta(days=31 + i),
+            partner="carsat",
+            category="C",
         )
-    make_request(
-        world.house, world.users.responsable, now, partner="justice", category_code="C"
+    f.ServiceRequestFactory(
+        house=world.house,
+        agent=world.users.responsable,
+        occurred_at=now,
+        partner="justice",
+        category="C",
     )  # a colleague's
 
     labels = [fav["label"] for fav in _favourites(agent)]
@@ -209,7 +223,9 @@ def test_favourites_are_the_six_most_frequent_combinations_of_the_last_30_days(w
 
 
 def test_favourites_are_shown_as_buttons_of_the_form(client, world):
-    make_request(world.house, world.users.agent, timezone.now() - timedelta(hours=1))
+    f.ServiceRequestFactory(
+        house=world.house, agent=world.users.agent, occurred_at=timezone.now() - timedelta(hours=1)
+    )
     client.force_login(world.users.agent)
     html = text(client.get(URL))
     assert f'form="quick-entry" name="favourite" value="{caf().pk}:{category("B1").pk}:"' in html
@@ -261,10 +277,10 @@ def test_entry_page_query_count_does_not_grow_with_history(
 ):
     client.force_login(world.users.agent)
     for i in range(30):
-        make_request(
-            world.house,
-            world.users.agent,
-            timezone.now() - timedelta(hours=i),
+        f.ServiceRequestFactory(
+            house=world.house,
+            agent=world.users.agent,
+            occurred_at=timezone.now() - timedelta(hours=i),
             partner="caf" if i % 2 else "cpam",
         )
     with django_assert_max_num_queries(16):

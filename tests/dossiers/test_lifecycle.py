@@ -25,7 +25,7 @@ from msap.dossiers.models import (
 from msap.dossiers.queries import dossier_of
 from msap.lib.dates import add_months
 from tests import factories as f
-from tests.dossiers import NOT_A_SCAN, PDF, PERSON, PNG, PURPOSE, make_request, open_file
+from tests.dossiers import NOT_A_SCAN, PDF, PNG
 
 
 @pytest.fixture(autouse=True)
@@ -51,10 +51,10 @@ def pdf_text(content: bytes) -> str:
 
 
 def test_a_file_opened_with_consent_records_when_for_what_and_by_whom(world):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.ACTIVE
-    assert dossier.consent_purpose == PURPOSE
+    assert dossier.consent_purpose == f.CONSENT_PURPOSE
     assert dossier.consent_by == world.users.agent
     assert dossier.consent_at is not None
     assert dossier.last_activity_at == dossier.consent_at
@@ -67,9 +67,9 @@ def test_opening_without_consent_is_refused_and_nothing_saved(world, consent_giv
         services.open_dossier(
             world.users.agent,
             world.house,
-            consent_purpose=PURPOSE,
+            consent_purpose=f.CONSENT_PURPOSE,
             consent_given=consent_given,
-            **PERSON,
+            **f.PERSON,
         )
     assert "accord de la personne" in exc.value.message
     assert "consent_given" in exc.value.errors
@@ -80,7 +80,7 @@ def test_opening_without_consent_is_refused_and_nothing_saved(world, consent_giv
 def test_opening_without_a_purpose_is_refused_and_nothing_saved(world):
     with pytest.raises(DomainError) as exc:
         services.open_dossier(
-            world.users.agent, world.house, consent_purpose="  ", consent_given=True, **PERSON
+            world.users.agent, world.house, consent_purpose="  ", consent_given=True, **f.PERSON
         )
     assert exc.value.errors["consent_purpose"] == [
         "Indiquez la finalité à laquelle la personne consent."
@@ -90,7 +90,7 @@ def test_opening_without_a_purpose_is_refused_and_nothing_saved(world):
 
 def test_opening_without_a_name_or_with_a_bad_email_is_refused(world):
     with pytest.raises(DomainError) as exc:
-        open_file(world, last_name="", email="pas-une-adresse", birth_year=1850)
+        f.DossierFactory(house=world.house, last_name="", email="pas-une-adresse", birth_year=1850)
     assert set(exc.value.errors) == {"last_name", "email", "birth_year"}
     assert not Dossier.objects.exists()
 
@@ -99,7 +99,7 @@ def test_opening_without_a_name_or_with_a_bad_email_is_refused(world):
 
 
 def test_an_edit_with_a_stale_version_is_refused_and_nothing_saved(world):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     services.update_dossier(
         world.users.agent, dossier, {"phone": "05 55 00 00 01"}, expected_version=1
     )
@@ -113,20 +113,20 @@ def test_an_edit_with_a_stale_version_is_refused_and_nothing_saved(world):
 
 
 def test_a_partial_edit_keeps_the_other_fields(world):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     services.update_dossier(
         world.users.agent, dossier, {"next_steps": "Rappeler la CARSAT"}, expected_version=1
     )
     dossier.refresh_from_db()
     assert dossier.next_steps == "Rappeler la CARSAT"
-    assert dossier.email == PERSON["email"]
+    assert dossier.email == f.PERSON["email"]
     assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.EDIT).count() == 1
 
 
 def test_a_follow_up_links_its_request_and_restarts_the_retention_period(world):
     past = datetime(2025, 1, 10, 9, tzinfo=UTC)
-    dossier = open_file(world, now=past)
-    request = make_request(world)
+    dossier = f.DossierFactory(house=world.house, now=past)
+    request = f.ServiceRequestFactory(house=world.house)
     follow_up = services.add_follow_up(
         world.users.agent, dossier, note="Dossier ASPA déposé", request=request
     )
@@ -138,8 +138,8 @@ def test_a_follow_up_links_its_request_and_restarts_the_retention_period(world):
 
 
 def test_a_follow_up_on_a_request_of_another_house_is_refused(world):
-    dossier = open_file(world)
-    elsewhere = make_request(world, house=world.other, agent=world.users.other_agent)
+    dossier = f.DossierFactory(house=world.house)
+    elsewhere = f.ServiceRequestFactory(house=world.other, agent=world.users.other_agent)
     with pytest.raises(DomainError) as exc:
         services.add_follow_up(world.users.agent, dossier, note="Suivi", request=elsewhere)
     assert exc.value.errors["request"] == ["Cette demande a été enregistrée dans une autre maison."]
@@ -149,9 +149,9 @@ def test_a_follow_up_on_a_request_of_another_house_is_refused(world):
 
 
 def test_a_follow_up_on_a_request_of_another_persons_file_is_refused(world):
-    dossier = open_file(world)
-    someone_else = open_file(world, last_name="Martin")
-    request = make_request(world, dossier=someone_else)
+    dossier = f.DossierFactory(house=world.house)
+    someone_else = f.DossierFactory(house=world.house, last_name="Martin")
+    request = f.ServiceRequestFactory(house=world.house, dossier=someone_else)
     with pytest.raises(DomainError):
         services.add_follow_up(world.users.agent, dossier, note="Suivi", request=request)
     assert not FollowUp.objects.exists()
@@ -160,7 +160,7 @@ def test_a_follow_up_on_a_request_of_another_persons_file_is_refused(world):
 def test_a_document_is_stored_privately_with_a_random_name_and_its_sniffed_type(
     world, private_media
 ):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     upload = SimpleUploadedFile(
         "Avis d'imposition Vandermeersch.jpeg", PNG, content_type="image/jpeg"
     )
@@ -175,7 +175,7 @@ def test_a_document_is_stored_privately_with_a_random_name_and_its_sniffed_type(
 
 
 def test_a_document_of_the_wrong_type_is_refused_and_nothing_saved(world, private_media):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     upload = SimpleUploadedFile("scan.pdf", NOT_A_SCAN, content_type="application/pdf")
     with pytest.raises(DomainError) as exc:
         services.add_document(world.users.agent, dossier, upload)
@@ -188,7 +188,7 @@ def test_a_document_of_the_wrong_type_is_refused_and_nothing_saved(world, privat
 
 def test_a_document_too_large_is_refused_and_nothing_saved(world, settings, private_media):
     settings.MSAP_MAX_UPLOAD_BYTES = 1024
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     upload = SimpleUploadedFile("scan.pdf", PDF + b"0" * 2048, content_type="application/pdf")
     with pytest.raises(DomainError) as exc:
         services.add_document(world.users.agent, dossier, upload)
@@ -200,7 +200,7 @@ def test_a_document_too_large_is_refused_and_nothing_saved(world, settings, priv
 def test_removing_a_document_deletes_its_file(
     world, private_media, django_capture_on_commit_callbacks
 ):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     document = services.add_document(world.users.agent, dossier, SimpleUploadedFile("a.pdf", PDF))
     path = private_media / document.file.name
     with django_capture_on_commit_callbacks(execute=True):
@@ -217,9 +217,9 @@ def test_consent_use_export_then_erasure_keeps_requests_as_anonymous_statistics(
 ):
     agent = world.users.agent
     # Consent, then use.
-    dossier = open_file(world)
-    request = make_request(
-        world, notes="A rappeler après le 15", partner=f.national_partner("carsat")
+    dossier = f.DossierFactory(house=world.house)
+    request = f.ServiceRequestFactory(
+        house=world.house, partner="carsat", notes="A rappeler après le 15"
     )
     services.add_follow_up(
         agent, dossier, note="Demande de retraite anticipée déposée en ligne", request=request
@@ -233,7 +233,7 @@ def test_consent_use_export_then_erasure_keeps_requests_as_anonymous_statistics(
     # Export: JSON.
     exported = json.loads(services.export_dossier(agent, dossier, "json"))
     assert exported["identity"]["last_name"] == "Vandermeersch"
-    assert exported["consent"]["purpose"] == PURPOSE
+    assert exported["consent"]["purpose"] == f.CONSENT_PURPOSE
     assert exported["follow_ups"][0]["note"] == "Demande de retraite anticipée déposée en ligne"
     assert exported["documents"] == [
         {
@@ -277,7 +277,7 @@ def test_consent_use_export_then_erasure_keeps_requests_as_anonymous_statistics(
 
 
 def test_erasing_twice_is_a_no_op(world, django_capture_on_commit_callbacks):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.erase_dossier(world.users.agent, dossier) is True
         assert services.erase_dossier(world.users.agent, dossier) is False
@@ -286,7 +286,7 @@ def test_erasing_twice_is_a_no_op(world, django_capture_on_commit_callbacks):
 
 
 def test_an_erased_file_cannot_be_exported_or_edited(world):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     services.erase_dossier(world.users.agent, dossier)
     with pytest.raises(DomainError, match="plus de données personnelles"):
         services.export_dossier(world.users.agent, dossier, "json")
@@ -299,7 +299,7 @@ def test_an_erased_file_cannot_be_exported_or_edited(world):
 
 
 def test_an_unknown_export_format_is_refused(world):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     with pytest.raises(DomainError, match="Format d'export inconnu"):
         services.export_dossier(world.users.agent, dossier, "xlsx")
     assert not DossierAccess.objects.filter(action=AccessAction.EXPORT).exists()
@@ -307,7 +307,7 @@ def test_an_unknown_export_format_is_refused(world):
 
 def test_the_journal_never_contains_the_persons_data(world, django_capture_on_commit_callbacks):
     agent = world.users.agent
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     services.update_dossier(
         agent, dossier, {"email": "nouvelle.adresse@exemple.fr"}, expected_version=1
     )
@@ -318,7 +318,12 @@ def test_the_journal_never_contains_the_persons_data(world, django_capture_on_co
         services.erase_dossier(agent, dossier)
     text = journal_text()
     assert JournalEntry.objects.filter(action__startswith="dossier.").count() == 6
-    for value in [*PERSON.values(), "nouvelle.adresse@exemple.fr", "Secret médical", PURPOSE]:
+    for value in [
+        *f.PERSON.values(),
+        "nouvelle.adresse@exemple.fr",
+        "Secret médical",
+        f.CONSENT_PURPOSE,
+    ]:
         assert str(value) not in text
     # Field names are fine: they say what changed, not to what.
     assert '"email"' in text
@@ -354,7 +359,7 @@ def test_retention_period_comes_from_settings_and_follows_the_local_calendar(set
 
 def test_a_change_to_a_file_erased_meanwhile_is_refused(world):
     """A screen opened before the erasure must not put personal data back into the file."""
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     services.erase_dossier(world.users.responsable, Dossier.objects.get(pk=dossier.pk))
     assert dossier.status == DossierStatus.ACTIVE  # the agent's stale copy
     with pytest.raises(DomainError, match="effacé ou anonymisé"):
@@ -369,8 +374,8 @@ def test_correcting_a_request_of_the_file_restarts_its_retention_period(world):
     # Using the file for a request restarts its retention (SPEC confidentiality: purged after
     # its retention period of inactivity); the link lives in dossiers, the correction in desk.
     past = datetime(2025, 1, 10, 9, tzinfo=UTC)
-    dossier = open_file(world, now=past)
-    request = make_request(world, dossier=dossier, days_ago=0)
+    dossier = f.DossierFactory(house=world.house, now=past)
+    request = f.ServiceRequestFactory(house=world.house, dossier=dossier)
     desk_services.update_request(
         world.users.agent, request, {"duration_minutes": 20}, expected_version=request.version
     )

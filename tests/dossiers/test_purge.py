@@ -21,7 +21,8 @@ from msap.dossiers.models import (
 )
 from msap.dossiers.queries import dossier_of
 from msap.lib.dates import add_months
-from tests.dossiers import PDF, make_request, open_file
+from tests import factories as f
+from tests.dossiers import PDF
 
 NOW = datetime(2026, 6, 15, 10, tzinfo=UTC)
 
@@ -34,7 +35,7 @@ def private_media(settings, tmp_path):
 
 
 def inactive_for(world, months: int, **identity) -> Dossier:
-    return open_file(world, now=add_months(NOW, -months), **identity)
+    return f.DossierFactory(house=world.house, now=add_months(NOW, -months), **identity)
 
 
 def purge(*args) -> str:
@@ -67,7 +68,9 @@ def test_anonymisation_removes_follow_ups_and_documents_and_keeps_requests_anony
     world, private_media, django_capture_on_commit_callbacks
 ):
     dossier = inactive_for(world, 30)
-    request = make_request(world, dossier=dossier, notes="Rappeler Mme Ancienne")
+    request = f.ServiceRequestFactory(
+        house=world.house, dossier=dossier, notes="Rappeler Mme Ancienne"
+    )
     note = "Dossier APL en cours"
     FollowUp.objects.create(dossier=dossier, author=world.users.agent, note=note)
     document = services.add_document(
@@ -190,7 +193,7 @@ def test_the_command_refuses_a_malformed_date(world):
 
 
 def test_the_command_uses_the_current_date_by_default(world):
-    dossier = open_file(world)
+    dossier = f.DossierFactory(house=world.house)
     assert "Aucun dossier à anonymiser." in purge()
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.ACTIVE

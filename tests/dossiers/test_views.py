@@ -20,8 +20,9 @@ from msap.dossiers.models import (
     FollowUp,
 )
 from msap.dossiers.queries import dossier_of
+from tests import factories as f
 from tests.conftest import login
-from tests.dossiers import NOT_A_SCAN, PDF, PERSON, PURPOSE, make_request, open_file
+from tests.dossiers import NOT_A_SCAN, PDF
 
 
 @pytest.fixture(autouse=True)
@@ -35,14 +36,14 @@ def text(response) -> str:
 
 
 def new_payload(**overrides) -> dict:
-    data = {"consent_purpose": PURPOSE, "consent_given": "on", **PERSON}
+    data = {"consent_purpose": f.CONSENT_PURPOSE, "consent_given": "on", **f.PERSON}
     data.update(overrides)
     return data
 
 
 @pytest.fixture
 def dossier(world):
-    return open_file(world)
+    return f.DossierFactory(house=world.house)
 
 
 @pytest.fixture
@@ -56,10 +57,12 @@ def document(world, dossier):
 
 
 def test_the_list_shows_only_active_files_and_searches_by_name(client, world):
-    open_file(world, last_name="Vandermeersch")
-    open_file(world, last_name="Martin", first_name="Paul")
-    services.erase_dossier(world.users.agent, open_file(world, last_name="Effacée"))
-    open_file(world, agent=world.users.other_agent, house=world.other, last_name="Ailleurs")
+    f.DossierFactory(house=world.house, last_name="Vandermeersch")
+    f.DossierFactory(house=world.house, last_name="Martin", first_name="Paul")
+    services.erase_dossier(
+        world.users.agent, f.DossierFactory(house=world.house, last_name="Effacée")
+    )
+    f.DossierFactory(house=world.other, consent_by=world.users.other_agent, last_name="Ailleurs")
     login(client, world.users.agent)
     url = reverse("dossier_list", args=[world.house.pk])
     page = text(client.get(url))
@@ -77,7 +80,7 @@ def test_opening_a_file_with_consent_from_the_form(client, world):
     assert response.status_code == 302
     assert response["Location"] == reverse("dossier_detail", args=[dossier.pk])
     assert dossier.consent_by == world.users.agent
-    assert dossier.consent_purpose == PURPOSE
+    assert dossier.consent_purpose == f.CONSENT_PURPOSE
     assert dossier.house == world.house
 
 
@@ -127,7 +130,7 @@ def test_every_opening_of_a_file_is_logged_and_the_log_is_visible(client, world,
 def test_the_file_shows_identity_consent_follow_ups_documents_and_requests(
     client, world, dossier, document
 ):
-    request = make_request(world)
+    request = f.ServiceRequestFactory(house=world.house)
     services.add_follow_up(
         world.users.agent, dossier, note="Rendez-vous CARSAT le 3 mars", request=request
     )
@@ -137,7 +140,7 @@ def test_the_file_shows_identity_consent_follow_ups_documents_and_requests(
         "Vandermeersch",
         "Héloïse",
         "06 12 34 56 78",
-        PURPOSE,
+        f.CONSENT_PURPOSE,
         "Rendez-vous CARSAT le 3 mars",
         "Avis CAF",
         "B1.",
@@ -151,7 +154,7 @@ def test_editing_a_file_saves_and_logs_an_edit(client, world, dossier):
     url = reverse("dossier_edit", args=[dossier.pk])
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {**PERSON, "phone": "05 55 12 12 12", "next_steps": "Rappeler", "version": 1}
+        url, {**f.PERSON, "phone": "05 55 12 12 12", "next_steps": "Rappeler", "version": 1}
     )
     assert response.status_code == 302
     dossier.refresh_from_db()
@@ -167,7 +170,7 @@ def test_editing_a_file_with_a_stale_version_is_refused_and_nothing_saved(client
     login(client, world.users.agent)
     response = client.post(
         reverse("dossier_edit", args=[dossier.pk]),
-        {**PERSON, "phone": "05 55 12 12 12", "version": 1},
+        {**f.PERSON, "phone": "05 55 12 12 12", "version": 1},
     )
     assert response.status_code == 200
     assert "modifiée par quelqu'un d'autre" in text(response)
@@ -176,7 +179,7 @@ def test_editing_a_file_with_a_stale_version_is_refused_and_nothing_saved(client
 
 
 def test_adding_a_follow_up_linked_to_a_request(client, world, dossier):
-    request = make_request(world)
+    request = f.ServiceRequestFactory(house=world.house)
     login(client, world.users.agent)
     url = reverse("follow_up_add", args=[dossier.pk])
     assert client.get(url).status_code == 200
@@ -195,7 +198,7 @@ def test_adding_a_follow_up_linked_to_a_request(client, world, dossier):
 
 
 def test_a_follow_up_cannot_pick_a_request_of_another_house(client, world, dossier):
-    elsewhere = make_request(world, house=world.other, agent=world.users.other_agent)
+    elsewhere = f.ServiceRequestFactory(house=world.other, agent=world.users.other_agent)
     login(client, world.users.agent)
     response = client.post(
         reverse("follow_up_add", args=[dossier.pk]), {"note": "Suivi", "request": elsewhere.pk}
@@ -260,7 +263,7 @@ def test_a_document_too_large_is_refused_with_a_french_message(client, world, do
 
 
 def test_a_document_id_of_another_file_is_not_found(client, world, dossier):
-    other_file = open_file(world, last_name="Martin")
+    other_file = f.DossierFactory(house=world.house, last_name="Martin")
     foreign = services.add_document(world.users.agent, other_file, SimpleUploadedFile("b.pdf", PDF))
     login(client, world.users.agent)
     assert (
@@ -326,7 +329,7 @@ def test_erasure_needs_the_confirmation(client, world, dossier):
 def test_erasure_keeps_the_requests_and_says_so(
     client, world, dossier, document, private_media, django_capture_on_commit_callbacks
 ):
-    request = make_request(world, dossier=dossier, notes="Note libre")
+    request = f.ServiceRequestFactory(house=world.house, dossier=dossier, notes="Note libre")
     path = private_media / document.file.name
     login(client, world.users.agent)
     with django_capture_on_commit_callbacks(execute=True):
@@ -366,7 +369,7 @@ def test_the_journal_never_contains_the_persons_name_after_a_whole_session(clien
     dossier = Dossier.objects.get()
     client.post(
         reverse("dossier_edit", args=[dossier.pk]),
-        {**PERSON, "last_name": "Vandermeersch-Dupuis", "version": 1},
+        {**f.PERSON, "last_name": "Vandermeersch-Dupuis", "version": 1},
     )
     client.post(reverse("follow_up_add", args=[dossier.pk]), {"note": "Appel de Mme Vandermeersch"})
     client.post(
@@ -468,7 +471,7 @@ def test_personal_files_are_need_to_know_even_for_the_gestionnaire_and_the_admin
 
 
 def test_a_file_of_another_house_is_not_found_for_an_agent(client, world):
-    elsewhere = open_file(world, agent=world.users.other_agent, house=world.other)
+    elsewhere = f.DossierFactory(house=world.other, consent_by=world.users.other_agent)
     login(client, world.users.agent)
     for name in (
         "dossier_detail",

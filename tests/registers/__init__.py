@@ -1,31 +1,10 @@
-"""Tests of the registers (charter commitments 11–15). Shared helpers for building items."""
+"""Tests of the registers (charter commitments 11–15). Shared helpers: Paris time, the page as read."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import unescape
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
-from msap.registers import services
-
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def record(
-    house, user, kind="mail_in", *, received_at=None, subject="Demande de renseignements", **data
-):
-    """Register an item through the service, as the screens do."""
-    data.setdefault("channel", {"email": "email", "phone": "phone"}.get(kind, "post"))
-    if kind == "phone":
-        data.setdefault("phone_outcome", "voicemail")
-    return services.record_item(
-        user,
-        house,
-        kind=kind,
-        received_at=received_at or timezone.now() - timedelta(hours=1),
-        subject=subject,
-        **data,
-    )
 
 
 def paris(*args) -> datetime:

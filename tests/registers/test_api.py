@@ -20,7 +20,7 @@ from msap.registers.models import (
     Status,
 )
 from tests import factories as f
-from tests.registers import PARIS, record
+from tests.registers import PARIS
 
 URL = "/api/v1/register-items"
 
@@ -66,10 +66,10 @@ def ids(response):
 
 def late_item(world, *, days_late=3, house=None, **data):
     """An open email whose one-week deadline passed `days_late` days ago (or so: weekends)."""
-    return record(
-        house or world.house,
-        world.users.agent,
-        "email",
+    return f.RegisterItemFactory(
+        house=house or world.house,
+        created_by=world.users.agent,
+        kind="email",
         received_at=timezone.now() - timedelta(days=7 + days_late + 3),
         **data,
     )
@@ -203,9 +203,13 @@ def test_recording_without_credentials_is_401(client, world):
 
 
 def test_agent_lists_the_items_of_their_houses_only_newest_first(client, world):
-    old = record(world.house, world.users.agent, received_at=timezone.now() - timedelta(days=9))
-    new = record(world.house, world.users.agent, "email")
-    record(world.other, world.users.other_agent)
+    old = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        received_at=timezone.now() - timedelta(days=9),
+    )
+    new = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")
+    f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
 
     response = get(client, world.users.agent)
 
@@ -215,15 +219,17 @@ def test_agent_lists_the_items_of_their_houses_only_newest_first(client, world):
 
 
 def test_gestionnaire_lists_every_house_of_its_organisation(client, world):
-    mine = record(world.house, world.users.agent)
-    record(world.other, world.users.other_agent)
+    mine = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
 
     assert ids(get(client, world.users.gestionnaire)) == [mine.pk]
 
 
 @pytest.mark.parametrize("role", ["prefecture", "national", "referent_caf", "norole"])
 def test_overseers_referents_and_roleless_get_403_and_never_a_sender(client, world, role):
-    record(world.house, world.users.agent, sender_name="Mme Jeanne Martin")
+    f.RegisterItemFactory(
+        house=world.house, created_by=world.users.agent, sender_name="Mme Jeanne Martin"
+    )
 
     response = get(client, getattr(world.users, role))
 
@@ -245,16 +251,16 @@ def test_house_filter_on_a_house_one_does_not_see_is_404(client, world):
 
 
 def test_admin_lists_the_whole_network(client, world):
-    a = record(world.house, world.users.agent)
-    b = record(world.far, world.users.admin)
+    a = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    b = f.RegisterItemFactory(house=world.far, created_by=world.users.admin)
 
     assert set(ids(get(client, world.users.admin))) == {a.pk, b.pk}
 
 
 def test_filters_by_kind_status_and_house(client, world):
-    mail = record(world.house, world.users.agent)
-    email = record(world.house, world.users.agent, "email")
-    other_house_mail = record(world.other, world.users.other_agent)
+    mail = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    email = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")
+    other_house_mail = f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
 
     assert ids(get(client, world.users.agent, kind="email")) == [email.pk]
     assert ids(get(client, world.users.agent, status="new", kind="mail_in")) == [mail.pk]
@@ -266,7 +272,7 @@ def test_filters_by_kind_status_and_house(client, world):
 def test_overdue_filter_lists_late_open_items_oldest_deadline_first(client, world):
     later = late_item(world, days_late=2)
     earliest = late_item(world, days_late=8)
-    record(world.house, world.users.agent, "email")  # not late
+    f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")  # not late
     answered = late_item(world, days_late=5)
     answered.status = Status.ANSWERED
     answered.answered_at = timezone.now()
@@ -281,8 +287,16 @@ def test_overdue_filter_lists_late_open_items_oldest_deadline_first(client, worl
 
 
 def test_period_filter_uses_the_house_local_days(client, world):
-    before = record(world.house, world.users.agent, received_at=timezone.now() - timedelta(days=20))
-    inside = record(world.house, world.users.agent, received_at=timezone.now() - timedelta(days=5))
+    before = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        received_at=timezone.now() - timedelta(days=20),
+    )
+    inside = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        received_at=timezone.now() - timedelta(days=5),
+    )
     day = timezone.localdate() - timedelta(days=5)
 
     response = get(client, world.users.agent, date_from=day.isoformat(), date_to=day.isoformat())
@@ -300,7 +314,11 @@ def test_reversed_period_is_refused_in_french(client, world):
 
 def test_list_is_paginated_with_its_total(client, world):
     made = [
-        record(world.house, world.users.agent, received_at=timezone.now() - timedelta(hours=n + 1))
+        f.RegisterItemFactory(
+            house=world.house,
+            created_by=world.users.agent,
+            received_at=timezone.now() - timedelta(hours=n + 1),
+        )
         for n in range(5)
     ]
 
@@ -314,7 +332,12 @@ def test_list_is_paginated_with_its_total(client, world):
 
 def test_list_query_count_does_not_grow_with_items(client, world, django_assert_max_num_queries):
     for n in range(12):
-        record(world.house, world.users.agent, partner=f.national_partner("caf"), subject=f"n{n}")
+        f.RegisterItemFactory(
+            house=world.house,
+            created_by=world.users.agent,
+            partner=f.national_partner("caf"),
+            subject=f"n{n}",
+        )
     headers = bearer(world.users.agent)
 
     with django_assert_max_num_queries(8):
@@ -327,7 +350,11 @@ def test_list_query_count_does_not_grow_with_items(client, world, django_assert_
 
 
 def test_answer_on_substance_within_the_deadline_is_stamped_on_time(client, world):
-    item = record(world.house, world.users.agent, received_at=timezone.now() - timedelta(days=3))
+    item = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        received_at=timezone.now() - timedelta(days=3),
+    )
 
     response = change(client, world.users.agent, item, to="answered", answer_text="Attestation")
 
@@ -349,7 +376,11 @@ def test_late_answer_is_stamped_not_on_time(client, world):
 
 
 def test_naive_answered_at_is_the_house_local_time(client, world):
-    item = record(world.house, world.users.agent, received_at=timezone.now() - timedelta(days=3))
+    item = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        received_at=timezone.now() - timedelta(days=3),
+    )
     day = (timezone.now() - timedelta(days=1)).astimezone(PARIS).date()
 
     response = change(client, world.users.agent, item, to="answered", answered_at=f"{day}T10:00:00")
@@ -360,7 +391,7 @@ def test_naive_answered_at_is_the_house_local_time(client, world):
 
 
 def test_stale_version_is_409_with_the_french_message_and_nothing_changed(client, world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     stale = item.version
     assert change(client, world.users.responsable, item, to="in_progress").status_code == 200
 
@@ -383,7 +414,11 @@ def test_stale_version_is_409_with_the_french_message_and_nothing_changed(client
     ],
 )
 def test_bad_status_change_is_refused_in_french_and_nothing_saved(client, world, body, field):
-    item = record(world.house, world.users.agent, received_at=timezone.now() - timedelta(days=3))
+    item = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        received_at=timezone.now() - timedelta(days=3),
+    )
 
     response = change(client, world.users.agent, item, **body)
 
@@ -394,7 +429,7 @@ def test_bad_status_change_is_refused_in_french_and_nothing_saved(client, world,
 
 
 def test_exempt_with_a_charter_reason_is_recorded(client, world):
-    item = record(world.house, world.users.agent, "email")
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")
 
     out = change(
         client, world.users.agent, item, to="exempt", exempt_reason="commercial", exempt_note="Pub"
@@ -405,7 +440,7 @@ def test_exempt_with_a_charter_reason_is_recorded(client, world):
 
 
 def test_unknown_status_is_a_french_422(client, world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
 
     response = change(client, world.users.agent, item, to="perdu")
 
@@ -414,7 +449,7 @@ def test_unknown_status_is_a_french_422(client, world):
 
 
 def test_missing_version_is_a_french_422(client, world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
 
     response = post(client, world.users.agent, f"{URL}/{item.pk}/status", {"to": "in_progress"})
 
@@ -424,7 +459,7 @@ def test_missing_version_is_a_french_422(client, world):
 
 @pytest.mark.parametrize(("role", "code"), [("other_agent", 404), ("norole", 404)])
 def test_status_change_on_an_item_of_an_unseen_house_is_404(client, world, role, code):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
 
     response = change(client, getattr(world.users, role), item, to="in_progress")
 
@@ -434,7 +469,7 @@ def test_status_change_on_an_item_of_an_unseen_house_is_404(client, world, role,
 
 @pytest.mark.parametrize("role", ["referent_caf", "prefecture", "national"])
 def test_status_change_by_someone_outside_the_house_staff_is_403(client, world, role):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
 
     response = change(client, getattr(world.users, role), item, to="in_progress")
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from msap.registers import indicators, services
 from msap.registers.indicators import compute, percentile
 from msap.registers.models import RegisterItem, Status
-from tests.registers import paris, record
+from tests import factories as f
+from tests.registers import paris
 
 JANUARY = (paris(2025, 1, 1), paris(2025, 2, 1))
 FEBRUARY = (paris(2025, 2, 1), paris(2025, 3, 1))
@@ -19,7 +20,7 @@ MONDAY = paris(2025, 1, 6, 10, 0)
 
 
 def answered(house, user, kind, *, received_at, after_days, to=Status.ANSWERED, **status_data):
-    item = record(house, user, kind, received_at=received_at)
+    item = f.RegisterItemFactory(house=house, created_by=user, kind=kind, received_at=received_at)
     return services.set_status(
         user,
         item,
@@ -60,7 +61,9 @@ def test_on_time_share_counts_answers_within_the_deadline_among_answers_owing_on
     for days in (1, 2, 3):
         answered(house, agent, "email", received_at=MONDAY, after_days=days)
     answered(house, agent, "email", received_at=MONDAY, after_days=10)  # Thursday 16: late
-    record(house, agent, "email", received_at=MONDAY)  # still open: not in the share
+    f.RegisterItemFactory(
+        house=house, created_by=agent, kind="email", received_at=MONDAY
+    )  # still open: not in the share
     answered(house, agent, "suggestion", received_at=MONDAY, after_days=30)  # no deadline
 
     email = by_kind(house)["email"]
@@ -92,8 +95,8 @@ def test_delays_are_in_days_with_their_fraction(world):
 
 def test_backlog_counts_the_period_items_still_open(world):
     house, agent = world.house, world.users.agent
-    record(house, agent, "mail_in", received_at=MONDAY)
-    in_progress = record(house, agent, "mail_in", received_at=MONDAY)
+    f.RegisterItemFactory(house=house, created_by=agent, received_at=MONDAY)
+    in_progress = f.RegisterItemFactory(house=house, created_by=agent, received_at=MONDAY)
     services.assign(agent, in_progress, agent, in_progress.version)
     answered(house, agent, "mail_in", received_at=MONDAY, after_days=2)
 
@@ -110,7 +113,7 @@ def test_exempt_share_is_exempt_items_among_received(world):
     )  # fmt: skip
     for days in (1, 2):
         answered(house, agent, "email", received_at=MONDAY, after_days=days)
-    record(house, agent, "email", received_at=MONDAY)
+    f.RegisterItemFactory(house=house, created_by=agent, kind="email", received_at=MONDAY)
 
     email = by_kind(house)["email"]
 
@@ -118,8 +121,10 @@ def test_exempt_share_is_exempt_items_among_received(world):
 
 
 def test_one_indicator_per_register_with_items_in_french_and_in_register_order(world):
-    record(world.house, world.users.agent, "complaint", received_at=MONDAY)
-    record(world.house, world.users.agent, "mail_in", received_at=MONDAY)
+    f.RegisterItemFactory(
+        house=world.house, created_by=world.users.agent, kind="complaint", received_at=MONDAY
+    )
+    f.RegisterItemFactory(house=world.house, created_by=world.users.agent, received_at=MONDAY)
 
     rows = compute(RegisterItem.objects.all(), *YEAR, now=timezone.now())
 
@@ -130,7 +135,7 @@ def test_one_indicator_per_register_with_items_in_french_and_in_register_order(w
 
 
 def test_empty_period_has_no_indicator(world):
-    record(world.house, world.users.agent, received_at=MONDAY)
+    f.RegisterItemFactory(house=world.house, created_by=world.users.agent, received_at=MONDAY)
 
     assert compute(RegisterItem.objects.all(), *FEBRUARY, now=timezone.now()) == []
 
@@ -144,7 +149,9 @@ def test_month_and_year_take_the_items_received_in_them(world):
     # 31 January at 23:30 in Paris is 22:30 UTC: a January item for a house in Paris time.
     answered(house, agent, "email", received_at=paris(2025, 1, 31, 23, 30), after_days=12)
     answered(house, agent, "email", received_at=paris(2025, 2, 3, 9, 0), after_days=2)
-    record(house, agent, "email", received_at=paris(2024, 12, 31, 18, 0))  # the year before
+    f.RegisterItemFactory(
+        house=house, created_by=agent, kind="email", received_at=paris(2024, 12, 31, 18, 0)
+    )  # the year before
 
     january = by_kind(house, JANUARY)["email"]
     february = by_kind(house, FEBRUARY)["email"]
@@ -187,9 +194,11 @@ def test_several_houses_pool_their_items_not_their_shares(world):
 
 
 def test_overdue_lists_open_items_past_their_deadline(world):
-    late = record(world.house, world.users.agent, "email", received_at=MONDAY)
+    late = f.RegisterItemFactory(
+        house=world.house, created_by=world.users.agent, kind="email", received_at=MONDAY
+    )
     done = answered(world.house, world.users.agent, "email", received_at=MONDAY, after_days=20)
-    fresh = record(world.house, world.users.agent, "email")
+    fresh = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")
 
     found = set(indicators.overdue(RegisterItem.objects.all(), timezone.now()))
 

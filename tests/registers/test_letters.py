@@ -14,7 +14,8 @@ from msap.network.models import OpeningRange
 from msap.people.models import User
 from msap.registers import letters, services
 from msap.registers.models import ItemLink, Kind, RegisterItem, Status
-from tests.registers import paris, record
+from tests import factories as f
+from tests.registers import paris
 
 # Tuesday 3 February 2026, 11:00 in Tulle.
 NOW = paris(2026, 2, 3, 11)
@@ -38,10 +39,9 @@ def agent(world):
 @pytest.fixture
 def letter_item(world, agent):
     # Received Monday 2 February 2026: one month later is Monday 2 March 2026.
-    item = record(
-        world.house,
-        agent,
-        "mail_in",
+    item = f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
         received_at=paris(2026, 2, 2, 9, 30),
         sender_name="Mme Durand",
         sender_address="3 rue des Lilas\n19000 Tulle",
@@ -106,7 +106,13 @@ def test_acknowledgement_uses_the_current_user_when_nobody_is_assigned(client, w
         first_name="Dominique", last_name="Vidal", phone="05 55 70 80 90"
     )
     world.users.responsable.refresh_from_db()
-    item = record(world.house, agent, "email", sender_email="usager@exemple.fr", subject="Question")
+    item = f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
+        kind="email",
+        sender_email="usager@exemple.fr",
+        subject="Question",
+    )
     content = pdf_text(generate(client, world.users.responsable, item).content)
     assert "Dominique Vidal" in content and "05 55 70 80 90" in content
 
@@ -182,7 +188,9 @@ def test_answer_letter_before_any_answer_is_refused_and_nothing_registered(
 
 
 def test_phone_call_gets_no_acknowledgement(client, world, agent):
-    call = record(world.house, agent, "phone", phone_outcome="voicemail")
+    call = f.RegisterItemFactory(
+        house=world.house, created_by=agent, kind="phone", phone_outcome="voicemail"
+    )
     assert generate(client, agent, call).status_code == 302
     assert not RegisterItem.objects.filter(kind=Kind.OUTGOING_MAIL).exists()
 

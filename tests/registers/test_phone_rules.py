@@ -3,20 +3,17 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from msap.core.errors import DomainError
 from msap.registers import services
 from msap.registers.models import Status
+from tests import factories as f
 
 
 def _call(world, outcome):
-    return services.record_item(
-        world.users.agent,
-        world.house,
+    return f.RegisterItemFactory(
+        house=world.house,
         kind="phone",
-        received_at=timezone.now() - timedelta(hours=1),
-        channel="phone",
         subject="Appel",
         phone_outcome=outcome,
         sender_phone="05 55 00 11 22",

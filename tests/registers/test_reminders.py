@@ -18,7 +18,7 @@ from msap.lib.mail import read_messages
 from msap.registers import reminders, services
 from msap.registers.models import RegisterItem, ReminderSent, Status
 from tests import factories as f
-from tests.registers import paris, record
+from tests.registers import paris
 
 # Tuesday 10 March 2026, 9:00 in Paris: the instant every test starts from.
 NOW = paris(2026, 3, 10, 9, 0)
@@ -34,10 +34,10 @@ def frozen():
 def item_due(world, due_at, *, assignee=None, house=None, subject="Demande d'attestation"):
     """An open email of the house whose deadline is `due_at` (set exactly, for the test)."""
     house = house or world.house
-    item = record(
-        house,
-        world.users.agent,
-        "email",
+    item = f.RegisterItemFactory(
+        house=house,
+        created_by=world.users.agent,
+        kind="email",
         received_at=min(due_at, timezone.now()) - timedelta(days=7),
         subject=subject,
     )
@@ -107,7 +107,9 @@ def test_answered_far_and_deadline_free_items_are_not_reminded(world):
     answered = item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
     services.set_status(world.users.agent, answered, Status.ANSWERED, answered.version)
     item_due(world, NOW + timedelta(days=10), assignee=world.users.agent)  # far from due
-    record(world.house, world.users.agent, "suggestion")  # no deadline
+    f.RegisterItemFactory(
+        house=world.house, created_by=world.users.agent, kind="suggestion"
+    )  # no deadline
 
     assert reminders.handle_one() == 0
     assert mail.outbox == []

@@ -19,7 +19,8 @@ from msap.registers.rules import (
     MAIL_ONE_MONTH,
     due_date,
 )
-from tests.registers import PARIS, paris, record
+from tests import factories as f
+from tests.registers import PARIS, paris
 
 REUNION = ZoneInfo("Indian/Reunion")
 
@@ -114,7 +115,12 @@ def test_rule_for_each_kind():
 
 
 def test_complaint_without_postal_address_has_no_due_date_but_is_registered(world):
-    complaint = record(world.house, world.users.agent, "complaint", sender_email="x@exemple.fr")
+    complaint = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        kind="complaint",
+        sender_email="x@exemple.fr",
+    )
     assert (
         complaint.pk
         and complaint.due_at is None
@@ -124,10 +130,10 @@ def test_complaint_without_postal_address_has_no_due_date_but_is_registered(worl
 
 
 def test_phone_voicemail_is_called_back_within_one_week(world):
-    call = record(
-        world.house,
-        world.users.agent,
-        "phone",
+    call = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        kind="phone",
         phone_outcome="voicemail",
         received_at=paris(2026, 3, 3, 10),
     )
@@ -136,21 +142,27 @@ def test_phone_voicemail_is_called_back_within_one_week(world):
 
 
 def test_answered_call_has_no_deadline_and_is_closed(world):
-    call = record(world.house, world.users.agent, "phone", phone_outcome="answered")
+    call = f.RegisterItemFactory(
+        house=world.house, created_by=world.users.agent, kind="phone", phone_outcome="answered"
+    )
     assert call.due_at is None and call.status == Status.CLOSED
 
 
 def test_items_are_numbered_per_register_and_per_house(world):
     agent = world.users.agent
-    numbers = [record(world.house, agent, "mail_in").number for _ in range(3)]
+    numbers = [f.RegisterItemFactory(house=world.house, created_by=agent).number for _ in range(3)]
     assert numbers == [1, 2, 3]
-    assert record(world.house, agent, "email").number == 1
-    assert record(world.other, world.users.other_agent, "mail_in").number == 1
+    assert f.RegisterItemFactory(house=world.house, created_by=agent, kind="email").number == 1
+    assert f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent).number == 1
 
 
 def test_received_date_in_the_future_is_refused(world):
     with pytest.raises(DomainError) as exc:
-        record(world.house, world.users.agent, received_at=timezone.now() + timedelta(hours=1))
+        f.RegisterItemFactory(
+            house=world.house,
+            created_by=world.users.agent,
+            received_at=timezone.now() + timedelta(hours=1),
+        )
     assert exc.value.errors["received_at"] == [
         "La date de réception ne peut pas être dans le futur."
     ]
@@ -161,7 +173,11 @@ def test_received_date_in_the_future_is_refused(world):
 
 
 def test_on_time_is_true_when_answered_before_the_deadline(world):
-    item = record(world.house, world.users.agent, received_at=timezone.now() - timedelta(days=3))
+    item = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        received_at=timezone.now() - timedelta(days=3),
+    )
     services.set_status(
         world.users.agent, item, Status.ANSWERED, item.version, answer_text="Réponse."
     )
@@ -171,7 +187,12 @@ def test_on_time_is_true_when_answered_before_the_deadline(world):
 
 def test_on_time_is_false_when_answered_after_the_deadline(world):
     with time_machine.travel(paris(2026, 1, 5, 10), tick=False):
-        item = record(world.house, world.users.agent, "email", sender_email="a@exemple.fr")
+        item = f.RegisterItemFactory(
+            house=world.house,
+            created_by=world.users.agent,
+            kind="email",
+            sender_email="a@exemple.fr",
+        )
     with time_machine.travel(paris(2026, 1, 20, 10), tick=False):
         services.set_status(
             world.users.agent, item, Status.ANSWERED, item.version, answer_text="Réponse tardive."
@@ -181,7 +202,9 @@ def test_on_time_is_false_when_answered_after_the_deadline(world):
 
 
 def test_on_time_stays_unknown_for_items_without_deadline(world):
-    complaint = record(world.house, world.users.agent, "complaint")
+    complaint = f.RegisterItemFactory(
+        house=world.house, created_by=world.users.agent, kind="complaint"
+    )
     services.set_status(
         world.users.agent, complaint, Status.ANSWERED, complaint.version, answer_text="Merci."
     )
@@ -190,7 +213,7 @@ def test_on_time_stays_unknown_for_items_without_deadline(world):
 
 
 def test_answer_before_receipt_is_refused_and_nothing_saved(world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     with pytest.raises(DomainError):
         services.set_status(
             world.users.agent,
@@ -204,7 +227,7 @@ def test_answer_before_receipt_is_refused_and_nothing_saved(world):
 
 
 def test_exempt_requires_a_charter_reason(world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     with pytest.raises(DomainError):
         services.set_status(world.users.agent, item, Status.EXEMPT, 1, exempt_reason="")
     item.refresh_from_db()
@@ -212,7 +235,7 @@ def test_exempt_requires_a_charter_reason(world):
 
 
 def test_answered_item_cannot_go_back_in_progress(world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
     with pytest.raises(DomainError) as exc:
         services.set_status(world.users.agent, item, Status.IN_PROGRESS, item.version)
@@ -220,7 +243,7 @@ def test_answered_item_cannot_go_back_in_progress(world):
 
 
 def test_item_owing_an_answer_cannot_be_closed_without_one(world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     with pytest.raises(DomainError) as exc:
         services.set_status(world.users.agent, item, Status.CLOSED, 1)
     assert "attend une réponse" in exc.value.message
@@ -232,20 +255,22 @@ def test_item_owing_an_answer_cannot_be_closed_without_one(world):
 
 
 def test_item_without_deadline_may_be_closed_directly(world):
-    suggestion = record(world.house, world.users.agent, "suggestion", channel="register")
+    suggestion = f.RegisterItemFactory(
+        house=world.house, created_by=world.users.agent, kind="suggestion", channel="register"
+    )
     services.set_status(world.users.agent, suggestion, Status.CLOSED, 1)
     assert RegisterItem.objects.get(pk=suggestion.pk).status == Status.CLOSED
 
 
 def test_unknown_status_is_refused_in_french(world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     with pytest.raises(DomainError) as exc:
         services.set_status(world.users.agent, item, "archived", 1)
     assert exc.value.message == "Statut inconnu."
 
 
 def test_stale_version_is_refused(world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     services.assign(world.users.agent, item, world.users.agent, 1)
     with pytest.raises(StaleVersion):
         services.set_status(
@@ -254,7 +279,7 @@ def test_stale_version_is_refused(world):
 
 
 def test_override_without_reason_is_refused(world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     with pytest.raises(DomainError):
         services.override_due(world.users.agent, item, item.due_at + timedelta(days=5), "  ", 1)
     item.refresh_from_db()
@@ -341,12 +366,18 @@ def test_reply_to_an_item_of_another_house_is_not_recorded_at_all(world):
 def test_recompute_only_touches_open_non_overridden_items_and_journals_them(world):
     agent = world.users.agent
     received = timezone.now() - timedelta(days=2)
-    drifted = record(world.house, agent, received_at=received, subject="Ouvert")
-    overridden = record(world.house, agent, received_at=received, subject="Échéance modifiée")
+    drifted = f.RegisterItemFactory(
+        house=world.house, created_by=agent, received_at=received, subject="Ouvert"
+    )
+    overridden = f.RegisterItemFactory(
+        house=world.house, created_by=agent, received_at=received, subject="Échéance modifiée"
+    )
     services.override_due(
         agent, overridden, overridden.due_at + timedelta(days=10), "Délai accordé", 1
     )
-    answered = record(world.house, agent, received_at=received, subject="Répondu")
+    answered = f.RegisterItemFactory(
+        house=world.house, created_by=agent, received_at=received, subject="Répondu"
+    )
     services.set_status(agent, answered, Status.ANSWERED, 1, answer_text="Réponse.")
     # As if the rule had changed since these items were recorded.
     stale_due = timezone.now() + timedelta(days=90)
@@ -369,7 +400,7 @@ def test_recompute_only_touches_open_non_overridden_items_and_journals_them(worl
 
 
 def test_overdue_is_derived_from_open_status_and_due_date(world):
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     assert not services.is_overdue(item)
     assert services.is_overdue(item, now=item.due_at + timedelta(seconds=1))
     services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")

@@ -13,7 +13,7 @@ from msap.core.models import JournalEntry
 from msap.registers.models import Attachment, ItemLink, Kind, RegisterItem, Status
 from msap.registers.queries import on_time_figures
 from tests import factories as f
-from tests.registers import paris, record, text
+from tests.registers import paris, text
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -25,10 +25,9 @@ def private_media(settings, tmp_path):
 
 @pytest.fixture
 def item(world):
-    return record(
-        world.house,
-        world.users.agent,
-        "mail_in",
+    return f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
         sender_name="Mme Durand",
         sender_address="3 rue des Lilas, 19000 Tulle",
         subject="Demande d'aide au logement",
@@ -122,33 +121,41 @@ def test_home_lists_overdue_with_its_delay_due_soon_and_my_items(client, world):
 
     agent = world.users.agent
     # Email of Monday 2 March: due Monday 9 March, so one day late on Tuesday 10.
-    record(
-        world.house,
-        agent,
-        "email",
+    f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
+        kind="email",
         subject="Courriel en souffrance",
         sender_email="a@exemple.fr",
         received_at=paris(2026, 3, 2, 9),
     )
-    record(
-        world.house,
-        agent,
-        "email",
+    f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
+        kind="email",
         subject="Courriel déjà ancien",
         sender_email="c@exemple.fr",
         received_at=paris(2026, 2, 2, 9),
     )  # due 9 February: 29 days late
     # Email of Wednesday 4 March: due Wednesday 11, within DUE_SOON_DAYS.
-    record(
-        world.house,
-        agent,
-        "email",
+    f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
+        kind="email",
         subject="Courriel à traiter vite",
         sender_email="b@exemple.fr",
         received_at=paris(2026, 3, 4, 9),
     )
-    record(world.house, agent, "email", subject="Courriel du jour", sender_email="d@exemple.fr")
-    mine = record(world.house, agent, "mail_in", subject="Courrier qui m'est confié")
+    f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
+        kind="email",
+        subject="Courriel du jour",
+        sender_email="d@exemple.fr",
+    )
+    mine = f.RegisterItemFactory(
+        house=world.house, created_by=agent, subject="Courrier qui m'est confié"
+    )
     services.assign(world.users.responsable, mine, agent, mine.version)
     client.force_login(agent)
     html = text(client.get(reverse("registers_home", args=[world.house.pk])))
@@ -164,10 +171,10 @@ def test_home_lists_overdue_with_its_delay_due_soon_and_my_items(client, world):
 
 def test_home_query_count_does_not_grow_with_items(client, world, django_assert_max_num_queries):
     for n in range(25):
-        record(
-            world.house,
-            world.users.agent,
-            "mail_in" if n % 2 else "email",
+        f.RegisterItemFactory(
+            house=world.house,
+            created_by=world.users.agent,
+            kind="mail_in" if n % 2 else "email",
             subject=f"Objet {n}",
             received_at=timezone.now() - timedelta(days=n * 3),
             sender_email="x@exemple.fr",
@@ -182,13 +189,19 @@ def test_on_time_figure_counts_this_months_answers_with_a_deadline(world):
     from msap.registers import services
 
     agent = world.users.agent
-    on_time = record(world.house, agent, "mail_in", received_at=timezone.now() - timedelta(days=2))
+    on_time = f.RegisterItemFactory(
+        house=world.house, created_by=agent, received_at=timezone.now() - timedelta(days=2)
+    )
     services.set_status(agent, on_time, Status.ANSWERED, on_time.version, answer_text="Réponse.")
-    late = record(world.house, agent, "mail_in", received_at=timezone.now() - timedelta(days=2))
+    late = f.RegisterItemFactory(
+        house=world.house, created_by=agent, received_at=timezone.now() - timedelta(days=2)
+    )
     RegisterItem.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=1))
     late.refresh_from_db()
     services.set_status(agent, late, Status.ANSWERED, late.version, answer_text="Réponse tardive.")
-    suggestion = record(world.house, agent, "suggestion", channel="register")
+    suggestion = f.RegisterItemFactory(
+        house=world.house, created_by=agent, kind="suggestion", channel="register"
+    )
     services.set_status(agent, suggestion, Status.CLOSED, suggestion.version)
     figures = on_time_figures(world.house)
     assert figures[Kind.INCOMING_MAIL] == {"on_time": 1, "total": 2}
@@ -219,27 +232,29 @@ def test_home_says_there_was_nothing_to_measure_instead_of_zero_out_of_zero(clie
 
 def test_list_shows_the_columns_and_filters_by_status_period_and_subject(client, world):
     agent = world.users.agent
-    record(
-        world.house,
-        agent,
-        "mail_in",
+    f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
         subject="Carte grise perdue",
         sender_name="M. Martin",
         received_at=paris(2026, 1, 12, 9),
         partner=f.national_partner("caf"),
     )
-    answered = record(
-        world.house,
-        agent,
-        "mail_in",
+    answered = f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
         subject="Allocation logement",
         received_at=paris(2026, 2, 3, 9),
     )
     from msap.registers import services
 
     services.set_status(agent, answered, Status.ANSWERED, answered.version, answer_text="Voici.")
-    record(
-        world.house, agent, "email", subject="Carte grise par courriel", sender_email="z@exemple.fr"
+    f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
+        kind="email",
+        subject="Carte grise par courriel",
+        sender_email="z@exemple.fr",
     )
     client.force_login(agent)
     url = reverse("register_list", args=[world.house.pk, "courrier-arrive"])
@@ -259,7 +274,9 @@ def test_list_shows_the_columns_and_filters_by_status_period_and_subject(client,
 def test_list_query_count_does_not_grow_with_items(client, world, django_assert_max_num_queries):
     caf = f.national_partner("caf")
     for n in range(30):
-        item = record(world.house, world.users.agent, subject=f"Objet {n}", partner=caf)
+        item = f.RegisterItemFactory(
+            house=world.house, created_by=world.users.agent, subject=f"Objet {n}", partner=caf
+        )
         if n % 3 == 0:
             from msap.registers import services
 
@@ -272,10 +289,10 @@ def test_list_query_count_does_not_grow_with_items(client, world, django_assert_
 
 def test_list_is_paginated(client, world):
     for n in range(55):
-        record(
-            world.house,
-            world.users.agent,
-            "suggestion",
+        f.RegisterItemFactory(
+            house=world.house,
+            created_by=world.users.agent,
+            kind="suggestion",
             channel="register",
             subject=f"Idée {n:02d}",
         )
@@ -621,7 +638,9 @@ def test_redirect_to_a_referent_of_another_house_is_refused(client, world, item)
 
 
 def test_link_to_another_item_of_the_house(client, world, item):
-    other = record(world.house, world.users.agent, "phone", subject="Appel de Mme Durand")
+    other = f.RegisterItemFactory(
+        house=world.house, created_by=world.users.agent, kind="phone", subject="Appel de Mme Durand"
+    )
     client.force_login(world.users.agent)
     post_action(client, item, "link", kind="phone", number=other.number, relation="related")
     assert ItemLink.objects.filter(source=item, target=other, relation="related").exists()
@@ -672,7 +691,7 @@ def test_attachment_too_large_is_refused_and_nothing_saved(client, world, item, 
 
 
 def test_attachment_of_another_item_is_404(client, world, item):
-    other_item = record(world.other, world.users.other_agent, "mail_in")
+    other_item = f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
     att = Attachment.objects.create(
         item=other_item,
         original_name="scan.pdf",

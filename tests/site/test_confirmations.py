@@ -11,12 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from msap.desk import services as desk
 from msap.desk.models import ServiceRequest
 from msap.dossiers import services as dossiers
 from msap.dossiers.models import DossierDocument
 from msap.network.models import Closure, Equipment, MobileStop
-from msap.partners.models import PartnershipStatus, Referent, ServiceCategory
+from msap.partners.models import PartnershipStatus, Referent
 from msap.people.models import Membership, Training
 from tests import factories as f
 from tests.conftest import login
@@ -27,9 +26,7 @@ def things(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     house, agent = world.house, world.users.agent
     mobile = f.HouseFactory(kind="mobile", organisation=house.organisation)
-    dossier = dossiers.open_dossier(
-        agent, house, consent_given=True, consent_purpose="Suivi", last_name="Durand"
-    )
+    dossier = f.DossierFactory(house=house, consent_by=agent, last_name="Durand")
     return {
         "house": house,
         "mobile": mobile,
@@ -50,9 +47,7 @@ def things(world, settings, tmp_path):
         ),
         "training": f.TrainingFactory(user=agent, house=house),
         "membership": Membership.objects.get(user=agent, house=house),
-        "request": desk.record_request(
-            agent, house, {"category": ServiceCategory.objects.get(code="B1")}
-        )[0],
+        "request": f.ServiceRequestFactory(house=house, agent=agent),
         "document": dossiers.add_document(
             agent, dossier, SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")
         ),

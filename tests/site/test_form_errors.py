@@ -9,13 +9,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from msap.desk import services as desk
-from msap.dossiers import services as dossiers
-from msap.partners.models import ServiceCategory
 from msap.people.models import Role
 from tests import factories as f
 from tests.conftest import login
-from tests.registers import record
 
 
 class Page(HTMLParser):
@@ -85,17 +81,10 @@ def assert_error_pattern(response, *, field: str | None = None):
 @pytest.fixture
 def records(world):
     agent = world.users.agent
-    request, _created = desk.record_request(
-        agent, world.house, {"category": ServiceCategory.objects.get(code="B1")}
-    )
-    item = record(world.house, agent, "mail_in", sender_name="Jeanne Martin")
-    dossier = dossiers.open_dossier(
-        agent,
-        world.house,
-        consent_purpose="Suivi de la retraite",
-        consent_given=True,
-        first_name="Jeanne",
-        last_name="Martin",
+    request = f.ServiceRequestFactory(house=world.house, agent=agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=agent, sender_name="Jeanne Martin")
+    dossier = f.DossierFactory(
+        house=world.house, consent_by=agent, first_name="Jeanne", last_name="Martin"
     )
     mobile = f.HouseFactory(kind="mobile", organisation=world.house.organisation)
     f.MembershipFactory(user=world.users.responsable, role=Role.RESPONSABLE, house=mobile)

@@ -8,21 +8,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from msap.desk import services as desk
-from msap.partners.models import ServiceCategory
-from msap.registers import services as registers
+from tests import factories as f
 from tests.conftest import login
 
 
 def test_an_agent_sees_todays_requests_and_the_overdue_register_items(client, world):
     agent = world.users.agent
-    desk.record_request(agent, world.house, {"category": ServiceCategory.objects.get(code="A")})
-    registers.record_item(
-        agent,
-        world.house,
+    f.ServiceRequestFactory(house=world.house, agent=agent, occurred_at=timezone.now())
+    f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
         kind="email",
         received_at=timezone.now() - timedelta(days=20),
-        channel="email",
         subject="Question sur la prime d'activité",
         sender_email="x@exemple.fr",
     )
