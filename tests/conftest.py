@@ -1,4 +1,5 @@
-"""Shared fixtures: a small network with one named user per role (SPEC "Who uses it")."""
+"""Shared fixtures: one house with its agent and responsable (`one_house`), or a small network
+with one named user per role (`world`, SPEC "Who uses it")."""
 
 from types import SimpleNamespace
 
@@ -30,15 +31,34 @@ def _french_after_each_test():
     translation.deactivate()
 
 
+def _member(email, role, **scope):
+    user = f.UserFactory(email=email)
+    f.MembershipFactory(user=user, role=role, **scope)
+    return user
+
+
 @pytest.fixture
-def world(db):
-    """Two houses of two gestionnaires in Corrèze, one in Creuse; a user per role.
+def one_house(db):
+    """One house in Corrèze with its agent and its responsable: the default for a test of one
+    house's screens and services. The same house and users as `world`'s, without the rest."""
+    house = f.HouseFactory(name="France Services de Tulle", commune=f.commune("19272"))
+    users = SimpleNamespace(
+        agent=_member("agent@test.fr", Role.AGENT, house=house),
+        responsable=_member("responsable@test.fr", Role.RESPONSABLE, house=house),
+    )
+    return SimpleNamespace(house=house, users=users)
+
+
+@pytest.fixture
+def world(one_house):
+    """`one_house` in a small network: two houses of two gestionnaires in Corrèze, one in
+    Creuse; a user per role. For isolation and every-role tests.
 
     - house: the users' house (CAF partner with a referent, France Travail partner);
     - other: another house of the same département, another gestionnaire;
     - far: a house in another département (23), where nobody below works.
     """
-    house = f.HouseFactory(name="France Services de Tulle", commune=f.commune("19272"))
+    house = one_house.house
     other = f.HouseFactory(name="France Services d'Ussel", commune=f.commune("19275"))
     far = f.HouseFactory(
         name="France Services de Guéret",
@@ -64,28 +84,22 @@ def world(db):
     other_caf = f.PartnershipFactory(house=other, partner=f.national_partner("caf"))
     f.ReferentFactory(partnership=other_caf)
 
-    def member(email, role, **scope):
-        user = f.UserFactory(email=email)
-        f.MembershipFactory(user=user, role=role, **scope)
-        return user
-
     users = SimpleNamespace(
-        agent=member("agent@test.fr", Role.AGENT, house=house),
-        responsable=member("responsable@test.fr", Role.RESPONSABLE, house=house),
-        other_agent=member("agent.ussel@test.fr", Role.AGENT, house=other),
-        gestionnaire=member(
+        **vars(one_house.users),
+        other_agent=_member("agent.ussel@test.fr", Role.AGENT, house=other),
+        gestionnaire=_member(
             "gestionnaire@test.fr", Role.GESTIONNAIRE, organisation=house.organisation
         ),
-        referent_caf=member(
+        referent_caf=_member(
             "referent.caf@test.fr", Role.REFERENT, partner=f.national_partner("caf")
         ),
-        referent_msa=member(
+        referent_msa=_member(
             "referent.msa@test.fr", Role.REFERENT, partner=f.national_partner("msa")
         ),
-        prefecture=member(
+        prefecture=_member(
             "prefecture@test.fr", Role.DEPARTEMENT, departement=Departement.objects.get(code="19")
         ),
-        national=member("national@test.fr", Role.NATIONAL),
+        national=_member("national@test.fr", Role.NATIONAL),
         admin=f.UserFactory(email="admin@test.fr", is_staff=True, is_superuser=True),
         norole=f.UserFactory(email="sansrole@test.fr"),
     )

@@ -143,7 +143,7 @@ def test_limit_and_offset_page_the_directory_in_name_order(client, world):
         ({"q": "a\x00b"}, "q"),
     ],
 )
-def test_invalid_directory_parameter_is_a_422_in_french(client, world, params, field):
+def test_invalid_directory_parameter_is_a_422_in_french(client, one_house, params, field):
     response = client.get(LIST, params)
 
     detail = assert_french_error(response, 422)
@@ -185,7 +185,7 @@ def test_withdrawn_partner_is_not_listed_on_the_public_card(client, world):
     assert [p["short_name"] for p in card["partners"]] == ["CAF"]
 
 
-def test_unknown_or_project_house_is_a_404_in_french_for_the_public(client, world):
+def test_unknown_or_project_house_is_a_404_in_french_for_the_public(client, one_house):
     project = f.HouseFactory(status=HouseStatus.PROJECT, recognised_on=None)
 
     assert assert_french_error(client.get("/api/v1/houses/999999"), 404) == "Maison introuvable."
@@ -214,8 +214,8 @@ def test_referent_contacts_never_appear_in_any_public_answer(client, world):
 # --- referents (staff only) ------------------------------------------------------------------------
 
 
-def test_referents_without_credentials_is_a_401_in_french(client, world):
-    response = client.get(referents_url(world.house))
+def test_referents_without_credentials_is_a_401_in_french(client, one_house):
+    response = client.get(referents_url(one_house.house))
 
     detail = assert_french_error(response, 401)
     assert "jeton" in detail
@@ -275,35 +275,37 @@ def test_partner_referent_sees_only_its_own_organisations_referents(client, worl
     assert "Lefèvre" not in response.content.decode()
 
 
-def test_revoked_token_is_refused(client, world):
-    obj, token = ApiToken.issue(world.users.agent)
+def test_revoked_token_is_refused(client, one_house):
+    obj, token = ApiToken.issue(one_house.users.agent)
     obj.revoked_at = timezone.now()
     obj.save(update_fields=["revoked_at"])
 
-    response = client.get(referents_url(world.house), headers={"Authorization": f"Bearer {token}"})
+    response = client.get(
+        referents_url(one_house.house), headers={"Authorization": f"Bearer {token}"}
+    )
 
     assert "révoqué" in assert_french_error(response, 401)
 
 
 @pytest.mark.parametrize("header", ["Bearer n-importe-quoi", "Bearer ", "Bearer " + "x" * 5000])
-def test_garbage_token_is_refused(client, world, header):
-    response = client.get(referents_url(world.house), headers={"Authorization": header})
+def test_garbage_token_is_refused(client, one_house, header):
+    response = client.get(referents_url(one_house.house), headers={"Authorization": header})
 
     assert_french_error(response, 401)
 
 
-def test_garbage_token_is_refused_on_public_endpoints_too(client, world):
+def test_garbage_token_is_refused_on_public_endpoints_too(client, one_house):
     response = client.get(LIST, headers={"Authorization": "Bearer n-importe-quoi"})
 
     assert_french_error(response, 401)
 
 
-def test_token_of_a_deactivated_account_is_refused(client, world):
-    headers = bearer(world.users.agent)
-    world.users.agent.is_active = False
-    world.users.agent.save(update_fields=["is_active"])
+def test_token_of_a_deactivated_account_is_refused(client, one_house):
+    headers = bearer(one_house.users.agent)
+    one_house.users.agent.is_active = False
+    one_house.users.agent.save(update_fields=["is_active"])
 
-    assert_french_error(client.get(referents_url(world.house), headers=headers), 401)
+    assert_french_error(client.get(referents_url(one_house.house), headers=headers), 401)
 
 
 def test_only_the_digest_of_a_token_is_stored(world):
@@ -313,13 +315,13 @@ def test_only_the_digest_of_a_token_is_stored(world):
     assert obj.digest == ApiToken.hash(token) and token not in obj.digest
 
 
-def test_last_used_at_is_written_at_most_once_a_minute(client, world):
-    obj, token = ApiToken.issue(world.users.agent)
+def test_last_used_at_is_written_at_most_once_a_minute(client, one_house):
+    obj, token = ApiToken.issue(one_house.users.agent)
     headers = {"Authorization": f"Bearer {token}"}
     start = timezone.now()
 
     with time_machine.travel(start, tick=False):
-        client.get(referents_url(world.house), headers=headers)
+        client.get(referents_url(one_house.house), headers=headers)
     obj.refresh_from_db()
     assert obj.last_used_at == start
 
@@ -327,13 +329,13 @@ def test_last_used_at_is_written_at_most_once_a_minute(client, world):
         time_machine.travel(start + timedelta(seconds=30), tick=False),
         CaptureQueriesContext(connection) as queries,
     ):
-        client.get(referents_url(world.house), headers=headers)
+        client.get(referents_url(one_house.house), headers=headers)
     obj.refresh_from_db()
     assert obj.last_used_at == start
     assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
 
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
-        client.get(referents_url(world.house), headers=headers)
+        client.get(referents_url(one_house.house), headers=headers)
     obj.refresh_from_db()
     assert obj.last_used_at == start + timedelta(seconds=61)
 

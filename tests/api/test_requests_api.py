@@ -82,14 +82,14 @@ def test_api_codes_are_the_models_choices():
 # --- recording -----------------------------------------------------------------------------------
 
 
-def test_agent_records_a_request_by_codes_and_gets_201(client, world):
+def test_agent_records_a_request_by_codes_and_gets_201(client, one_house):
     procedure = Procedure.objects.get(partner__code="caf", label="Prime d'activité")
 
     response = post(
         client,
-        world.users.agent,
+        one_house.users.agent,
         body(
-            world.house,
+            one_house.house,
             other_partners=["france-travail"],
             procedure="Prime d'activité",
             needs=["language", "crisis"],
@@ -105,7 +105,7 @@ def test_agent_records_a_request_by_codes_and_gets_201(client, world):
     out = response.json()
     stored = ServiceRequest.objects.get()
     assert out["id"] == stored.pk
-    assert stored.house == world.house and stored.agent == world.users.agent
+    assert stored.house == one_house.house and stored.agent == one_house.users.agent
     assert (
         stored.partner.code == "caf" and stored.category.code == "B1" and stored.item.code == "B1.3"
     )
@@ -123,9 +123,11 @@ def test_agent_records_a_request_by_codes_and_gets_201(client, world):
     assert "dossier" not in out
 
 
-def test_occurred_at_defaults_to_now_and_naive_time_is_the_house_clock(client, world):
-    first = post(client, world.users.agent, body(world.house, occurred_at=None))
-    second = post(client, world.users.agent, body(world.house, occurred_at="2025-03-04T10:15:00"))
+def test_occurred_at_defaults_to_now_and_naive_time_is_the_house_clock(client, one_house):
+    first = post(client, one_house.users.agent, body(one_house.house, occurred_at=None))
+    second = post(
+        client, one_house.users.agent, body(one_house.house, occurred_at="2025-03-04T10:15:00")
+    )
 
     assert first.status_code == second.status_code == 201
     now_stored = ServiceRequest.objects.get(pk=first.json()["id"]).occurred_at
@@ -134,11 +136,11 @@ def test_occurred_at_defaults_to_now_and_naive_time_is_the_house_clock(client, w
     assert naive == datetime(2025, 3, 4, 10, 15, tzinfo=PARIS)
 
 
-def test_same_idempotency_key_twice_records_one_request(client, world):
+def test_same_idempotency_key_twice_records_one_request(client, one_house):
     key = {"Idempotency-Key": "3f6c2a1e-saisie-guichet-42"}
 
-    first = post(client, world.users.agent, body(world.house), **key)
-    second = post(client, world.users.agent, body(world.house), **key)
+    first = post(client, one_house.users.agent, body(one_house.house), **key)
+    second = post(client, one_house.users.agent, body(one_house.house), **key)
 
     assert first.status_code == 201
     assert second.status_code == 200
@@ -146,12 +148,17 @@ def test_same_idempotency_key_twice_records_one_request(client, world):
     assert ServiceRequest.objects.count() == 1
 
 
-def test_unknown_codes_are_refused_in_french_and_nothing_saved(client, world):
+def test_unknown_codes_are_refused_in_french_and_nothing_saved(client, one_house):
     response = post(
         client,
-        world.users.agent,
+        one_house.users.agent,
         body(
-            world.house, partner="xyz", category="Z", item="Z9.9", commune="99999", procedure=999999
+            one_house.house,
+            partner="xyz",
+            category="Z",
+            item="Z9.9",
+            commune="99999",
+            procedure=999999,
         ),
     )
 
@@ -164,26 +171,26 @@ def test_unknown_codes_are_refused_in_french_and_nothing_saved(client, world):
     assert ServiceRequest.objects.count() == 0
 
 
-def test_unknown_channel_is_refused_with_a_french_message(client, world):
-    response = post(client, world.users.agent, body(world.house, channel="pigeon"))
+def test_unknown_channel_is_refused_with_a_french_message(client, one_house):
+    response = post(client, one_house.users.agent, body(one_house.house, channel="pigeon"))
 
     assert response.status_code == 422
     assert "Valeur inconnue" in response.json()["errors"]["channel"][0]
     assert ServiceRequest.objects.count() == 0
 
 
-def test_future_date_is_refused_and_nothing_saved(client, world):
+def test_future_date_is_refused_and_nothing_saved(client, one_house):
     tomorrow = (timezone.now() + timedelta(days=1)).isoformat()
 
-    response = post(client, world.users.agent, body(world.house, occurred_at=tomorrow))
+    response = post(client, one_house.users.agent, body(one_house.house, occurred_at=tomorrow))
 
     assert response.status_code == 400
     assert "futur" in response.json()["detail"]
     assert ServiceRequest.objects.count() == 0
 
 
-def test_duration_over_8_hours_is_refused_and_nothing_saved(client, world):
-    response = post(client, world.users.agent, body(world.house, duration_minutes=481))
+def test_duration_over_8_hours_is_refused_and_nothing_saved(client, one_house):
+    response = post(client, one_house.users.agent, body(one_house.house, duration_minutes=481))
 
     assert response.status_code == 400
     assert "480 minutes" in response.json()["errors"]["duration_minutes"][0]
@@ -197,9 +204,11 @@ def test_item_of_another_category_is_refused(client, world):
     assert "n'appartient pas" in response.json()["errors"]["item"][0]
 
 
-def test_nul_characters_are_refused_in_french_not_crashing(client, world):
+def test_nul_characters_are_refused_in_french_not_crashing(client, one_house):
     response = post(
-        client, world.users.agent, body(world.house, other_partners=["caf\x00"], procedure="a\x00")
+        client,
+        one_house.users.agent,
+        body(one_house.house, other_partners=["caf\x00"], procedure="a\x00"),
     )
 
     assert response.status_code == 422
@@ -208,8 +217,10 @@ def test_nul_characters_are_refused_in_french_not_crashing(client, world):
     assert ServiceRequest.objects.count() == 0
 
 
-def test_too_long_idempotency_key_is_refused(client, world):
-    response = post(client, world.users.agent, body(world.house), **{"Idempotency-Key": "k" * 65})
+def test_too_long_idempotency_key_is_refused(client, one_house):
+    response = post(
+        client, one_house.users.agent, body(one_house.house), **{"Idempotency-Key": "k" * 65}
+    )
 
     assert response.status_code == 422
     assert ServiceRequest.objects.count() == 0
@@ -233,8 +244,10 @@ def test_only_the_house_staff_may_record_there(client, world, role, status):
     assert ServiceRequest.objects.count() == 0
 
 
-def test_recording_without_credentials_is_401(client, world):
-    response = client.post(URL, data=json.dumps(body(world.house)), content_type="application/json")
+def test_recording_without_credentials_is_401(client, one_house):
+    response = client.post(
+        URL, data=json.dumps(body(one_house.house)), content_type="application/json"
+    )
 
     assert response.status_code == 401
     assert ServiceRequest.objects.count() == 0
@@ -357,8 +370,8 @@ def test_list_is_newest_first_and_paginated(client, world, activity):
     assert [item["id"] for item in page["items"]] == [older.pk]
 
 
-def test_list_refuses_a_limit_over_1000(client, world):
-    response = get(client, world.users.agent, limit=1001)
+def test_list_refuses_a_limit_over_1000(client, one_house):
+    response = get(client, one_house.users.agent, limit=1001)
 
     assert response.status_code == 422
     assert "1000" in response.json()["errors"]["limit"][0]
@@ -378,12 +391,12 @@ def test_list_of_an_unseen_house_is_404(client, world, activity):
     assert "introuvable" in response.json()["detail"]
 
 
-def test_list_without_credentials_is_401(client, world):
+def test_list_without_credentials_is_401(client, one_house):
     assert client.get(URL).status_code == 401
 
 
-def test_list_query_count_does_not_grow_with_the_page(client, world):
-    agent = world.users.agent
+def test_list_query_count_does_not_grow_with_the_page(client, one_house):
+    agent = one_house.users.agent
     ft = f.national_partner("france-travail")
 
     def count_queries():
@@ -392,13 +405,13 @@ def test_list_query_count_does_not_grow_with_the_page(client, world):
         return len(ctx.captured_queries)
 
     for _i in range(3):
-        f.ServiceRequestFactory(agent=agent, house=world.house).other_partners.set([ft])
+        f.ServiceRequestFactory(agent=agent, house=one_house.house).other_partners.set([ft])
     count_queries()  # the first request stores the agent's roles snapshot (people/roles.py)
     few = count_queries()
     for _i in range(25):
-        f.ServiceRequestFactory(agent=agent, house=world.house, partner="cpam").other_partners.set(
-            [ft]
-        )
+        f.ServiceRequestFactory(
+            agent=agent, house=one_house.house, partner="cpam"
+        ).other_partners.set([ft])
     many = count_queries()
 
     assert many == few

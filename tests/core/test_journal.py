@@ -98,14 +98,14 @@ def test_diff_lists_only_changed_fields_as_plain_values():
     assert changes == {"commune": ["19272", "19275"], "recognised_on": ["2024-01-15", "2025-05-01"]}
 
 
-def test_the_journal_refuses_bulk_updates_and_deletes(world):
+def test_the_journal_refuses_bulk_updates_and_deletes(one_house):
     """Evidence for audits: no bulk path around the append-only guard either."""
     import pytest
 
     from msap.core import journal
     from msap.core.models import JournalEntry
 
-    journal.record(world.users.agent, "test.action", world.house, summary="preuve")
+    journal.record(one_house.users.agent, "test.action", one_house.house, summary="preuve")
     with pytest.raises(ValueError, match="append-only"):
         JournalEntry.objects.filter(action="test.action").update(summary="effacée")
     with pytest.raises(ValueError, match="append-only"):

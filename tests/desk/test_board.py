@@ -208,8 +208,8 @@ NOW = datetime(2025, 3, 12, 16, 0, tzinfo=PARIS)
 
 
 @pytest.fixture
-def today(world):
-    house, agent = world.house, world.users.agent
+def today(one_house):
+    house, agent = one_house.house, one_house.users.agent
     f.ServiceRequestFactory(
         house=house,
         agent=agent,
@@ -236,7 +236,7 @@ def today(world):
     )  # yesterday
     f.ServiceRequestFactory(
         house=house,
-        agent=world.users.responsable,
+        agent=one_house.users.responsable,
         occurred_at=NOW - timedelta(hours=1),
         partner="msa",
     )  # a colleague's
@@ -277,16 +277,16 @@ def test_the_day_offers_edit_links_only_within_the_window(client, world, today, 
     assert "dans l'heure qui suit son enregistrement" in html
 
 
-def test_the_day_query_count_does_not_grow_with_the_rows(client, world, today):
+def test_the_day_query_count_does_not_grow_with_the_rows(client, one_house, today):
     with time_machine.travel(NOW, tick=False):
-        client.force_login(world.users.agent)
+        client.force_login(one_house.users.agent)
         client.get(reverse("desk_day"))
         with CaptureQueriesContext(connection) as few:
             client.get(reverse("desk_day"))
         for minute in range(20):
             f.ServiceRequestFactory(
                 house=today,
-                agent=world.users.agent,
+                agent=one_house.users.agent,
                 occurred_at=NOW - timedelta(minutes=minute),
                 partner="cpam",
             )
@@ -387,10 +387,16 @@ def test_a_leap_february_in_progress_and_its_29th_in_the_previous_year():
 
 def test_the_board_compares_a_month_in_progress_with_the_same_days_and_says_so(client, world):
     house, agent = world.house, world.users.agent
-    make_request(house, agent, datetime(2026, 12, 1, 9, tzinfo=PARIS))
-    make_request(house, agent, datetime(2026, 11, 1, 9, tzinfo=PARIS))
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=datetime(2026, 12, 1, 9, tzinfo=PARIS)
+    )
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=datetime(2026, 11, 1, 9, tzinfo=PARIS)
+    )
     for day in range(2, 31):  # the rest of November is not compared with 1 December
-        make_request(house, agent, datetime(2026, 11, day, 9, tzinfo=PARIS))
+        f.ServiceRequestFactory(
+            house=house, agent=agent, occurred_at=datetime(2026, 11, day, 9, tzinfo=PARIS)
+        )
     with time_machine.travel(datetime(2026, 12, 1, 15, tzinfo=PARIS), tick=False):
         html = text(board(client, agent, house, periode="mois"))
     assert row(html, "Demandes") == ["1", "1", "="]

@@ -20,10 +20,10 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def recorded(world):
+def recorded(one_house):
     """A request the agent recorded ten minutes ago, through the service."""
     return f.ServiceRequestFactory(
-        house=world.house,
+        house=one_house.house,
         partner=None,
         category="A",
         occurred_at=timezone.now() - timedelta(minutes=10),
@@ -49,12 +49,12 @@ def delete_url(obj):
     return reverse("desk_request_delete", args=[obj.pk])
 
 
-def test_author_edits_within_the_window_and_the_change_is_journaled(client, world, recorded):
-    client.force_login(world.users.agent)
+def test_author_edits_within_the_window_and_the_change_is_journaled(client, one_house, recorded):
+    client.force_login(one_house.users.agent)
     page = client.get(edit_url(recorded))
     assert page.status_code == 200
     assert f'name="version" value="{recorded.version}"' in text(page)
-    response = client.post(edit_url(recorded), edit_payload(world, recorded))
+    response = client.post(edit_url(recorded), edit_payload(one_house, recorded))
     assert response.status_code == 302
     recorded.refresh_from_db()
     assert (
@@ -65,33 +65,34 @@ def test_author_edits_within_the_window_and_the_change_is_journaled(client, worl
     ) == (25, "oriented", "caf", "B1")
     assert recorded.version == 2
     entry = JournalEntry.objects.get(action="request.updated", target_id=str(recorded.pk))
-    assert entry.actor == world.users.agent
+    assert entry.actor == one_house.users.agent
     assert entry.changes["duration_minutes"] == [10, 25]
     assert "Demande modifiée." in text(client.get(reverse("desk_day")))
 
 
-def test_an_empty_date_keeps_the_recorded_time(client, world, recorded):
+def test_an_empty_date_keeps_the_recorded_time(client, one_house, recorded):
     before = recorded.occurred_at
-    client.force_login(world.users.agent)
-    client.post(edit_url(recorded), edit_payload(world, recorded, occurred_at=""))
+    client.force_login(one_house.users.agent)
+    client.post(edit_url(recorded), edit_payload(one_house, recorded, occurred_at=""))
     recorded.refresh_from_db()
     assert recorded.occurred_at == before
 
 
-def test_a_stale_version_is_refused_and_nothing_changed(client, world, recorded):
-    client.force_login(world.users.agent)
+def test_a_stale_version_is_refused_and_nothing_changed(client, one_house, recorded):
+    client.force_login(one_house.users.agent)
     response = client.post(
-        edit_url(recorded), edit_payload(world, recorded, version=str(recorded.version - 1 or 99))
+        edit_url(recorded),
+        edit_payload(one_house, recorded, version=str(recorded.version - 1 or 99)),
     )
     assert "a été modifiée par quelqu'un d'autre" in text(response)
     recorded.refresh_from_db()
     assert recorded.duration_minutes == 10 and recorded.version == 1
 
 
-def test_a_bad_correction_is_refused_in_french_and_nothing_changed(client, world, recorded):
-    client.force_login(world.users.agent)
+def test_a_bad_correction_is_refused_in_french_and_nothing_changed(client, one_house, recorded):
+    client.force_login(one_house.users.agent)
     response = client.post(
-        edit_url(recorded), edit_payload(world, recorded, duration_minutes="600")
+        edit_url(recorded), edit_payload(one_house, recorded, duration_minutes="600")
     )
     assert "La durée doit être comprise entre 0 et 480 minutes (8 heures)." in text(response)
     recorded.refresh_from_db()
@@ -99,14 +100,16 @@ def test_a_bad_correction_is_refused_in_french_and_nothing_changed(client, world
     assert not JournalEntry.objects.filter(action="request.updated").exists()
 
 
-def test_author_deletes_within_the_window_and_the_deletion_is_journaled(client, world, recorded):
-    client.force_login(world.users.agent)
+def test_author_deletes_within_the_window_and_the_deletion_is_journaled(
+    client, one_house, recorded
+):
+    client.force_login(one_house.users.agent)
     response = client.post(delete_url(recorded), {"next": reverse("desk_entry")})
     assert response.status_code == 302
     assert response["Location"] == reverse("desk_entry")
     assert not ServiceRequest.objects.filter(pk=recorded.pk).exists()
     entry = JournalEntry.objects.get(action="request.deleted", target_id=str(recorded.pk))
-    assert entry.actor == world.users.agent and entry.house_id == world.house.pk
+    assert entry.actor == one_house.users.agent and entry.house_id == one_house.house.pk
 
 
 def test_delete_does_not_redirect_to_another_site(client, world, recorded):
@@ -122,14 +125,14 @@ def test_a_get_of_the_delete_url_only_asks_for_confirmation(client, world, recor
     assert ServiceRequest.objects.filter(pk=recorded.pk).exists()
 
 
-def test_after_the_window_edit_and_delete_are_refused(client, world, recorded):
+def test_after_the_window_edit_and_delete_are_refused(client, one_house, recorded):
     later = timezone.now() + rules.edit_window() + timedelta(minutes=1)
     with time_machine.travel(later, tick=False):
-        client.force_login(world.users.agent)  # a new working day, a new session
+        client.force_login(one_house.users.agent)  # a new working day, a new session
         page = client.get(edit_url(recorded))
         assert page.status_code == 403
         assert "Le délai de modification est dépassé" in text(page)
-        assert client.post(edit_url(recorded), edit_payload(world, recorded)).status_code == 403
+        assert client.post(edit_url(recorded), edit_payload(one_house, recorded)).status_code == 403
         assert client.post(delete_url(recorded)).status_code == 403
         day = text(client.get(reverse("desk_day")))
     recorded.refresh_from_db()
@@ -140,12 +143,12 @@ def test_after_the_window_edit_and_delete_are_refused(client, world, recorded):
     assert edit_url(recorded) not in day
 
 
-def test_just_inside_the_window_the_author_still_edits(client, world, recorded):
+def test_just_inside_the_window_the_author_still_edits(client, one_house, recorded):
     with time_machine.travel(
         recorded.created_at + rules.edit_window() - timedelta(minutes=1), tick=False
     ):
-        client.force_login(world.users.agent)
-        assert client.post(edit_url(recorded), edit_payload(world, recorded)).status_code == 302
+        client.force_login(one_house.users.agent)
+        assert client.post(edit_url(recorded), edit_payload(one_house, recorded)).status_code == 302
 
 
 @pytest.mark.parametrize("role", ["responsable", "gestionnaire"])
@@ -170,7 +173,7 @@ def test_people_outside_the_house_do_not_see_the_request(client, world, recorded
     assert ServiceRequest.objects.filter(pk=recorded.pk).exists()
 
 
-def test_anonymous_visitors_cannot_delete(client, world, recorded):
+def test_anonymous_visitors_cannot_delete(client, one_house, recorded):
     response = client.post(delete_url(recorded))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert ServiceRequest.objects.filter(pk=recorded.pk).exists()

@@ -103,10 +103,10 @@ def text(response) -> str:
 # --- good files ----------------------------------------------------------------------------------
 
 
-def test_csv_with_semicolons_and_bom_imports_every_row(client, world):
-    login(client, world.users.agent)
+def test_csv_with_semicolons_and_bom_imports_every_row(client, one_house):
+    login(client, one_house.users.agent)
 
-    response = upload(client, world.house, csv_file(GOOD))
+    response = upload(client, one_house.house, csv_file(GOOD))
 
     assert response.status_code == 200
     assert "3 demandes importées" in text(response)
@@ -120,7 +120,7 @@ def test_csv_with_semicolons_and_bom_imports_every_row(client, world):
     )
     assert first.duration_minutes == 20 and first.outcome == "answered"
     assert first.commune_id == "19272" and first.first_visit is True and first.need_language
-    assert first.agent == world.users.agent and first.house == world.house
+    assert first.agent == one_house.users.agent and first.house == one_house.house
     assert (second.channel, second.partner.code, second.outcome, second.first_visit) == (
         "phone",
         "cpam",
@@ -133,7 +133,7 @@ def test_csv_with_semicolons_and_bom_imports_every_row(client, world):
     assert third.need_disability and third.need_crisis and not third.need_language
 
 
-def test_csv_with_commas_in_windows_encoding_imports(world):
+def test_csv_with_commas_in_windows_encoding_imports(one_house):
     rows = [
         [
             "14/05/2024",
@@ -150,7 +150,7 @@ def test_csv_with_commas_in_windows_encoding_imports(world):
         ]
     ]
 
-    report = run(world, csv_file(rows, delimiter=",", bom=False, encoding="cp1252"))
+    report = run(one_house, csv_file(rows, delimiter=",", bom=False, encoding="cp1252"))
 
     assert (report.imported, report.rejected) == (1, [])
     stored = ServiceRequest.objects.get()
@@ -158,7 +158,7 @@ def test_csv_with_commas_in_windows_encoding_imports(world):
     assert stored.outcome == "complex" and stored.need_social
 
 
-def test_xlsx_built_with_openpyxl_imports_typed_cells(world):
+def test_xlsx_built_with_openpyxl_imports_typed_cells(one_house):
     rows = [
         [
             datetime(2024, 3, 4),
@@ -176,7 +176,7 @@ def test_xlsx_built_with_openpyxl_imports_typed_cells(world):
         [date(2024, 3, 5), None, "itinérant", "caf", "b1", None, 12.0, None, "19272", "non", None],
     ]
 
-    report = run(world, xlsx_file(rows))
+    report = run(one_house, xlsx_file(rows))
 
     assert (report.imported, report.rejected) == (2, [])
     first, second = ServiceRequest.objects.order_by("occurred_at")
@@ -191,11 +191,11 @@ def test_xlsx_built_with_openpyxl_imports_typed_cells(world):
     assert (second.channel, second.category.code, second.duration_minutes) == ("mobile", "B1", 12)
 
 
-def test_procedure_is_matched_by_label_for_its_partner(world):
+def test_procedure_is_matched_by_label_for_its_partner(one_house):
     header = [*HEADER, "demarche"]
     rows = [[*GOOD[0], "prime d'activité"], [*GOOD[1], "Prime d'activité"]]
 
-    report = run(world, csv_file(rows, header), imports.REJECTS_ONLY)
+    report = run(one_house, csv_file(rows, header), imports.REJECTS_ONLY)
 
     assert report.imported == 1
     assert ServiceRequest.objects.get().procedure.label == "Prime d'activité"
@@ -206,11 +206,11 @@ def test_procedure_is_matched_by_label_for_its_partner(world):
 # --- bad rows ------------------------------------------------------------------------------------
 
 
-def test_all_or_nothing_with_one_bad_row_imports_nothing_and_reports_the_line(client, world):
-    login(client, world.users.agent)
+def test_all_or_nothing_with_one_bad_row_imports_nothing_and_reports_the_line(client, one_house):
+    login(client, one_house.users.agent)
     bad = ["16/05/2024", "10:00", "accueil", "Banque de France", "B1", "", "10", "", "", "", ""]
 
-    response = upload(client, world.house, csv_file([*GOOD, bad]))
+    response = upload(client, one_house.house, csv_file([*GOOD, bad]))
 
     page = text(response)
     assert "Rien n'a été importé" in page
@@ -253,10 +253,10 @@ def test_rejects_only_imports_the_good_rows_and_reports_the_bad(client, world):
         ({"besoins": "fatigue"}, "Besoin inconnu"),
     ],
 )
-def test_each_bad_value_is_refused_with_a_french_reason(world, cells, reason):
+def test_each_bad_value_is_refused_with_a_french_reason(one_house, cells, reason):
     row = dict(zip(HEADER, GOOD[0], strict=True)) | cells
 
-    report = run(world, csv_file([list(row.values())]))
+    report = run(one_house, csv_file([list(row.values())]))
 
     assert report.imported == 0
     assert [r.line for r in report.rejected] == [2]
@@ -264,10 +264,10 @@ def test_each_bad_value_is_refused_with_a_french_reason(world, cells, reason):
     assert ServiceRequest.objects.count() == 0
 
 
-def test_every_reason_of_a_row_is_reported(world):
+def test_every_reason_of_a_row_is_reported(one_house):
     row = ["32/13/2024", "", "pigeon", "caf", "Z", "", "", "", "", "", ""]
 
-    report = run(world, csv_file([row]))
+    report = run(one_house, csv_file([row]))
 
     reason = report.rejected[0].reason
     assert "Date illisible" in reason and "canal" in reason and "Catégorie inconnue" in reason
@@ -276,11 +276,11 @@ def test_every_reason_of_a_row_is_reported(world):
 # --- re-import -----------------------------------------------------------------------------------
 
 
-def test_reimporting_the_same_file_creates_nothing_new(client, world):
-    login(client, world.users.agent)
-    upload(client, world.house, csv_file(GOOD))
+def test_reimporting_the_same_file_creates_nothing_new(client, one_house):
+    login(client, one_house.users.agent)
+    upload(client, one_house.house, csv_file(GOOD))
 
-    response = upload(client, world.house, csv_file(GOOD))
+    response = upload(client, one_house.house, csv_file(GOOD))
 
     assert ServiceRequest.objects.count() == 3
     page = text(response)
@@ -288,10 +288,10 @@ def test_reimporting_the_same_file_creates_nothing_new(client, world):
     assert '<td id="count-present">3</td>' in page and '<td id="count-imported">0</td>' in page
 
 
-def test_same_file_reimported_by_a_colleague_creates_nothing_new(world):
-    run(world, csv_file(GOOD))
+def test_same_file_reimported_by_a_colleague_creates_nothing_new(one_house):
+    run(one_house, csv_file(GOOD))
 
-    report = run(world, csv_file(GOOD), user=world.users.responsable)
+    report = run(one_house, csv_file(GOOD), user=one_house.users.responsable)
 
     assert (report.imported, report.already_present) == (0, 3)
     assert ServiceRequest.objects.count() == 3
@@ -307,22 +307,22 @@ def test_rejects_only_then_full_file_again_adds_nothing(world):
     assert ServiceRequest.objects.count() == 3
 
 
-def test_an_import_is_written_to_the_journal(world):
-    run(world, csv_file(GOOD))
+def test_an_import_is_written_to_the_journal(one_house):
+    run(one_house, csv_file(GOOD))
 
     entry = JournalEntry.objects.get(action="requests.imported")
-    assert entry.house_id == world.house.pk and entry.actor == world.users.agent
+    assert entry.house_id == one_house.house.pk and entry.actor == one_house.users.agent
     assert entry.changes["imported"] == 3
 
 
 # --- rejects file ----------------------------------------------------------------------------------
 
 
-def test_rejects_csv_is_downloadable_and_can_be_corrected_and_imported(client, world):
-    login(client, world.users.agent)
+def test_rejects_csv_is_downloadable_and_can_be_corrected_and_imported(client, one_house):
+    login(client, one_house.users.agent)
     bad = ["16/05/2024", "10:00", "accueil", "caf", "Z", "", "10", "", "", "", ""]
     page = upload(
-        client, world.house, csv_file([GOOD[0], bad]), imports.REJECTS_ONLY
+        client, one_house.house, csv_file([GOOD[0], bad]), imports.REJECTS_ONLY
     ).content.decode()
     token = re.search(r'name="rejects" value="([^"]+)"', page).group(1)
 
@@ -339,7 +339,7 @@ def test_rejects_csv_is_downloadable_and_can_be_corrected_and_imported(client, w
     rows[1][2 + HEADER.index("categorie")] = "B1"
     fixed = io.StringIO()
     csv.writer(fixed, delimiter=";").writerows(rows)
-    report = run(world, SimpleUploadedFile("rejets.csv", fixed.getvalue().encode()))
+    report = run(one_house, SimpleUploadedFile("rejets.csv", fixed.getvalue().encode()))
     assert (report.imported, report.ignored_columns) == (1, [])
     assert ServiceRequest.objects.count() == 2
 
@@ -375,10 +375,10 @@ def test_rejects_download_is_refused_to_another_user_or_with_a_forged_token(clie
         (b"une seule colonne\r\nbonjour\r\n", "n'a qu'une colonne"),
     ],
 )
-def test_a_bad_file_is_refused_in_french_and_nothing_imported(client, world, content, message):
-    login(client, world.users.agent)
+def test_a_bad_file_is_refused_in_french_and_nothing_imported(client, one_house, content, message):
+    login(client, one_house.users.agent)
 
-    response = upload(client, world.house, SimpleUploadedFile("historique.csv", content))
+    response = upload(client, one_house.house, SimpleUploadedFile("historique.csv", content))
 
     assert response.status_code == 200
     page = text(response)
@@ -387,29 +387,29 @@ def test_a_bad_file_is_refused_in_french_and_nothing_imported(client, world, con
     assert ServiceRequest.objects.count() == 0
 
 
-def test_a_word_document_renamed_xlsx_is_refused(world):
+def test_a_word_document_renamed_xlsx_is_refused(one_house):
     from zipfile import ZipFile
 
     out = io.BytesIO()
     with ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(imports.ImportRefused, match="Type de fichier refusé"):
-        run(world, SimpleUploadedFile("historique.xlsx", out.getvalue()))
+        run(one_house, SimpleUploadedFile("historique.xlsx", out.getvalue()))
 
 
-def test_a_too_large_file_is_refused(world, settings):
+def test_a_too_large_file_is_refused(one_house, settings):
     settings.MSAP_MAX_UPLOAD_BYTES = 200
 
     with pytest.raises(imports.ImportRefused, match="trop volumineux"):
-        run(world, csv_file(GOOD * 5))
+        run(one_house, csv_file(GOOD * 5))
     assert ServiceRequest.objects.count() == 0
 
 
-def test_a_file_over_the_row_limit_is_refused(world, monkeypatch):
+def test_a_file_over_the_row_limit_is_refused(one_house, monkeypatch):
     monkeypatch.setattr(imports, "MAX_ROWS", 2)
 
     with pytest.raises(imports.ImportRefused, match="plus de 2 lignes"):
-        run(world, csv_file(GOOD))
+        run(one_house, csv_file(GOOD))
     assert ServiceRequest.objects.count() == 0
 
 
@@ -423,21 +423,21 @@ def test_blank_rows_are_ignored_counted_and_never_cut_a_file_short(world, monkey
     assert [r.line for r in report.rejected] == []
 
 
-def test_unknown_columns_are_ignored_and_named_in_the_report(world):
-    report = run(world, csv_file([[*GOOD[0], "x"]], [*HEADER, "Commentaire"]))
+def test_unknown_columns_are_ignored_and_named_in_the_report(one_house):
+    report = run(one_house, csv_file([[*GOOD[0], "x"]], [*HEADER, "Commentaire"]))
 
     assert report.imported == 1 and report.ignored_columns == ["Commentaire"]
 
 
-def test_a_duplicated_column_is_refused(world):
+def test_a_duplicated_column_is_refused(one_house):
     with pytest.raises(imports.ImportRefused, match="apparaît deux fois"):
-        run(world, csv_file([[*GOOD[0], "B2"]], [*HEADER, "Catégorie"]))
+        run(one_house, csv_file([[*GOOD[0], "B2"]], [*HEADER, "Catégorie"]))
 
 
 # --- volume --------------------------------------------------------------------------------------
 
 
-def test_a_5000_row_file_imports_completely(world):
+def test_a_5000_row_file_imports_completely(one_house):
     rows = [
         [
             f"{1 + i % 28:02d}/{1 + i % 12:02d}/2024",
@@ -455,10 +455,10 @@ def test_a_5000_row_file_imports_completely(world):
         for i in range(5000)
     ]
 
-    report = run(world, csv_file(rows))
+    report = run(one_house, csv_file(rows))
 
     assert (report.imported, report.rejected) == (5000, [])
-    assert ServiceRequest.objects.filter(house=world.house).count() == 5000
+    assert ServiceRequest.objects.filter(house=one_house.house).count() == 5000
 
 
 # --- pages and access ----------------------------------------------------------------------------
@@ -484,8 +484,8 @@ def test_import_is_refused_to_non_staff(client, world, role):
     assert ServiceRequest.objects.count() == 0
 
 
-def test_import_requires_login(client, world):
-    response = upload(client, world.house, csv_file(GOOD))
+def test_import_requires_login(client, one_house):
+    response = upload(client, one_house.house, csv_file(GOOD))
 
     assert response.status_code == 302 and "/connexion/" in response["Location"]
     assert ServiceRequest.objects.count() == 0
@@ -504,8 +504,8 @@ def test_agent_cannot_import_into_a_house_they_do_not_work_in(client, world):
 # --- template and documentation --------------------------------------------------------------------
 
 
-def test_templates_carry_the_documented_columns(client, world):
-    login(client, world.users.agent)
+def test_templates_carry_the_documented_columns(client, one_house):
+    login(client, one_house.users.agent)
 
     as_csv = client.get(reverse("import_template", args=["csv"]))
     as_xlsx = client.get(reverse("import_template", args=["xlsx"]))
@@ -518,7 +518,7 @@ def test_templates_carry_the_documented_columns(client, world):
     assert workbook.sheetnames == ["Demandes", "Aide"]
 
 
-def test_template_filled_in_excel_imports(world):
+def test_template_filled_in_excel_imports(one_house):
     workbook = load_workbook(io.BytesIO(imports.template_xlsx()))
     row = dict.fromkeys(imports.COLUMN_NAMES) | {
         "date": datetime(2024, 2, 1),
@@ -530,7 +530,7 @@ def test_template_filled_in_excel_imports(world):
     out = io.BytesIO()
     workbook.save(out)
 
-    report = run(world, SimpleUploadedFile("modele.xlsx", out.getvalue()))
+    report = run(one_house, SimpleUploadedFile("modele.xlsx", out.getvalue()))
 
     assert report.imported == 1
     assert ServiceRequest.objects.get().partner.code == "dgfip"

@@ -40,13 +40,13 @@ def test_url_names_match_the_paths():
 # --- recording ------------------------------------------------------------------------------------
 
 
-def test_agent_records_one_request_with_the_fields_given(client, world):
-    client.force_login(world.users.agent)
+def test_agent_records_one_request_with_the_fields_given(client, one_house):
+    client.force_login(one_house.users.agent)
     prime = Procedure.objects.get(partner=caf(), label="Prime d'activité")
     response = client.post(
         URL,
         entry_payload(
-            world.house,
+            one_house.house,
             procedure="Prime d'activité",
             item=str(category("B1").items.get(code="B1.3").pk),
             channel="phone",
@@ -63,8 +63,8 @@ def test_agent_records_one_request_with_the_fields_given(client, world):
     )
     assert response.status_code == 302
     obj = ServiceRequest.objects.get()
-    assert obj.house == world.house
-    assert obj.agent == world.users.agent
+    assert obj.house == one_house.house
+    assert obj.agent == one_house.users.agent
     assert obj.partner == caf()
     assert obj.category.code == "B1"
     assert obj.item.code == "B1.3"
@@ -87,11 +87,11 @@ def test_agent_records_one_request_with_the_fields_given(client, world):
 
 
 def test_after_saving_the_page_confirms_with_undo_and_keeps_house_partner_and_category(
-    client, world
+    client, one_house
 ):
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     response = client.post(
-        URL, entry_payload(world.house, category=str(category("B2").pk)), follow=True
+        URL, entry_payload(one_house.house, category=str(category("B2").pk)), follow=True
     )
     html = text(response)
     obj = ServiceRequest.objects.get()
@@ -132,8 +132,8 @@ def test_the_house_is_the_one_of_the_last_request_and_hidden_with_a_single_house
     assert f'<option value="{world.other.pk}" selected>' in html
 
 
-def test_every_render_carries_a_fresh_idempotency_key(client, world):
-    client.force_login(world.users.agent)
+def test_every_render_carries_a_fresh_idempotency_key(client, one_house):
+    client.force_login(one_house.users.agent)
     first, second = text(client.get(URL)), text(client.get(URL))
 
     def key(html):
@@ -144,9 +144,9 @@ def test_every_render_carries_a_fresh_idempotency_key(client, world):
     assert key(first) != key(second)
 
 
-def test_the_same_idempotency_key_posted_twice_records_one_request(client, world):
-    client.force_login(world.users.agent)
-    payload = entry_payload(world.house)
+def test_the_same_idempotency_key_posted_twice_records_one_request(client, one_house):
+    client.force_login(one_house.users.agent)
+    payload = entry_payload(one_house.house)
     first = client.post(URL, payload)
     second = client.post(URL, payload, follow=True)
     assert first.status_code == 302
@@ -154,13 +154,13 @@ def test_the_same_idempotency_key_posted_twice_records_one_request(client, world
     assert "le double envoi n'a pas créé de doublon" in text(second)
 
 
-def test_a_favourite_click_alone_records_the_request(client, world):
+def test_a_favourite_click_alone_records_the_request(client, one_house):
     prime = Procedure.objects.get(partner=caf(), label="Prime d'activité")
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     favourite = f"{caf().pk}:{category('B1').pk}:{prime.pk}"
     # The form as the page renders it with nothing chosen, plus the favourite button's value.
     payload = entry_payload(
-        world.house, partner="", category="", item=str(category("A").items.first().pk)
+        one_house.house, partner="", category="", item=str(category("A").items.first().pk)
     )
     response = client.post(URL, {**payload, "favourite": favourite})
     assert response.status_code == 302
@@ -168,8 +168,8 @@ def test_a_favourite_click_alone_records_the_request(client, world):
     assert (obj.partner, obj.category.code, obj.procedure, obj.item) == (caf(), "B1", prime, None)
 
 
-def test_favourites_are_the_six_most_frequent_combinations_of_the_last_30_days(world):
-    agent, now = world.users.agent, timezone.now()
+def test_favourites_are_the_six_most_frequent_combinations_of_the_last_30_days(one_house):
+    agent, now = one_house.users.agent, timezone.now()
     combos = [
         ("caf", "B1", 5),
         ("cpam", "B1", 4),
@@ -181,14 +181,14 @@ def test_favourites_are_the_six_most_frequent_combinations_of_the_last_30_days(w
     for partner, code, n in combos:
         for i in range(n):
             f.ServiceRequestFactory(
-                house=world.house,
+                house=one_house.house,
                 agent=agent,
                 occurred_at=now - timedelta(days=1, minutes=i),
                 partner=partner,
                 category=code,
             )
     f.ServiceRequestFactory(
-        house=world.house,
+        house=one_house.house,
         agent=agent,
         occurred_at=now - timedelta(days=2),
         partner="grdf",
@@ -196,15 +196,15 @@ def test_favourites_are_the_six_most_frequent_combinations_of_the_last_30_days(w
     )  # a seventh combination: only six are kept
     for i in range(9):  # frequent, but more than 30 days ago
         f.ServiceRequestFactory(
-            house=world.house,
+            house=one_house.house,
             agent=agent,
             occurred_at=now - timedelta(days=31 + i),
             partner="carsat",
             category="C",
         )
     f.ServiceRequestFactory(
-        house=world.house,
-        agent=world.users.responsable,
+        house=one_house.house,
+        agent=one_house.users.responsable,
         occurred_at=now,
         partner="justice",
         category="C",
@@ -222,11 +222,13 @@ def test_favourites_are_the_six_most_frequent_combinations_of_the_last_30_days(w
     assert not any(label.startswith(("CARSAT", "Justice")) for label in labels)
 
 
-def test_favourites_are_shown_as_buttons_of_the_form(client, world):
+def test_favourites_are_shown_as_buttons_of_the_form(client, one_house):
     f.ServiceRequestFactory(
-        house=world.house, agent=world.users.agent, occurred_at=timezone.now() - timedelta(hours=1)
+        house=one_house.house,
+        agent=one_house.users.agent,
+        occurred_at=timezone.now() - timedelta(hours=1),
     )
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     html = text(client.get(URL))
     assert f'form="quick-entry" name="favourite" value="{caf().pk}:{category("B1").pk}:"' in html
     assert "CAF — Facilitation numérique</button>" in html
@@ -236,9 +238,13 @@ def test_favourites_are_named_in_words_not_codes(client, world):
     """A favourite read "Sans partenaire · B2": it names the annex 1 category by its label, the
     partner by its name, "sans partenaire" as words, and the procedure."""
     now = timezone.now()
-    make_request(world.house, world.users.agent, now, partner=None, category_code="B2")
+    f.ServiceRequestFactory(
+        house=world.house, agent=world.users.agent, occurred_at=now, partner=None, category="B2"
+    )
     procedure = Procedure.objects.filter(partner__code="caf", active=True).first()
-    make_request(world.house, world.users.agent, now, partner="caf", procedure=procedure)
+    f.ServiceRequestFactory(
+        house=world.house, agent=world.users.agent, occurred_at=now, procedure=procedure
+    )
     client.force_login(world.users.agent)
     html = text(client.get(URL))
     buttons = re.findall(r'name="favourite" value="[^"]*" class="[^"]*">(.*?)</button>', html)
@@ -247,24 +253,24 @@ def test_favourites_are_named_in_words_not_codes(client, world):
     assert not [b for b in buttons if "·" in b or re.search(r"\b[AC]\b|\bB\d\b", b)]
 
 
-def test_a_procedure_typed_alone_brings_its_partner(client, world):
-    client.force_login(world.users.agent)
-    client.post(URL, entry_payload(world.house, partner="", procedure="carte vitale"))
+def test_a_procedure_typed_alone_brings_its_partner(client, one_house):
+    client.force_login(one_house.users.agent)
+    client.post(URL, entry_payload(one_house.house, partner="", procedure="carte vitale"))
     obj = ServiceRequest.objects.get()
     assert obj.partner.code == "cpam"
     assert obj.procedure.label == "Carte Vitale"
 
 
-def test_the_notes_reminder_is_shown_next_to_the_notes(client, world):
-    client.force_login(world.users.agent)
+def test_the_notes_reminder_is_shown_next_to_the_notes(client, one_house):
+    client.force_login(one_house.users.agent)
     assert str(rules.NOTES_REMINDER) in text(client.get(URL))
 
 
-def test_post_path_runs_few_queries(client, world, django_assert_max_num_queries):
-    client.force_login(world.users.agent)
+def test_post_path_runs_few_queries(client, one_house, django_assert_max_num_queries):
+    client.force_login(one_house.users.agent)
     client.get(URL)  # warm the session
     payload = entry_payload(
-        world.house, procedure="Prime d'activité", item=str(category("B1").items.first().pk)
+        one_house.house, procedure="Prime d'activité", item=str(category("B1").items.first().pk)
     )
     with django_assert_max_num_queries(12):
         response = client.post(URL, payload)
@@ -273,13 +279,13 @@ def test_post_path_runs_few_queries(client, world, django_assert_max_num_queries
 
 
 def test_entry_page_query_count_does_not_grow_with_history(
-    client, world, django_assert_max_num_queries
+    client, one_house, django_assert_max_num_queries
 ):
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     for i in range(30):
         f.ServiceRequestFactory(
-            house=world.house,
-            agent=world.users.agent,
+            house=one_house.house,
+            agent=one_house.users.agent,
             occurred_at=timezone.now() - timedelta(hours=i),
             partner="caf" if i % 2 else "cpam",
         )
@@ -339,15 +345,15 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_is_refused_in_french_and_nothing_saved(client, world, case):
+def test_bad_input_is_refused_in_french_and_nothing_saved(client, one_house, case):
     overrides, message = BAD_INPUTS[case]
     overrides = dict(overrides)
     if overrides.get("occurred_at") == "FUTURE":
         overrides["occurred_at"] = future()
     if overrides.get("item") == "ITEM_A1":
         overrides["item"] = str(category("A").items.get(code="A.1").pk)
-    client.force_login(world.users.agent)
-    response = client.post(URL, entry_payload(world.house, **overrides))
+    client.force_login(one_house.users.agent)
+    response = client.post(URL, entry_payload(one_house.house, **overrides))
     assert response.status_code == 200
     html = text(response)
     assert "Rien n'a été enregistré" in html
@@ -386,8 +392,8 @@ def test_people_who_record_nowhere_have_no_quick_entry(client, world, role):
     assert not ServiceRequest.objects.exists()
 
 
-def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
-    response = client.post(URL, entry_payload(world.house))
+def test_anonymous_visitors_are_sent_to_the_login_page(client, one_house):
+    response = client.post(URL, entry_payload(one_house.house))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert not ServiceRequest.objects.exists()
@@ -410,9 +416,9 @@ def test_people_who_record_nowhere_have_no_saisie_in_the_menu(client, world, rol
 # --- the procedures type-ahead --------------------------------------------------------------------------
 
 
-def test_procedure_type_ahead_offers_the_partner_s_active_procedures(client, world):
+def test_procedure_type_ahead_offers_the_partner_s_active_procedures(client, one_house):
     Procedure.objects.filter(label="RSA").update(active=False)
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     html = text(client.get(reverse("desk_procedures"), {"partner": caf().pk}))
     assert '<option value="Prime d\'activité"' in html
     assert "RSA" not in html  # deactivated

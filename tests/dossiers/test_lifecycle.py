@@ -50,23 +50,23 @@ def pdf_text(content: bytes) -> str:
 # --- consent --------------------------------------------------------------------------------------
 
 
-def test_a_file_opened_with_consent_records_when_for_what_and_by_whom(world):
-    dossier = f.DossierFactory(house=world.house)
+def test_a_file_opened_with_consent_records_when_for_what_and_by_whom(one_house):
+    dossier = f.DossierFactory(house=one_house.house)
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.ACTIVE
     assert dossier.consent_purpose == f.CONSENT_PURPOSE
-    assert dossier.consent_by == world.users.agent
+    assert dossier.consent_by == one_house.users.agent
     assert dossier.consent_at is not None
     assert dossier.last_activity_at == dossier.consent_at
     assert (dossier.first_name, dossier.last_name) == ("Héloïse", "Vandermeersch")
 
 
 @pytest.mark.parametrize("consent_given", [False, None, "oui"])
-def test_opening_without_consent_is_refused_and_nothing_saved(world, consent_given):
+def test_opening_without_consent_is_refused_and_nothing_saved(one_house, consent_given):
     with pytest.raises(DomainError) as exc:
         services.open_dossier(
-            world.users.agent,
-            world.house,
+            one_house.users.agent,
+            one_house.house,
             consent_purpose=f.CONSENT_PURPOSE,
             consent_given=consent_given,
             **f.PERSON,
@@ -77,10 +77,14 @@ def test_opening_without_consent_is_refused_and_nothing_saved(world, consent_giv
     assert not JournalEntry.objects.filter(action__startswith="dossier.").exists()
 
 
-def test_opening_without_a_purpose_is_refused_and_nothing_saved(world):
+def test_opening_without_a_purpose_is_refused_and_nothing_saved(one_house):
     with pytest.raises(DomainError) as exc:
         services.open_dossier(
-            world.users.agent, world.house, consent_purpose="  ", consent_given=True, **f.PERSON
+            one_house.users.agent,
+            one_house.house,
+            consent_purpose="  ",
+            consent_given=True,
+            **f.PERSON,
         )
     assert exc.value.errors["consent_purpose"] == [
         "Indiquez la finalité à laquelle la personne consent."
@@ -88,9 +92,11 @@ def test_opening_without_a_purpose_is_refused_and_nothing_saved(world):
     assert not Dossier.objects.exists()
 
 
-def test_opening_without_a_name_or_with_a_bad_email_is_refused(world):
+def test_opening_without_a_name_or_with_a_bad_email_is_refused(one_house):
     with pytest.raises(DomainError) as exc:
-        f.DossierFactory(house=world.house, last_name="", email="pas-une-adresse", birth_year=1850)
+        f.DossierFactory(
+            house=one_house.house, last_name="", email="pas-une-adresse", birth_year=1850
+        )
     assert set(exc.value.errors) == {"last_name", "email", "birth_year"}
     assert not Dossier.objects.exists()
 
@@ -98,16 +104,16 @@ def test_opening_without_a_name_or_with_a_bad_email_is_refused(world):
 # --- use ------------------------------------------------------------------------------------------
 
 
-def test_an_edit_with_a_stale_version_is_refused_and_nothing_saved(world):
-    dossier = f.DossierFactory(house=world.house)
+def test_an_edit_with_a_stale_version_is_refused_and_nothing_saved(one_house):
+    dossier = f.DossierFactory(house=one_house.house)
     services.update_dossier(
-        world.users.agent, dossier, {"phone": "05 55 00 00 01"}, expected_version=1
+        one_house.users.agent, dossier, {"phone": "05 55 00 00 01"}, expected_version=1
     )
     stale = Dossier.objects.get(pk=dossier.pk)
     stale.version = 1
     with pytest.raises(StaleVersion):
         services.update_dossier(
-            world.users.responsable, stale, {"phone": "05 55 99 99 99"}, expected_version=1
+            one_house.users.responsable, stale, {"phone": "05 55 99 99 99"}, expected_version=1
         )
     assert Dossier.objects.get(pk=dossier.pk).phone == "05 55 00 00 01"
 
@@ -123,12 +129,12 @@ def test_a_partial_edit_keeps_the_other_fields(world):
     assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.EDIT).count() == 1
 
 
-def test_a_follow_up_links_its_request_and_restarts_the_retention_period(world):
+def test_a_follow_up_links_its_request_and_restarts_the_retention_period(one_house):
     past = datetime(2025, 1, 10, 9, tzinfo=UTC)
-    dossier = f.DossierFactory(house=world.house, now=past)
-    request = f.ServiceRequestFactory(house=world.house)
+    dossier = f.DossierFactory(house=one_house.house, now=past)
+    request = f.ServiceRequestFactory(house=one_house.house)
     follow_up = services.add_follow_up(
-        world.users.agent, dossier, note="Dossier ASPA déposé", request=request
+        one_house.users.agent, dossier, note="Dossier ASPA déposé", request=request
     )
     dossier.refresh_from_db()
     request.refresh_from_db()
@@ -158,13 +164,15 @@ def test_a_follow_up_on_a_request_of_another_persons_file_is_refused(world):
 
 
 def test_a_document_is_stored_privately_with_a_random_name_and_its_sniffed_type(
-    world, private_media
+    one_house, private_media
 ):
-    dossier = f.DossierFactory(house=world.house)
+    dossier = f.DossierFactory(house=one_house.house)
     upload = SimpleUploadedFile(
         "Avis d'imposition Vandermeersch.jpeg", PNG, content_type="image/jpeg"
     )
-    document = services.add_document(world.users.agent, dossier, upload, label="Avis d'imposition")
+    document = services.add_document(
+        one_house.users.agent, dossier, upload, label="Avis d'imposition"
+    )
     assert document.content_type == "image/png"  # the content wins over the name and the browser
     assert document.size == len(PNG)
     assert document.original_name == "Avis d'imposition Vandermeersch.jpeg"
@@ -174,11 +182,11 @@ def test_a_document_is_stored_privately_with_a_random_name_and_its_sniffed_type(
     assert (private_media / document.file.name).read_bytes() == PNG
 
 
-def test_a_document_of_the_wrong_type_is_refused_and_nothing_saved(world, private_media):
-    dossier = f.DossierFactory(house=world.house)
+def test_a_document_of_the_wrong_type_is_refused_and_nothing_saved(one_house, private_media):
+    dossier = f.DossierFactory(house=one_house.house)
     upload = SimpleUploadedFile("scan.pdf", NOT_A_SCAN, content_type="application/pdf")
     with pytest.raises(DomainError) as exc:
-        services.add_document(world.users.agent, dossier, upload)
+        services.add_document(one_house.users.agent, dossier, upload)
     assert exc.value.errors["file"] == [
         "Type de fichier refusé : seuls les fichiers PDF, PNG, JPEG sont acceptés."
     ]
@@ -186,25 +194,27 @@ def test_a_document_of_the_wrong_type_is_refused_and_nothing_saved(world, privat
     assert not any(private_media.rglob("*.*"))
 
 
-def test_a_document_too_large_is_refused_and_nothing_saved(world, settings, private_media):
+def test_a_document_too_large_is_refused_and_nothing_saved(one_house, settings, private_media):
     settings.MSAP_MAX_UPLOAD_BYTES = 1024
-    dossier = f.DossierFactory(house=world.house)
+    dossier = f.DossierFactory(house=one_house.house)
     upload = SimpleUploadedFile("scan.pdf", PDF + b"0" * 2048, content_type="application/pdf")
     with pytest.raises(DomainError) as exc:
-        services.add_document(world.users.agent, dossier, upload)
+        services.add_document(one_house.users.agent, dossier, upload)
     assert "trop volumineux" in exc.value.errors["file"][0]
     assert not DossierDocument.objects.exists()
     assert not any(private_media.rglob("*.*"))
 
 
 def test_removing_a_document_deletes_its_file(
-    world, private_media, django_capture_on_commit_callbacks
+    one_house, private_media, django_capture_on_commit_callbacks
 ):
-    dossier = f.DossierFactory(house=world.house)
-    document = services.add_document(world.users.agent, dossier, SimpleUploadedFile("a.pdf", PDF))
+    dossier = f.DossierFactory(house=one_house.house)
+    document = services.add_document(
+        one_house.users.agent, dossier, SimpleUploadedFile("a.pdf", PDF)
+    )
     path = private_media / document.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.remove_document(world.users.agent, document)
+        services.remove_document(one_house.users.agent, document)
     assert not path.exists()
     assert not DossierDocument.objects.exists()
 
@@ -213,13 +223,13 @@ def test_removing_a_document_deletes_its_file(
 
 
 def test_consent_use_export_then_erasure_keeps_requests_as_anonymous_statistics(
-    world, private_media, django_capture_on_commit_callbacks
+    one_house, private_media, django_capture_on_commit_callbacks
 ):
-    agent = world.users.agent
+    agent = one_house.users.agent
     # Consent, then use.
-    dossier = f.DossierFactory(house=world.house)
+    dossier = f.DossierFactory(house=one_house.house)
     request = f.ServiceRequestFactory(
-        house=world.house, partner="carsat", notes="A rappeler après le 15"
+        house=one_house.house, partner="carsat", notes="A rappeler après le 15"
     )
     services.add_follow_up(
         agent, dossier, note="Demande de retraite anticipée déposée en ligne", request=request
@@ -276,32 +286,32 @@ def test_consent_use_export_then_erasure_keeps_requests_as_anonymous_statistics(
     assert "Héloïse" not in journal_text()
 
 
-def test_erasing_twice_is_a_no_op(world, django_capture_on_commit_callbacks):
-    dossier = f.DossierFactory(house=world.house)
+def test_erasing_twice_is_a_no_op(one_house, django_capture_on_commit_callbacks):
+    dossier = f.DossierFactory(house=one_house.house)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.erase_dossier(world.users.agent, dossier) is True
-        assert services.erase_dossier(world.users.agent, dossier) is False
+        assert services.erase_dossier(one_house.users.agent, dossier) is True
+        assert services.erase_dossier(one_house.users.agent, dossier) is False
     assert JournalEntry.objects.filter(action="dossier.erased").count() == 1
     assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.ERASE).count() == 1
 
 
-def test_an_erased_file_cannot_be_exported_or_edited(world):
-    dossier = f.DossierFactory(house=world.house)
-    services.erase_dossier(world.users.agent, dossier)
+def test_an_erased_file_cannot_be_exported_or_edited(one_house):
+    dossier = f.DossierFactory(house=one_house.house)
+    services.erase_dossier(one_house.users.agent, dossier)
     with pytest.raises(DomainError, match="plus de données personnelles"):
-        services.export_dossier(world.users.agent, dossier, "json")
+        services.export_dossier(one_house.users.agent, dossier, "json")
     with pytest.raises(DomainError):
         services.update_dossier(
-            world.users.agent, dossier, {"last_name": "Retour"}, expected_version=None
+            one_house.users.agent, dossier, {"last_name": "Retour"}, expected_version=None
         )
     with pytest.raises(DomainError):
-        services.add_follow_up(world.users.agent, dossier, note="Suivi")
+        services.add_follow_up(one_house.users.agent, dossier, note="Suivi")
 
 
-def test_an_unknown_export_format_is_refused(world):
-    dossier = f.DossierFactory(house=world.house)
+def test_an_unknown_export_format_is_refused(one_house):
+    dossier = f.DossierFactory(house=one_house.house)
     with pytest.raises(DomainError, match="Format d'export inconnu"):
-        services.export_dossier(world.users.agent, dossier, "xlsx")
+        services.export_dossier(one_house.users.agent, dossier, "xlsx")
     assert not DossierAccess.objects.filter(action=AccessAction.EXPORT).exists()
 
 
@@ -357,27 +367,27 @@ def test_retention_period_comes_from_settings_and_follows_the_local_calendar(set
     )
 
 
-def test_a_change_to_a_file_erased_meanwhile_is_refused(world):
+def test_a_change_to_a_file_erased_meanwhile_is_refused(one_house):
     """A screen opened before the erasure must not put personal data back into the file."""
-    dossier = f.DossierFactory(house=world.house)
-    services.erase_dossier(world.users.responsable, Dossier.objects.get(pk=dossier.pk))
+    dossier = f.DossierFactory(house=one_house.house)
+    services.erase_dossier(one_house.users.responsable, Dossier.objects.get(pk=dossier.pk))
     assert dossier.status == DossierStatus.ACTIVE  # the agent's stale copy
     with pytest.raises(DomainError, match="effacé ou anonymisé"):
-        services.add_follow_up(world.users.agent, dossier, note="Rappel de Mme Vandermeersch")
+        services.add_follow_up(one_house.users.agent, dossier, note="Rappel de Mme Vandermeersch")
     with pytest.raises(DomainError, match="effacé ou anonymisé"):
-        services.add_document(world.users.agent, dossier, SimpleUploadedFile("a.pdf", PDF))
+        services.add_document(one_house.users.agent, dossier, SimpleUploadedFile("a.pdf", PDF))
     assert not FollowUp.objects.exists()
     assert not DossierDocument.objects.exists()
 
 
-def test_correcting_a_request_of_the_file_restarts_its_retention_period(world):
+def test_correcting_a_request_of_the_file_restarts_its_retention_period(one_house):
     # Using the file for a request restarts its retention (SPEC confidentiality: purged after
     # its retention period of inactivity); the link lives in dossiers, the correction in desk.
     past = datetime(2025, 1, 10, 9, tzinfo=UTC)
-    dossier = f.DossierFactory(house=world.house, now=past)
-    request = f.ServiceRequestFactory(house=world.house, dossier=dossier)
+    dossier = f.DossierFactory(house=one_house.house, now=past)
+    request = f.ServiceRequestFactory(house=one_house.house, dossier=dossier)
     desk_services.update_request(
-        world.users.agent, request, {"duration_minutes": 20}, expected_version=request.version
+        one_house.users.agent, request, {"duration_minutes": 20}, expected_version=request.version
     )
     dossier.refresh_from_db()
     assert dossier.last_activity_at > past

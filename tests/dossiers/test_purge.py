@@ -44,9 +44,9 @@ def purge(*args) -> str:
     return out.getvalue()
 
 
-def test_a_file_inactive_25_months_is_anonymised_one_inactive_23_months_is_kept(world):
-    old = inactive_for(world, 25, last_name="Ancien")
-    recent = inactive_for(world, 23, last_name="Recent")
+def test_a_file_inactive_25_months_is_anonymised_one_inactive_23_months_is_kept(one_house):
+    old = inactive_for(one_house, 25, last_name="Ancien")
+    recent = inactive_for(one_house, 23, last_name="Recent")
     assert services.anonymise_inactive(now=NOW) == 1
     old.refresh_from_db()
     recent.refresh_from_db()
@@ -57,24 +57,24 @@ def test_a_file_inactive_25_months_is_anonymised_one_inactive_23_months_is_kept(
     assert recent.last_name == "Recent"
 
 
-def test_a_file_exactly_at_the_end_of_its_retention_period_is_kept(world):
-    kept = inactive_for(world, 24)
+def test_a_file_exactly_at_the_end_of_its_retention_period_is_kept(one_house):
+    kept = inactive_for(one_house, 24)
     assert services.anonymise_inactive(now=NOW) == 0
     kept.refresh_from_db()
     assert kept.status == DossierStatus.ACTIVE
 
 
 def test_anonymisation_removes_follow_ups_and_documents_and_keeps_requests_anonymous(
-    world, private_media, django_capture_on_commit_callbacks
+    one_house, private_media, django_capture_on_commit_callbacks
 ):
-    dossier = inactive_for(world, 30)
+    dossier = inactive_for(one_house, 30)
     request = f.ServiceRequestFactory(
-        house=world.house, dossier=dossier, notes="Rappeler Mme Ancienne"
+        house=one_house.house, dossier=dossier, notes="Rappeler Mme Ancienne"
     )
     note = "Dossier APL en cours"
-    FollowUp.objects.create(dossier=dossier, author=world.users.agent, note=note)
+    FollowUp.objects.create(dossier=dossier, author=one_house.users.agent, note=note)
     document = services.add_document(
-        world.users.agent, dossier, SimpleUploadedFile("avis.pdf", PDF)
+        one_house.users.agent, dossier, SimpleUploadedFile("avis.pdf", PDF)
     )
     # add_document is activity: put the file back in the past.
     Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=add_months(NOW, -30))
@@ -89,32 +89,32 @@ def test_anonymisation_removes_follow_ups_and_documents_and_keeps_requests_anony
     assert ServiceRequest.objects.filter(pk=request.pk).exists()
     assert DossierAccess.objects.get(dossier=dossier, action=AccessAction.ANONYMISE).user is None
     entry = JournalEntry.objects.get(action="dossier.anonymised")
-    assert entry.house_id == world.house.pk
+    assert entry.house_id == one_house.house.pk
     assert entry.actor is None
     assert "Ancienne" not in json.dumps(
         [entry.summary, entry.params, entry.changes]
     ) and "Vandermeersch" not in json.dumps([entry.summary, entry.params])
 
 
-def test_a_second_run_anonymises_nothing_more(world):
-    inactive_for(world, 25)
-    inactive_for(world, 40)
+def test_a_second_run_anonymises_nothing_more(one_house):
+    inactive_for(one_house, 25)
+    inactive_for(one_house, 40)
     assert services.anonymise_inactive(now=NOW) == 2
     assert services.anonymise_inactive(now=NOW) == 0
     assert JournalEntry.objects.filter(action="dossier.anonymised").count() == 2
     assert DossierAccess.objects.filter(action=AccessAction.ANONYMISE).count() == 2
 
 
-def test_erased_files_are_not_anonymised_again(world):
-    dossier = inactive_for(world, 30)
-    services.erase_dossier(world.users.agent, dossier)
+def test_erased_files_are_not_anonymised_again(one_house):
+    dossier = inactive_for(one_house, 30)
+    services.erase_dossier(one_house.users.agent, dossier)
     assert services.anonymise_inactive(now=NOW) == 0
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.ERASED
 
 
-def test_a_dry_run_changes_nothing(world):
-    dossier = inactive_for(world, 25)
+def test_a_dry_run_changes_nothing(one_house):
+    dossier = inactive_for(one_house, 25)
     assert services.anonymise_inactive(now=NOW, dry_run=True) == 1
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.ACTIVE
@@ -122,18 +122,18 @@ def test_a_dry_run_changes_nothing(world):
     assert not JournalEntry.objects.filter(action="dossier.anonymised").exists()
 
 
-def test_files_are_processed_in_batches_until_none_is_left(world):
+def test_files_are_processed_in_batches_until_none_is_left(one_house):
     for months in range(25, 32):
-        inactive_for(world, months)
+        inactive_for(one_house, months)
     progress = []
     assert services.anonymise_inactive(now=NOW, batch_size=3, progress=progress.append) == 7
     assert progress == [3, 6, 7]
     assert not Dossier.objects.filter(status=DossierStatus.ACTIVE).exists()
 
 
-def test_a_file_claimed_by_a_concurrent_run_is_not_processed_twice(world):
+def test_a_file_claimed_by_a_concurrent_run_is_not_processed_twice(one_house):
     """The claim is UPDATE ... WHERE status='active': the loser of a race changes nothing."""
-    dossier = inactive_for(world, 30)
+    dossier = inactive_for(one_house, 30)
     cutoff = rules.retention_cutoff(NOW)
     first = services._claim_and_strip(
         dossier.pk, dossier.house_id, DossierStatus.ANONYMISED, NOW, cutoff=cutoff
@@ -146,9 +146,9 @@ def test_a_file_claimed_by_a_concurrent_run_is_not_processed_twice(world):
     assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.ANONYMISE).count() == 1
 
 
-def test_a_file_active_again_before_the_claim_is_kept(world):
+def test_a_file_active_again_before_the_claim_is_kept(one_house):
     """Activity between the listing and the claim wins: the claim re-checks last_activity_at."""
-    dossier = inactive_for(world, 30)
+    dossier = inactive_for(one_house, 30)
     cutoff = rules.retention_cutoff(NOW)
     Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=NOW)
     assert (
@@ -164,36 +164,36 @@ def test_a_file_active_again_before_the_claim_is_kept(world):
 # --- the command ----------------------------------------------------------------------------------
 
 
-def test_the_command_says_how_many_files_it_anonymised(world):
+def test_the_command_says_how_many_files_it_anonymised(one_house):
     for months in (25, 26, 27):
-        inactive_for(world, months)
-    inactive_for(world, 2)
+        inactive_for(one_house, months)
+    inactive_for(one_house, 2)
     out = purge("--now", "2026-06-15")
     assert "3 dossiers anonymisés." in out
     assert "Durée de conservation : 24 mois" in out
     assert Dossier.objects.filter(status=DossierStatus.ANONYMISED).count() == 3
 
 
-def test_the_command_says_when_there_is_nothing_to_anonymise(world):
-    inactive_for(world, 25)
+def test_the_command_says_when_there_is_nothing_to_anonymise(one_house):
+    inactive_for(one_house, 25)
     purge("--now", "2026-06-15")
     assert "Aucun dossier à anonymiser." in purge("--now", "2026-06-15")
 
 
-def test_the_command_dry_run_reports_and_changes_nothing(world):
-    inactive_for(world, 25)
+def test_the_command_dry_run_reports_and_changes_nothing(one_house):
+    inactive_for(one_house, 25)
     out = purge("--dry-run", "--now", "2026-06-15")
     assert "1 dossier serait anonymisé (simulation : rien n'a été modifié)." in out
     assert Dossier.objects.get().status == DossierStatus.ACTIVE
 
 
-def test_the_command_refuses_a_malformed_date(world):
+def test_the_command_refuses_a_malformed_date(one_house):
     with pytest.raises(CommandError, match="Date invalide : « 15/06/2026 »"):
         purge("--now", "15/06/2026")
 
 
-def test_the_command_uses_the_current_date_by_default(world):
-    dossier = f.DossierFactory(house=world.house)
+def test_the_command_uses_the_current_date_by_default(one_house):
+    dossier = f.DossierFactory(house=one_house.house)
     assert "Aucun dossier à anonymiser." in purge()
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.ACTIVE

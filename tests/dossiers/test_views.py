@@ -42,14 +42,14 @@ def new_payload(**overrides) -> dict:
 
 
 @pytest.fixture
-def dossier(world):
-    return f.DossierFactory(house=world.house)
+def dossier(one_house):
+    return f.DossierFactory(house=one_house.house)
 
 
 @pytest.fixture
-def document(world, dossier):
+def document(one_house, dossier):
     return services.add_document(
-        world.users.agent, dossier, SimpleUploadedFile("avis.pdf", PDF), label="Avis CAF"
+        one_house.users.agent, dossier, SimpleUploadedFile("avis.pdf", PDF), label="Avis CAF"
     )
 
 
@@ -73,30 +73,32 @@ def test_the_list_shows_only_active_files_and_searches_by_name(client, world):
     assert "Martin" in found and "Vandermeersch" not in found
 
 
-def test_opening_a_file_with_consent_from_the_form(client, world):
-    login(client, world.users.agent)
-    response = client.post(reverse("dossier_new", args=[world.house.pk]), new_payload())
+def test_opening_a_file_with_consent_from_the_form(client, one_house):
+    login(client, one_house.users.agent)
+    response = client.post(reverse("dossier_new", args=[one_house.house.pk]), new_payload())
     dossier = Dossier.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("dossier_detail", args=[dossier.pk])
-    assert dossier.consent_by == world.users.agent
+    assert dossier.consent_by == one_house.users.agent
     assert dossier.consent_purpose == f.CONSENT_PURPOSE
-    assert dossier.house == world.house
+    assert dossier.house == one_house.house
 
 
-def test_the_opening_form_proposes_the_purpose_and_the_consent_checkbox(client, world):
-    login(client, world.users.agent)
-    page = text(client.get(reverse("dossier_new", args=[world.house.pk])))
+def test_the_opening_form_proposes_the_purpose_and_the_consent_checkbox(client, one_house):
+    login(client, one_house.users.agent)
+    page = text(client.get(reverse("dossier_new", args=[one_house.house.pk])))
     assert "Suivi de mes démarches par la maison" in page
     assert 'name="consent_given"' in page
     assert "La personne a donné son accord" in page
 
 
-def test_opening_a_file_without_the_consent_checkbox_is_refused_and_nothing_saved(client, world):
-    login(client, world.users.agent)
+def test_opening_a_file_without_the_consent_checkbox_is_refused_and_nothing_saved(
+    client, one_house
+):
+    login(client, one_house.users.agent)
     payload = new_payload()
     del payload["consent_given"]
-    response = client.post(reverse("dossier_new", args=[world.house.pk]), payload)
+    response = client.post(reverse("dossier_new", args=[one_house.house.pk]), payload)
     assert response.status_code == 200
     page = text(response)
     assert "Le dossier ne peut être ouvert qu'avec l'accord de la personne" in page
@@ -104,9 +106,11 @@ def test_opening_a_file_without_the_consent_checkbox_is_refused_and_nothing_save
     assert not Dossier.objects.exists()
 
 
-def test_opening_a_file_without_a_name_is_refused(client, world):
-    login(client, world.users.agent)
-    response = client.post(reverse("dossier_new", args=[world.house.pk]), new_payload(last_name=""))
+def test_opening_a_file_without_a_name_is_refused(client, one_house):
+    login(client, one_house.users.agent)
+    response = client.post(
+        reverse("dossier_new", args=[one_house.house.pk]), new_payload(last_name="")
+    )
     assert "Indiquez le nom de la personne." in text(response)
     assert not Dossier.objects.exists()
 
@@ -114,27 +118,27 @@ def test_opening_a_file_without_a_name_is_refused(client, world):
 # --- one file -------------------------------------------------------------------------------------
 
 
-def test_every_opening_of_a_file_is_logged_and_the_log_is_visible(client, world, dossier):
-    login(client, world.users.responsable)
+def test_every_opening_of_a_file_is_logged_and_the_log_is_visible(client, one_house, dossier):
+    login(client, one_house.users.responsable)
     url = reverse("dossier_detail", args=[dossier.pk])
     client.get(url)
     page = text(client.get(url))
     views = DossierAccess.objects.filter(dossier=dossier, action=AccessAction.VIEW)
     assert views.count() == 2
-    assert set(views.values_list("user", flat=True)) == {world.users.responsable.pk}
+    assert set(views.values_list("user", flat=True)) == {one_house.users.responsable.pk}
     assert "Journal des accès" in page
     assert "Consultation" in page
-    assert world.users.responsable.get_full_name() in page
+    assert one_house.users.responsable.get_full_name() in page
 
 
 def test_the_file_shows_identity_consent_follow_ups_documents_and_requests(
-    client, world, dossier, document
+    client, one_house, dossier, document
 ):
-    request = f.ServiceRequestFactory(house=world.house)
+    request = f.ServiceRequestFactory(house=one_house.house)
     services.add_follow_up(
-        world.users.agent, dossier, note="Rendez-vous CARSAT le 3 mars", request=request
+        one_house.users.agent, dossier, note="Rendez-vous CARSAT le 3 mars", request=request
     )
-    login(client, world.users.agent)
+    login(client, one_house.users.agent)
     page = text(client.get(reverse("dossier_detail", args=[dossier.pk])))
     for expected in [
         "Vandermeersch",
@@ -149,8 +153,8 @@ def test_the_file_shows_identity_consent_follow_ups_documents_and_requests(
     assert reverse("document_download", args=[dossier.pk, document.pk]) in page
 
 
-def test_editing_a_file_saves_and_logs_an_edit(client, world, dossier):
-    login(client, world.users.agent)
+def test_editing_a_file_saves_and_logs_an_edit(client, one_house, dossier):
+    login(client, one_house.users.agent)
     url = reverse("dossier_edit", args=[dossier.pk])
     assert client.get(url).status_code == 200
     response = client.post(
@@ -163,11 +167,13 @@ def test_editing_a_file_saves_and_logs_an_edit(client, world, dossier):
     assert sorted(actions) == ["edit", "view"]
 
 
-def test_editing_a_file_with_a_stale_version_is_refused_and_nothing_saved(client, world, dossier):
+def test_editing_a_file_with_a_stale_version_is_refused_and_nothing_saved(
+    client, one_house, dossier
+):
     services.update_dossier(
-        world.users.responsable, dossier, {"phone": "01 00 00 00 00"}, expected_version=1
+        one_house.users.responsable, dossier, {"phone": "01 00 00 00 00"}, expected_version=1
     )
-    login(client, world.users.agent)
+    login(client, one_house.users.agent)
     response = client.post(
         reverse("dossier_edit", args=[dossier.pk]),
         {**f.PERSON, "phone": "05 55 12 12 12", "version": 1},
@@ -178,9 +184,9 @@ def test_editing_a_file_with_a_stale_version_is_refused_and_nothing_saved(client
     assert dossier.phone == "01 00 00 00 00"
 
 
-def test_adding_a_follow_up_linked_to_a_request(client, world, dossier):
-    request = f.ServiceRequestFactory(house=world.house)
-    login(client, world.users.agent)
+def test_adding_a_follow_up_linked_to_a_request(client, one_house, dossier):
+    request = f.ServiceRequestFactory(house=one_house.house)
+    login(client, one_house.users.agent)
     url = reverse("follow_up_add", args=[dossier.pk])
     assert client.get(url).status_code == 200
     response = client.post(
@@ -208,8 +214,8 @@ def test_a_follow_up_cannot_pick_a_request_of_another_house(client, world, dossi
     assert not FollowUp.objects.exists()
 
 
-def test_an_empty_follow_up_is_refused(client, world, dossier):
-    login(client, world.users.agent)
+def test_an_empty_follow_up_is_refused(client, one_house, dossier):
+    login(client, one_house.users.agent)
     response = client.post(reverse("follow_up_add", args=[dossier.pk]), {"note": "  "})
     assert "Écrivez le suivi." in text(response)
     assert not FollowUp.objects.exists()
@@ -219,9 +225,9 @@ def test_an_empty_follow_up_is_refused(client, world, dossier):
 
 
 def test_a_document_is_uploaded_then_downloaded_as_an_attachment_and_logged(
-    client, world, dossier, private_media
+    client, one_house, dossier, private_media
 ):
-    login(client, world.users.agent)
+    login(client, one_house.users.agent)
     upload = SimpleUploadedFile("Relevé de carrière.pdf", PDF, content_type="application/pdf")
     response = client.post(
         reverse("document_add", args=[dossier.pk]), {"file": upload, "label": "Relevé"}
@@ -240,9 +246,9 @@ def test_a_document_is_uploaded_then_downloaded_as_an_attachment_and_logged(
 
 
 def test_a_document_of_the_wrong_type_is_refused_with_a_french_message(
-    client, world, dossier, private_media
+    client, one_house, dossier, private_media
 ):
-    login(client, world.users.agent)
+    login(client, one_house.users.agent)
     upload = SimpleUploadedFile("scan.pdf", NOT_A_SCAN, content_type="application/pdf")
     response = client.post(reverse("document_add", args=[dossier.pk]), {"file": upload})
     assert response.status_code == 200
@@ -253,9 +259,11 @@ def test_a_document_of_the_wrong_type_is_refused_with_a_french_message(
     assert not any(private_media.rglob("*.*"))
 
 
-def test_a_document_too_large_is_refused_with_a_french_message(client, world, dossier, settings):
+def test_a_document_too_large_is_refused_with_a_french_message(
+    client, one_house, dossier, settings
+):
     settings.MSAP_MAX_UPLOAD_BYTES = 1024
-    login(client, world.users.agent)
+    login(client, one_house.users.agent)
     upload = SimpleUploadedFile("scan.pdf", PDF + b"0" * 4096, content_type="application/pdf")
     response = client.post(reverse("document_add", args=[dossier.pk]), {"file": upload})
     assert "Le fichier est trop volumineux" in text(response)
@@ -274,10 +282,10 @@ def test_a_document_id_of_another_file_is_not_found(client, world, dossier):
 
 
 def test_deleting_a_document_removes_its_file(
-    client, world, dossier, document, private_media, django_capture_on_commit_callbacks
+    client, one_house, dossier, document, private_media, django_capture_on_commit_callbacks
 ):
     path = private_media / document.file.name
-    login(client, world.users.agent)
+    login(client, one_house.users.agent)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("document_delete", args=[dossier.pk, document.pk]))
     assert response.status_code == 302
@@ -288,8 +296,8 @@ def test_deleting_a_document_removes_its_file(
 # --- export and erasure ---------------------------------------------------------------------------
 
 
-def test_the_person_gets_a_json_export(client, world, dossier):
-    login(client, world.users.agent)
+def test_the_person_gets_a_json_export(client, one_house, dossier):
+    login(client, one_house.users.agent)
     response = client.get(reverse("dossier_export", args=[dossier.pk, "json"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
@@ -298,9 +306,9 @@ def test_the_person_gets_a_json_export(client, world, dossier):
     assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.EXPORT).count() == 1
 
 
-def test_the_person_gets_a_pdf_export(client, world, dossier):
-    services.add_follow_up(world.users.agent, dossier, note="Attestation demandée")
-    login(client, world.users.agent)
+def test_the_person_gets_a_pdf_export(client, one_house, dossier):
+    services.add_follow_up(one_house.users.agent, dossier, note="Attestation demandée")
+    login(client, one_house.users.agent)
     response = client.get(reverse("dossier_export", args=[dossier.pk, "pdf"]))
     assert response["Content-Type"] == "application/pdf"
     content = " ".join(
@@ -310,14 +318,14 @@ def test_the_person_gets_a_pdf_export(client, world, dossier):
     assert "Attestation demandée" in content
 
 
-def test_an_unknown_export_format_is_not_found(client, world, dossier):
-    login(client, world.users.agent)
+def test_an_unknown_export_format_is_not_found(client, one_house, dossier):
+    login(client, one_house.users.agent)
     assert client.get(reverse("dossier_export", args=[dossier.pk, "xlsx"])).status_code == 404
     assert not DossierAccess.objects.filter(action=AccessAction.EXPORT).exists()
 
 
-def test_erasure_needs_the_confirmation(client, world, dossier):
-    login(client, world.users.agent)
+def test_erasure_needs_the_confirmation(client, one_house, dossier):
+    login(client, one_house.users.agent)
     url = reverse("dossier_erase", args=[dossier.pk])
     assert "L'effacement est définitif" in text(client.get(url))
     response = client.post(url, {})
@@ -327,11 +335,11 @@ def test_erasure_needs_the_confirmation(client, world, dossier):
 
 
 def test_erasure_keeps_the_requests_and_says_so(
-    client, world, dossier, document, private_media, django_capture_on_commit_callbacks
+    client, one_house, dossier, document, private_media, django_capture_on_commit_callbacks
 ):
-    request = f.ServiceRequestFactory(house=world.house, dossier=dossier, notes="Note libre")
+    request = f.ServiceRequestFactory(house=one_house.house, dossier=dossier, notes="Note libre")
     path = private_media / document.file.name
-    login(client, world.users.agent)
+    login(client, one_house.users.agent)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("dossier_erase", args=[dossier.pk]), {"confirm": "on"}, follow=True
@@ -351,9 +359,9 @@ def test_erasure_keeps_the_requests_and_says_so(
     assert "déjà été effacé ou anonymisé" in again
 
 
-def test_an_erased_file_shows_no_data_and_refuses_changes(client, world, dossier):
-    services.erase_dossier(world.users.agent, dossier)
-    login(client, world.users.agent)
+def test_an_erased_file_shows_no_data_and_refuses_changes(client, one_house, dossier):
+    services.erase_dossier(one_house.users.agent, dossier)
+    login(client, one_house.users.agent)
     page = text(client.get(reverse("dossier_detail", args=[dossier.pk])))
     assert "Effacé à la demande de la personne" in page
     assert "Vandermeersch" not in page
@@ -446,7 +454,7 @@ def test_only_the_house_staff_reach_personal_files(
     assert DossierDocument.objects.count() == 1
 
 
-def test_anonymous_visitors_are_sent_to_the_login_page(client, world, dossier, document):
+def test_anonymous_visitors_are_sent_to_the_login_page(client, one_house, dossier, document):
     for method, url in dossier_urls(dossier, document):
         response = getattr(client, method)(url)
         assert response.status_code == 302, url

@@ -69,160 +69,164 @@ def test_hours_of_an_unseen_house_are_not_found(client, world):
     assert client.get(reverse("house_hours", args=[world.house.pk])).status_code == 404
 
 
-def test_agent_may_not_change_hours(client, world):
-    before = stored_ranges(world.house)
-    client.force_login(world.users.agent)
+def test_agent_may_not_change_hours(client, one_house):
+    before = stored_ranges(one_house.house)
+    client.force_login(one_house.users.agent)
     response = client.post(
-        reverse("house_hours", args=[world.house.pk]), schedule_post(world.house, VALID_WEEK)
+        reverse("house_hours", args=[one_house.house.pk]),
+        schedule_post(one_house.house, VALID_WEEK),
     )
     assert response.status_code == 403
-    assert stored_ranges(world.house) == before
+    assert stored_ranges(one_house.house) == before
 
 
-def test_schedule_under_24_hours_is_refused_and_nothing_saved(client, world):
-    before = stored_ranges(world.house)
-    client.force_login(world.users.responsable)
+def test_schedule_under_24_hours_is_refused_and_nothing_saved(client, one_house):
+    before = stored_ranges(one_house.house)
+    client.force_login(one_house.users.responsable)
     week = {day: [("09:00", "13:00")] for day in range(5)}  # 20 h
     response = client.post(
-        reverse("house_hours", args=[world.house.pk]), schedule_post(world.house, week)
+        reverse("house_hours", args=[one_house.house.pk]), schedule_post(one_house.house, week)
     )
     assert response.status_code == 200
     assert (
         "La maison doit ouvrir au moins 24 heures par semaine (article 3.2 de la convention) : "
         "20 h prévues, il manque 4 h."
     ) in page_text(response)
-    assert stored_ranges(world.house) == before
+    assert stored_ranges(one_house.house) == before
     assert not HoursChange.objects.exists()
     assert 'value="13:00"' in page_text(response)  # the user's input is kept
 
 
-def test_schedule_over_two_days_is_refused(client, world):
-    before = stored_ranges(world.house)
-    client.force_login(world.users.responsable)
+def test_schedule_over_two_days_is_refused(client, one_house):
+    before = stored_ranges(one_house.house)
+    client.force_login(one_house.users.responsable)
     week = {
         0: [("08:00", "12:00"), ("13:00", "21:00")],
         1: [("08:00", "12:00"), ("13:00", "21:00")],
     }  # 24 h, 2 days
     response = client.post(
-        reverse("house_hours", args=[world.house.pk]), schedule_post(world.house, week)
+        reverse("house_hours", args=[one_house.house.pk]), schedule_post(one_house.house, week)
     )
     assert (
         "La maison doit ouvrir au moins 3 jours par semaine (article 3.2 de la convention) : 2 jours prévus."
         in page_text(response)
     )
-    assert stored_ranges(world.house) == before
+    assert stored_ranges(one_house.house) == before
 
 
-def test_overlapping_ranges_are_refused(client, world):
-    before = stored_ranges(world.house)
-    client.force_login(world.users.responsable)
+def test_overlapping_ranges_are_refused(client, one_house):
+    before = stored_ranges(one_house.house)
+    client.force_login(one_house.users.responsable)
     week = {**VALID_WEEK, 0: [("09:00", "12:00"), ("11:00", "17:00")]}
     response = client.post(
-        reverse("house_hours", args=[world.house.pk]), schedule_post(world.house, week)
+        reverse("house_hours", args=[one_house.house.pk]), schedule_post(one_house.house, week)
     )
     assert "Lundi : les plages 09:00–12:00 et 11:00–17:00 se chevauchent." in page_text(response)
-    assert stored_ranges(world.house) == before
+    assert stored_ranges(one_house.house) == before
 
 
-def test_end_before_start_is_refused(client, world):
-    before = stored_ranges(world.house)
-    client.force_login(world.users.responsable)
+def test_end_before_start_is_refused(client, one_house):
+    before = stored_ranges(one_house.house)
+    client.force_login(one_house.users.responsable)
     week = {**VALID_WEEK, 4: [("17:00", "14:00")]}
     response = client.post(
-        reverse("house_hours", args=[world.house.pk]), schedule_post(world.house, week)
+        reverse("house_hours", args=[one_house.house.pk]), schedule_post(one_house.house, week)
     )
     assert (
         "Vendredi : l'heure de fin (14:00) doit être après l'heure de début (17:00)."
         in page_text(response)
     )
-    assert stored_ranges(world.house) == before
+    assert stored_ranges(one_house.house) == before
 
 
-def test_bad_time_string_is_refused_in_french(client, world):
-    before = stored_ranges(world.house)
-    client.force_login(world.users.responsable)
-    data = schedule_post(world.house, VALID_WEEK)
+def test_bad_time_string_is_refused_in_french(client, one_house):
+    before = stored_ranges(one_house.house)
+    client.force_login(one_house.users.responsable)
+    data = schedule_post(one_house.house, VALID_WEEK)
     data["d0_0_start"] = "25:99"
-    response = client.post(reverse("house_hours", args=[world.house.pk]), data)
+    response = client.post(reverse("house_hours", args=[one_house.house.pk]), data)
     assert response.status_code == 200
     text = page_text(response)
     assert "Saisissez une heure valide, par exemple 09:00." in text
     assert 'aria-describedby="id_d0_0_start_error"' in text
-    assert stored_ranges(world.house) == before
+    assert stored_ranges(one_house.house) == before
 
 
-def test_half_filled_range_is_refused(client, world):
-    client.force_login(world.users.responsable)
-    data = schedule_post(world.house, VALID_WEEK)
+def test_half_filled_range_is_refused(client, one_house):
+    client.force_login(one_house.users.responsable)
+    data = schedule_post(one_house.house, VALID_WEEK)
     data["d5_0_start"] = "09:00"
-    response = client.post(reverse("house_hours", args=[world.house.pk]), data)
+    response = client.post(reverse("house_hours", args=[one_house.house.pk]), data)
     assert "Indiquez l'heure de fermeture de cette plage." in page_text(response)
     assert not HoursChange.objects.exists()
 
 
-def test_valid_schedule_is_saved_with_a_substantial_hours_change(client, world):
-    client.force_login(world.users.responsable)
+def test_valid_schedule_is_saved_with_a_substantial_hours_change(client, one_house):
+    client.force_login(one_house.users.responsable)
     response = client.post(
-        reverse("house_hours", args=[world.house.pk]), schedule_post(world.house, VALID_WEEK)
+        reverse("house_hours", args=[one_house.house.pk]),
+        schedule_post(one_house.house, VALID_WEEK),
     )
     assert response.status_code == 302
-    assert len(stored_ranges(world.house)) == 8
-    change = HoursChange.objects.get(house=world.house)
-    assert change.changed_by == world.users.responsable
+    assert len(stored_ranges(one_house.house)) == 8
+    change = HoursChange.objects.get(house=one_house.house)
+    assert change.changed_by == one_house.users.responsable
     assert change.weekly_minutes_before == 27 * 60 + 30
     assert change.weekly_minutes_after == 24 * 60
     assert change.substantial  # Friday is no longer open
-    assert House.objects.get(pk=world.house.pk).version == world.house.version + 1
+    assert House.objects.get(pk=one_house.house.pk).version == one_house.house.version + 1
     page = page_text(client.get(response.url))
     assert "Cette modification est substantielle" in page
     assert "substantielle" in page and "27 h 30" in page and "24 h" in page
-    assert JournalEntry.objects.filter(house_id=world.house.pk, action="house.hours").exists()
+    assert JournalEntry.objects.filter(house_id=one_house.house.pk, action="house.hours").exists()
 
 
-def test_minor_change_is_not_substantial(client, world):
-    client.force_login(world.users.responsable)
+def test_minor_change_is_not_substantial(client, one_house):
+    client.force_login(one_house.users.responsable)
     week = {day: [("09:00", "12:00"), ("14:00", "16:30")] for day in range(5)}
     week[0] = [("09:00", "12:00"), ("14:00", "16:45")]
-    client.post(reverse("house_hours", args=[world.house.pk]), schedule_post(world.house, week))
-    change = HoursChange.objects.get(house=world.house)
+    client.post(
+        reverse("house_hours", args=[one_house.house.pk]), schedule_post(one_house.house, week)
+    )
+    change = HoursChange.objects.get(house=one_house.house)
     assert not change.substantial
 
 
-def test_stale_version_of_hours_is_refused(client, world):
-    before = stored_ranges(world.house)
-    client.force_login(world.users.responsable)
-    data = schedule_post(world.house, VALID_WEEK, version=world.house.version)
-    House.objects.filter(pk=world.house.pk).update(version=world.house.version + 1)
-    response = client.post(reverse("house_hours", args=[world.house.pk]), data)
+def test_stale_version_of_hours_is_refused(client, one_house):
+    before = stored_ranges(one_house.house)
+    client.force_login(one_house.users.responsable)
+    data = schedule_post(one_house.house, VALID_WEEK, version=one_house.house.version)
+    House.objects.filter(pk=one_house.house.pk).update(version=one_house.house.version + 1)
+    response = client.post(reverse("house_hours", args=[one_house.house.pk]), data)
     assert "modifiée par quelqu'un d'autre" in page_text(response)
-    assert stored_ranges(world.house) == before
+    assert stored_ranges(one_house.house) == before
 
 
-def test_live_check_returns_the_fragment_and_saves_nothing(client, world):
-    before = stored_ranges(world.house)
-    client.force_login(world.users.responsable)
-    url = reverse("house_hours_check", args=[world.house.pk])
+def test_live_check_returns_the_fragment_and_saves_nothing(client, one_house):
+    before = stored_ranges(one_house.house)
+    client.force_login(one_house.users.responsable)
+    url = reverse("house_hours_check", args=[one_house.house.pk])
     response = client.post(
-        url, schedule_post(world.house, VALID_WEEK), headers={"HX-Request": "true"}
+        url, schedule_post(one_house.house, VALID_WEEK), headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     text = page_text(response)
     assert "<html" not in text
     assert "24 h sur 4 jours" in text
     assert "Conforme à l'article 3.2" in text
-    short = client.post(url, schedule_post(world.house, {0: [("09:00", "12:00")]}))
+    short = client.post(url, schedule_post(one_house.house, {0: [("09:00", "12:00")]}))
     assert "il manque 21 h" in page_text(short)
     assert "3 h sur 1 jour" in page_text(short)
-    bad = client.post(url, {**schedule_post(world.house, VALID_WEEK), "d2_1_end": "25:99"})
+    bad = client.post(url, {**schedule_post(one_house.house, VALID_WEEK), "d2_1_end": "25:99"})
     assert "Mercredi, plage 2 : fermeture : Saisissez une heure valide" in page_text(bad)
-    assert stored_ranges(world.house) == before
+    assert stored_ranges(one_house.house) == before
     assert not HoursChange.objects.exists()
 
 
-def test_hours_form_triggers_the_live_check(client, world):
-    client.force_login(world.users.responsable)
-    text = page_text(client.get(reverse("house_hours", args=[world.house.pk])))
-    assert f'hx-post="{reverse("house_hours_check", args=[world.house.pk])}"' in text
+def test_hours_form_triggers_the_live_check(client, one_house):
+    client.force_login(one_house.users.responsable)
+    text = page_text(client.get(reverse("house_hours", args=[one_house.house.pk])))
+    assert f'hx-post="{reverse("house_hours_check", args=[one_house.house.pk])}"' in text
     assert 'id="hours-check" aria-live="polite"' in text
 
 
@@ -238,9 +242,9 @@ def test_live_check_of_an_unseen_house_is_not_found(client, world):
 
 
 @time_machine.travel(datetime(2025, 11, 24, 10, 0, tzinfo=PARIS), tick=False)
-def test_closures_page_lists_upcoming_public_holidays(client, world):
-    client.force_login(world.users.agent)
-    response = client.get(reverse("house_closures", args=[world.house.pk]))
+def test_closures_page_lists_upcoming_public_holidays(client, one_house):
+    client.force_login(one_house.users.agent)
+    response = client.get(reverse("house_closures", args=[one_house.house.pk]))
     assert response.status_code == 200
     text = page_text(response)
     assert "jeudi 25 décembre 2025 : Noël" in text
@@ -253,29 +257,29 @@ def test_closures_of_an_unseen_house_are_not_found(client, world):
 
 
 @time_machine.travel(datetime(2025, 11, 24, 10, 0, tzinfo=PARIS), tick=False)
-def test_responsable_adds_and_deletes_a_closure(client, world):
-    client.force_login(world.users.responsable)
-    url = reverse("house_closures", args=[world.house.pk])
+def test_responsable_adds_and_deletes_a_closure(client, one_house):
+    client.force_login(one_house.users.responsable)
+    url = reverse("house_closures", args=[one_house.house.pk])
     response = client.post(
         url,
         {"start_date": "2025-12-26", "end_date": "2025-12-31", "reason": "Congés de fin d'année"},
     )
     assert response.status_code == 302
-    closure = Closure.objects.get(house=world.house)
+    closure = Closure.objects.get(house=one_house.house)
     assert (closure.start_date, closure.end_date) == (date(2025, 12, 26), date(2025, 12, 31))
     text = page_text(client.get(url))
     assert "La fermeture exceptionnelle a été enregistrée." in text
     assert "vendredi 26 décembre 2025" in text and "Congés de fin d'année" in text
-    response = client.post(reverse("closure_delete", args=[world.house.pk, closure.pk]))
+    response = client.post(reverse("closure_delete", args=[one_house.house.pk, closure.pk]))
     assert response.status_code == 302
     assert not Closure.objects.exists()
     assert JournalEntry.objects.filter(action="house.closure_removed").exists()
 
 
-def test_closure_ending_before_it_starts_is_refused(client, world):
-    client.force_login(world.users.responsable)
+def test_closure_ending_before_it_starts_is_refused(client, one_house):
+    client.force_login(one_house.users.responsable)
     response = client.post(
-        reverse("house_closures", args=[world.house.pk]),
+        reverse("house_closures", args=[one_house.house.pk]),
         {"start_date": "2025-12-31", "end_date": "2025-12-26", "reason": "Travaux"},
     )
     assert response.status_code == 200
@@ -283,21 +287,22 @@ def test_closure_ending_before_it_starts_is_refused(client, world):
     assert not Closure.objects.exists()
 
 
-def test_agent_may_not_add_or_delete_closures(client, world):
+def test_agent_may_not_add_or_delete_closures(client, one_house):
     closure = Closure.objects.create(
-        house=world.house,
+        house=one_house.house,
         start_date=date(2030, 1, 2),
         end_date=date(2030, 1, 3),
         reason="Inventaire",
     )
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     response = client.post(
-        reverse("house_closures", args=[world.house.pk]),
+        reverse("house_closures", args=[one_house.house.pk]),
         {"start_date": "2030-02-01", "end_date": "2030-02-02", "reason": "Travaux"},
     )
     assert response.status_code == 403
     assert (
-        client.post(reverse("closure_delete", args=[world.house.pk, closure.pk])).status_code == 403
+        client.post(reverse("closure_delete", args=[one_house.house.pk, closure.pk])).status_code
+        == 403
     )
     assert list(Closure.objects.all()) == [closure]
 
@@ -324,10 +329,10 @@ def test_closure_delete_is_scoped_to_its_house_and_a_get_only_asks(client, world
 
 
 @pytest.fixture
-def mobile_house(world):
-    House.objects.filter(pk=world.house.pk).update(kind=HouseKind.MOBILE)
-    world.house.refresh_from_db()
-    return world.house
+def mobile_house(one_house):
+    House.objects.filter(pk=one_house.house.pk).update(kind=HouseKind.MOBILE)
+    one_house.house.refresh_from_db()
+    return one_house.house
 
 
 def test_responsable_adds_and_removes_a_stop_of_a_mobile_house(client, world, mobile_house):
@@ -369,8 +374,8 @@ def test_ambiguous_commune_name_asks_for_the_insee_code(client, world, mobile_ho
     assert not MobileStop.objects.exists()
 
 
-def test_stop_ending_before_it_starts_is_refused(client, world, mobile_house):
-    client.force_login(world.users.responsable)
+def test_stop_ending_before_it_starts_is_refused(client, one_house, mobile_house):
+    client.force_login(one_house.users.responsable)
     response = client.post(
         reverse("house_stops", args=[mobile_house.pk]),
         {
@@ -386,9 +391,9 @@ def test_stop_ending_before_it_starts_is_refused(client, world, mobile_house):
     assert not MobileStop.objects.exists()
 
 
-def test_fixed_house_has_no_stops_to_add(client, world):
-    client.force_login(world.users.responsable)
-    url = reverse("house_stops", args=[world.house.pk])
+def test_fixed_house_has_no_stops_to_add(client, one_house):
+    client.force_login(one_house.users.responsable)
+    url = reverse("house_stops", args=[one_house.house.pk])
     text = page_text(client.get(url))
     assert "Cette maison est une maison fixe" in text
     assert "Ajouter l'étape" not in text
@@ -400,8 +405,8 @@ def test_fixed_house_has_no_stops_to_add(client, world):
     assert not MobileStop.objects.exists()
 
 
-def test_agent_sees_stops_but_may_not_add(client, world, mobile_house):
-    client.force_login(world.users.agent)
+def test_agent_sees_stops_but_may_not_add(client, one_house, mobile_house):
+    client.force_login(one_house.users.agent)
     url = reverse("house_stops", args=[mobile_house.pk])
     assert "Ajouter l'étape" not in page_text(client.get(url))
     response = client.post(

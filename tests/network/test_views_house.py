@@ -68,7 +68,7 @@ def test_house_list_shows_the_status_badge(client, world):
     assert "Reconnue par le préfet" in page_text(response)
 
 
-def test_house_list_needs_login(client, world):
+def test_house_list_needs_login(client, one_house):
     response = client.get(reverse("house_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
@@ -121,8 +121,8 @@ def test_identity_of_an_unseen_house_is_not_found(client, world, role):
     assert response.status_code == 404
 
 
-def test_identity_needs_login(client, world):
-    response = client.get(reverse("house_detail", args=[world.house.pk]))
+def test_identity_needs_login(client, one_house):
+    response = client.get(reverse("house_detail", args=[one_house.house.pk]))
     assert response.status_code == 302
 
 
@@ -148,16 +148,16 @@ def test_flags_shown_to_staff_not_to_partners(client, world):
 
 
 @time_machine.travel(datetime(2025, 11, 24, 20, 0, tzinfo=PARIS), tick=False)
-def test_identity_shows_the_next_opening_in_french(client, world):
-    client.force_login(world.users.agent)
-    response = client.get(reverse("house_detail", args=[world.house.pk]))
+def test_identity_shows_the_next_opening_in_french(client, one_house):
+    client.force_login(one_house.users.agent)
+    response = client.get(reverse("house_detail", args=[one_house.house.pk]))
     assert "Prochaine ouverture : mardi 25 novembre à 9 h 00" in page_text(response)
 
 
 @time_machine.travel(datetime(2025, 11, 25, 10, 0, tzinfo=PARIS), tick=False)
-def test_identity_says_open_now_during_opening_hours(client, world):
-    client.force_login(world.users.agent)
-    response = client.get(reverse("house_detail", args=[world.house.pk]))
+def test_identity_says_open_now_during_opening_hours(client, one_house):
+    client.force_login(one_house.users.agent)
+    response = client.get(reverse("house_detail", args=[one_house.house.pk]))
     assert "Ouvert maintenant" in page_text(response)
     assert "jusqu'à 12 h 00" in page_text(response)
 
@@ -165,32 +165,36 @@ def test_identity_says_open_now_during_opening_hours(client, world):
 # --- identity edit ------------------------------------------------------------------------------
 
 
-def test_responsable_edits_identity_and_it_is_journalled(client, world):
-    client.force_login(world.users.responsable)
-    url = reverse("house_edit", args=[world.house.pk])
+def test_responsable_edits_identity_and_it_is_journalled(client, one_house):
+    client.force_login(one_house.users.responsable)
+    url = reverse("house_edit", args=[one_house.house.pk])
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        identity_post(world.house, phone="05 55 26 00 00", latitude="45,2671", longitude="1,7700"),
+        identity_post(
+            one_house.house, phone="05 55 26 00 00", latitude="45,2671", longitude="1,7700"
+        ),
     )
     assert response.status_code == 302
-    house = House.objects.get(pk=world.house.pk)
+    house = House.objects.get(pk=one_house.house.pk)
     assert house.phone == "05 55 26 00 00"
     assert str(house.latitude) == "45.267100"
-    assert house.version == world.house.version + 1
+    assert house.version == one_house.house.version + 1
     entry = JournalEntry.objects.filter(house_id=house.pk, action="house.updated").get()
-    assert entry.actor == world.users.responsable
+    assert entry.actor == one_house.users.responsable
     assert entry.changes["phone"] == ["05 55 00 00 00", "05 55 26 00 00"]
     page = client.get(response.url)
     assert "L'identité de la maison a été enregistrée." in page_text(page)
 
 
-def test_agent_may_not_edit_identity(client, world):
-    client.force_login(world.users.agent)
-    url = reverse("house_edit", args=[world.house.pk])
+def test_agent_may_not_edit_identity(client, one_house):
+    client.force_login(one_house.users.agent)
+    url = reverse("house_edit", args=[one_house.house.pk])
     assert client.get(url).status_code == 403
-    assert client.post(url, identity_post(world.house, phone="01 00 00 00 00")).status_code == 403
-    assert House.objects.get(pk=world.house.pk).phone == "05 55 00 00 00"
+    assert (
+        client.post(url, identity_post(one_house.house, phone="01 00 00 00 00")).status_code == 403
+    )
+    assert House.objects.get(pk=one_house.house.pk).phone == "05 55 00 00 00"
 
 
 @pytest.mark.parametrize("role", ["prefecture", "national", "referent_caf"])
@@ -204,31 +208,31 @@ def test_other_houses_agent_gets_not_found_on_edit(client, world):
     assert client.get(reverse("house_edit", args=[world.house.pk])).status_code == 404
 
 
-def test_stale_version_is_refused_with_its_message_and_nothing_changed(client, world):
-    client.force_login(world.users.responsable)
-    stale = world.house.version
-    House.objects.filter(pk=world.house.pk).update(version=stale + 1)  # someone else saved
+def test_stale_version_is_refused_with_its_message_and_nothing_changed(client, one_house):
+    client.force_login(one_house.users.responsable)
+    stale = one_house.house.version
+    House.objects.filter(pk=one_house.house.pk).update(version=stale + 1)  # someone else saved
     response = client.post(
-        reverse("house_edit", args=[world.house.pk]),
-        identity_post(world.house, version=stale, phone="01 99 99 99 99"),
+        reverse("house_edit", args=[one_house.house.pk]),
+        identity_post(one_house.house, version=stale, phone="01 99 99 99 99"),
     )
     assert response.status_code == 200
     assert "modifiée par quelqu'un d'autre" in page_text(response)
     assert 'value="01 99 99 99 99"' in page_text(response)  # the user's input is kept
-    assert House.objects.get(pk=world.house.pk).phone == "05 55 00 00 00"
+    assert House.objects.get(pk=one_house.house.pk).phone == "05 55 00 00 00"
     assert not JournalEntry.objects.filter(action="house.updated").exists()
 
 
-def test_unknown_commune_gets_a_french_error(client, world):
-    client.force_login(world.users.responsable)
+def test_unknown_commune_gets_a_french_error(client, one_house):
+    client.force_login(one_house.users.responsable)
     response = client.post(
-        reverse("house_edit", args=[world.house.pk]),
-        identity_post(world.house, commune="Atlantide"),
+        reverse("house_edit", args=[one_house.house.pk]),
+        identity_post(one_house.house, commune="Atlantide"),
     )
     assert response.status_code == 200
     assert "Commune inconnue : « Atlantide »" in page_text(response)
     assert 'aria-describedby="id_commune_helptext id_commune_error"' in page_text(response)
-    assert House.objects.get(pk=world.house.pk).version == world.house.version
+    assert House.objects.get(pk=one_house.house.pk).version == one_house.house.version
 
 
 def test_commune_accepted_by_name_or_by_labelled_code(client, world):
@@ -256,15 +260,15 @@ def test_move_outside_the_territory_is_refused(client, world):
     assert House.objects.get(pk=world.house.pk).commune_id == "19272"
 
 
-def test_commune_search_returns_options(client, world):
-    client.force_login(world.users.responsable)
+def test_commune_search_returns_options(client, one_house):
+    client.force_login(one_house.users.responsable)
     response = client.get(reverse("commune_search"), {"commune": "Tull"})
     assert response.status_code == 200
     assert '<option value="19272 — Tulle (19)">' in page_text(response)
     assert page_text(client.get(reverse("commune_search"), {"q": "T"})).strip() == ""
 
 
-def test_commune_search_needs_login(client, world):
+def test_commune_search_needs_login(client, one_house):
     assert client.get(reverse("commune_search"), {"q": "Tulle"}).status_code == 302
 
 

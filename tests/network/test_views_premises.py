@@ -60,11 +60,11 @@ def test_read_only_viewers_get_no_forms(client, world):
     assert "Point multimédia connecté à internet" in text
 
 
-def test_responsable_updates_premises_and_it_is_journalled(client, world):
-    premises = world.house.premises
-    client.force_login(world.users.responsable)
+def test_responsable_updates_premises_and_it_is_journalled(client, one_house):
+    premises = one_house.house.premises
+    client.force_login(one_house.users.responsable)
     response = client.post(
-        reverse("house_premises", args=[world.house.pk]),
+        reverse("house_premises", args=[one_house.house.pk]),
         premises_post(premises, has_meeting_room=True, notes="Salle partagée avec la mairie."),
     )
     assert response.status_code == 302
@@ -76,15 +76,15 @@ def test_responsable_updates_premises_and_it_is_journalled(client, world):
     assert "Les locaux ont été enregistrés." in page_text(client.get(response.url))
 
 
-def test_missing_minimum_checklist_says_what_is_missing(client, world):
-    premises = world.house.premises
-    client.force_login(world.users.responsable)
+def test_missing_minimum_checklist_says_what_is_missing(client, one_house):
+    premises = one_house.house.premises
+    client.force_login(one_house.users.responsable)
     client.post(
-        reverse("house_premises", args=[world.house.pk]),
+        reverse("house_premises", args=[one_house.house.pk]),
         premises_post(premises, has_confidential_space=False, reduced_mobility_access=""),
     )
-    Equipment.objects.filter(house=world.house, kind="printer").delete()
-    text = page_text(client.get(reverse("house_premises", args=[world.house.pk])))
+    Equipment.objects.filter(house=one_house.house, kind="printer").delete()
+    text = page_text(client.get(reverse("house_premises", args=[one_house.house.pk])))
     assert "Il manque 3 éléments du minimum" in text
     assert "Un espace confidentiel (manquant)" in text
     assert "La description de l'accueil des personnes à mobilité réduite (manquant)" in text
@@ -92,23 +92,23 @@ def test_missing_minimum_checklist_says_what_is_missing(client, world):
     assert "Un point d'accueil du public (présent)" in text
 
 
-def test_stale_premises_version_is_refused_and_nothing_changed(client, world):
-    premises = world.house.premises
-    client.force_login(world.users.responsable)
+def test_stale_premises_version_is_refused_and_nothing_changed(client, one_house):
+    premises = one_house.house.premises
+    client.force_login(one_house.users.responsable)
     data = premises_post(premises, has_meeting_room=True)
     Premises.objects.filter(pk=premises.pk).update(version=premises.version + 1)
-    response = client.post(reverse("house_premises", args=[world.house.pk]), data)
+    response = client.post(reverse("house_premises", args=[one_house.house.pk]), data)
     assert response.status_code == 200
     assert "modifiée par quelqu'un d'autre" in page_text(response)
     premises.refresh_from_db()
     assert not premises.has_meeting_room
 
 
-def test_agent_may_not_update_premises(client, world):
-    premises = world.house.premises
-    client.force_login(world.users.agent)
+def test_agent_may_not_update_premises(client, one_house):
+    premises = one_house.house.premises
+    client.force_login(one_house.users.agent)
     response = client.post(
-        reverse("house_premises", args=[world.house.pk]),
+        reverse("house_premises", args=[one_house.house.pk]),
         premises_post(premises, has_meeting_room=True),
     )
     assert response.status_code == 403
@@ -116,10 +116,10 @@ def test_agent_may_not_update_premises(client, world):
     assert not premises.has_meeting_room
 
 
-def test_responsable_adds_and_removes_equipment(client, world):
-    client.force_login(world.users.responsable)
+def test_responsable_adds_and_removes_equipment(client, one_house):
+    client.force_login(one_house.users.responsable)
     response = client.post(
-        reverse("equipment_add", args=[world.house.pk]),
+        reverse("equipment_add", args=[one_house.house.pk]),
         {
             "kind": "scanner",
             "label": "Scanner à plat",
@@ -129,20 +129,20 @@ def test_responsable_adds_and_removes_equipment(client, world):
         },
     )
     assert response.status_code == 302
-    item = Equipment.objects.get(house=world.house, kind="scanner")
+    item = Equipment.objects.get(house=one_house.house, kind="scanner")
     assert item.label == "Scanner à plat" and item.for_public and item.in_service
     text = page_text(client.get(response.url))
     assert "Équipement ajouté : Scanner à plat." in text
-    response = client.post(reverse("equipment_delete", args=[world.house.pk, item.pk]))
+    response = client.post(reverse("equipment_delete", args=[one_house.house.pk, item.pk]))
     assert response.status_code == 302
     assert not Equipment.objects.filter(pk=item.pk).exists()
     assert JournalEntry.objects.filter(action="house.equipment_removed").exists()
 
 
-def test_equipment_with_zero_quantity_is_refused(client, world):
-    client.force_login(world.users.responsable)
+def test_equipment_with_zero_quantity_is_refused(client, one_house):
+    client.force_login(one_house.users.responsable)
     response = client.post(
-        reverse("equipment_add", args=[world.house.pk]),
+        reverse("equipment_add", args=[one_house.house.pk]),
         {"kind": "tablet", "label": "", "quantity": "0"},
     )
     assert response.status_code == 200
@@ -150,17 +150,18 @@ def test_equipment_with_zero_quantity_is_refused(client, world):
     assert not Equipment.objects.filter(kind="tablet").exists()
 
 
-def test_agent_may_not_add_or_remove_equipment(client, world):
-    item = Equipment.objects.filter(house=world.house).first()
-    client.force_login(world.users.agent)
+def test_agent_may_not_add_or_remove_equipment(client, one_house):
+    item = Equipment.objects.filter(house=one_house.house).first()
+    client.force_login(one_house.users.agent)
     assert (
         client.post(
-            reverse("equipment_add", args=[world.house.pk]), {"kind": "tablet", "quantity": "1"}
+            reverse("equipment_add", args=[one_house.house.pk]), {"kind": "tablet", "quantity": "1"}
         ).status_code
         == 403
     )
     assert (
-        client.post(reverse("equipment_delete", args=[world.house.pk, item.pk])).status_code == 403
+        client.post(reverse("equipment_delete", args=[one_house.house.pk, item.pk])).status_code
+        == 403
     )
     assert Equipment.objects.filter(pk=item.pk).exists()
 

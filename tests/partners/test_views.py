@@ -86,8 +86,8 @@ def test_people_outside_the_house_get_404(client, world, role):
     assert partners_page(client, getattr(world.users, role), world.house).status_code == 404
 
 
-def test_anonymous_visitor_is_sent_to_login(client, world):
-    response = client.get(reverse("house_partners", args=[world.house.pk]))
+def test_anonymous_visitor_is_sent_to_login(client, one_house):
+    response = client.get(reverse("house_partners", args=[one_house.house.pk]))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
@@ -100,15 +100,15 @@ def test_partners_page_lists_delivered_items_by_category(client, world):
 
 
 def test_partners_page_query_count_does_not_grow_with_partners(
-    client, world, django_assert_max_num_queries
+    client, one_house, django_assert_max_num_queries
 ):
     for code in ["cpam", "carsat", "grdf", "la-poste"]:
-        p = f.PartnershipFactory(house=world.house, partner=f.national_partner(code))
+        p = f.PartnershipFactory(house=one_house.house, partner=f.national_partner(code))
         f.ReferentFactory(partnership=p)
         p.services.set(ServiceItem.objects.all()[:5])
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("house_partners", args=[world.house.pk])).status_code == 200
+        assert client.get(reverse("house_partners", args=[one_house.house.pk])).status_code == 200
 
 
 def test_withdrawn_partnership_is_listed_as_history(client, world):
@@ -123,12 +123,12 @@ def test_withdrawn_partnership_is_listed_as_history(client, world):
 # --- adding a partner -----------------------------------------------------------------------------
 
 
-def test_manager_adds_a_national_partner_with_its_items(client, world):
-    client.force_login(world.users.responsable)
+def test_manager_adds_a_national_partner_with_its_items(client, one_house):
+    client.force_login(one_house.users.responsable)
     items = ServiceItem.objects.filter(code__in=["A.1", "B3.2"])
     msa = f.national_partner("msa")
     response = client.post(
-        reverse("partnership_add", args=[world.house.pk]),
+        reverse("partnership_add", args=[one_house.house.pk]),
         {
             "partner": msa.pk,
             "joined_on": "2025-02-01",
@@ -136,10 +136,10 @@ def test_manager_adds_a_national_partner_with_its_items(client, world):
             "bilateral_note": "RDV sous 10 jours",
         },
     )
-    partnership = world.house.partnerships.get(partner=msa)
+    partnership = one_house.house.partnerships.get(partner=msa)
     assert response.status_code == 302
     assert response["Location"] == reverse(
-        "partnership_detail", args=[world.house.pk, partnership.pk]
+        "partnership_detail", args=[one_house.house.pk, partnership.pk]
     )
     assert set(partnership.services.values_list("code", flat=True)) == {"A.1", "B3.2"}
     assert partnership.bilateral_note == "RDV sous 10 jours"
@@ -173,11 +173,11 @@ def test_manager_creates_a_new_local_operator_as_partner(client, world):
     assert world.house.partnerships.active().filter(partner=partner).exists()
 
 
-def test_partner_form_without_a_partner_is_refused_in_french(client, world):
-    client.force_login(world.users.responsable)
+def test_partner_form_without_a_partner_is_refused_in_french(client, one_house):
+    client.force_login(one_house.users.responsable)
     before = Partnership.objects.count()
     response = client.post(
-        reverse("partnership_add", args=[world.house.pk]), {"joined_on": "2025-02-01"}
+        reverse("partnership_add", args=[one_house.house.pk]), {"joined_on": "2025-02-01"}
     )
     assert "Choisissez un partenaire dans la liste" in text(response)
     assert Partnership.objects.count() == before

@@ -84,10 +84,10 @@ def test_only_managers_see_the_team_forms(client, world):
     assert "Ajouter un membre de l'équipe" in text(client.get(staff_url(world)))
 
 
-def test_manager_adds_a_member_and_the_account_is_created(client, world):
-    client.force_login(world.users.responsable)
+def test_manager_adds_a_member_and_the_account_is_created(client, one_house):
+    client.force_login(one_house.users.responsable)
     response = client.post(
-        reverse("member_add", args=[world.house.pk]),
+        reverse("member_add", args=[one_house.house.pk]),
         {
             "member-email": "Nouvelle.Agente@Tulle.fr",
             "member-first_name": "Léa",
@@ -98,19 +98,19 @@ def test_manager_adds_a_member_and_the_account_is_created(client, world):
     )
     assert response.status_code == 302
     user = User.objects.get(email="nouvelle.agente@tulle.fr")
-    membership = Membership.objects.get(user=user, house=world.house)
+    membership = Membership.objects.get(user=user, house=one_house.house)
     assert membership.role == Role.AGENT
     assert membership.started_on == date(2025, 3, 3)
-    assert "Léa Roux" in text(client.get(staff_url(world)))
+    assert "Léa Roux" in text(client.get(staff_url(one_house)))
 
 
-def test_adding_someone_already_in_the_team_is_refused_and_nothing_saved(client, world):
-    client.force_login(world.users.responsable)
+def test_adding_someone_already_in_the_team_is_refused_and_nothing_saved(client, one_house):
+    client.force_login(one_house.users.responsable)
     before = Membership.objects.count()
     response = client.post(
-        reverse("member_add", args=[world.house.pk]),
+        reverse("member_add", args=[one_house.house.pk]),
         {
-            "member-email": world.users.agent.email,
+            "member-email": one_house.users.agent.email,
             "member-first_name": "A",
             "member-last_name": "B",
             "member-role": "agent",
@@ -122,11 +122,11 @@ def test_adding_someone_already_in_the_team_is_refused_and_nothing_saved(client,
     assert Membership.objects.count() == before
 
 
-def test_member_with_an_invalid_email_is_refused_in_french(client, world):
-    client.force_login(world.users.responsable)
+def test_member_with_an_invalid_email_is_refused_in_french(client, one_house):
+    client.force_login(one_house.users.responsable)
     before = User.objects.count()
     response = client.post(
-        reverse("member_add", args=[world.house.pk]),
+        reverse("member_add", args=[one_house.house.pk]),
         {
             "member-email": "pas-une-adresse",
             "member-first_name": "A",
@@ -156,25 +156,25 @@ def test_only_managers_add_a_member(client, world, role):
     assert not User.objects.filter(email="x@tulle.fr").exists()
 
 
-def test_ending_a_membership_keeps_the_row_as_history(client, world):
-    client.force_login(world.users.responsable)
-    membership = Membership.objects.get(user=world.users.agent, house=world.house)
+def test_ending_a_membership_keeps_the_row_as_history(client, one_house):
+    client.force_login(one_house.users.responsable)
+    membership = Membership.objects.get(user=one_house.users.agent, house=one_house.house)
     response = client.post(
-        reverse("member_end", args=[world.house.pk, membership.pk]), {"ended_on": "2025-05-31"}
+        reverse("member_end", args=[one_house.house.pk, membership.pk]), {"ended_on": "2025-05-31"}
     )
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.ended_on == date(2025, 5, 31)
-    html = text(client.get(staff_url(world)))
+    html = text(client.get(staff_url(one_house)))
     assert "Anciens membres de l'équipe (historique)" in html
     assert "31/05/2025" in html
 
 
-def test_ending_a_membership_before_it_started_is_refused(client, world):
-    client.force_login(world.users.responsable)
-    membership = Membership.objects.get(user=world.users.agent, house=world.house)
+def test_ending_a_membership_before_it_started_is_refused(client, one_house):
+    client.force_login(one_house.users.responsable)
+    membership = Membership.objects.get(user=one_house.users.agent, house=one_house.house)
     response = client.post(
-        reverse("member_end", args=[world.house.pk, membership.pk]),
+        reverse("member_end", args=[one_house.house.pk, membership.pk]),
         {"ended_on": "2020-01-01"},
         follow=True,
     )
@@ -209,21 +209,23 @@ def test_only_managers_end_a_membership(client, world):
 
 
 def test_training_with_a_pdf_attestation_is_recorded_and_downloaded_back(
-    client, world, private_media
+    client, one_house, private_media
 ):
-    client.force_login(world.users.responsable)
+    client.force_login(one_house.users.responsable)
     response = add_training(
-        client, world, SimpleUploadedFile("attestation.pdf", PDF, content_type="application/pdf")
+        client,
+        one_house,
+        SimpleUploadedFile("attestation.pdf", PDF, content_type="application/pdf"),
     )
     assert response.status_code == 302
-    training = Training.objects.get(house=world.house)
+    training = Training.objects.get(house=one_house.house)
     assert training.attestation.name.startswith("attestations/")
     assert (private_media / training.attestation.name).read_bytes() == PDF
 
-    html = text(client.get(staff_url(world)))
+    html = text(client.get(staff_url(one_house)))
     assert "Offre de la CAF : prestations familiales" in html
 
-    download = client.get(reverse("training_attestation", args=[world.house.pk, training.pk]))
+    download = client.get(reverse("training_attestation", args=[one_house.house.pk, training.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
     assert download["Content-Type"] == "application/pdf"
@@ -253,11 +255,11 @@ def test_overseer_downloads_an_attestation(client, world):
     ids=["renamed-exe", "text-file"],
 )
 def test_attestation_that_is_not_a_pdf_or_image_is_refused_and_nothing_saved(
-    client, world, private_media, name, content
+    client, one_house, private_media, name, content
 ):
-    client.force_login(world.users.responsable)
+    client.force_login(one_house.users.responsable)
     response = add_training(
-        client, world, SimpleUploadedFile(name, content, content_type="application/pdf")
+        client, one_house, SimpleUploadedFile(name, content, content_type="application/pdf")
     )
     assert response.status_code == 200
     assert "Type de fichier refusé" in text(response)
@@ -266,20 +268,22 @@ def test_attestation_that_is_not_a_pdf_or_image_is_refused_and_nothing_saved(
 
 
 @override_settings(MSAP_MAX_UPLOAD_BYTES=1000)
-def test_attestation_over_the_size_limit_is_refused_and_nothing_saved(client, world):
-    client.force_login(world.users.responsable)
+def test_attestation_over_the_size_limit_is_refused_and_nothing_saved(client, one_house):
+    client.force_login(one_house.users.responsable)
     big = PDF + b"0" * 2000
     response = add_training(
-        client, world, SimpleUploadedFile("attestation.pdf", big, content_type="application/pdf")
+        client,
+        one_house,
+        SimpleUploadedFile("attestation.pdf", big, content_type="application/pdf"),
     )
     assert response.status_code == 200
     assert "Le fichier est trop volumineux" in text(response)
     assert not Training.objects.exists()
 
 
-def test_training_ending_before_it_starts_is_refused(client, world):
-    client.force_login(world.users.responsable)
-    response = add_training(client, world, **{"training-ended_on": "2025-01-01"})
+def test_training_ending_before_it_starts_is_refused(client, one_house):
+    client.force_login(one_house.users.responsable)
+    response = add_training(client, one_house, **{"training-ended_on": "2025-01-01"})
     assert response.status_code == 200
     assert "La date de fin doit être après la date de début." in text(response)
     assert not Training.objects.exists()
@@ -299,12 +303,12 @@ def test_only_managers_add_a_training(client, world, role):
     assert not Training.objects.exists()
 
 
-def test_manager_deletes_a_training_and_its_file(client, world, private_media):
-    client.force_login(world.users.responsable)
-    add_training(client, world, SimpleUploadedFile("attestation.pdf", PDF))
+def test_manager_deletes_a_training_and_its_file(client, one_house, private_media):
+    client.force_login(one_house.users.responsable)
+    add_training(client, one_house, SimpleUploadedFile("attestation.pdf", PDF))
     training = Training.objects.get()
     path = private_media / training.attestation.name
-    response = client.post(reverse("training_delete", args=[world.house.pk, training.pk]))
+    response = client.post(reverse("training_delete", args=[one_house.house.pk, training.pk]))
     assert response.status_code == 302
     assert not Training.objects.exists()
     assert not path.exists()
@@ -355,10 +359,12 @@ def test_attestation_of_another_house_is_404_even_through_a_visible_house(client
     )
 
 
-def test_training_without_attestation_has_no_download(client, world):
-    training = f.TrainingFactory(user=world.users.agent, house=world.house)
-    client.force_login(world.users.agent)
+def test_training_without_attestation_has_no_download(client, one_house):
+    training = f.TrainingFactory(user=one_house.users.agent, house=one_house.house)
+    client.force_login(one_house.users.agent)
     assert (
-        client.get(reverse("training_attestation", args=[world.house.pk, training.pk])).status_code
+        client.get(
+            reverse("training_attestation", args=[one_house.house.pk, training.pk])
+        ).status_code
         == 404
     )

@@ -102,8 +102,8 @@ def test_api_codes_are_the_models_choices():
 # --- recording -----------------------------------------------------------------------------------
 
 
-def test_agent_records_a_letter_with_its_number_and_one_month_deadline(client, world):
-    response = create(client, world.users.agent, world.house)
+def test_agent_records_a_letter_with_its_number_and_one_month_deadline(client, one_house):
+    response = create(client, one_house.users.agent, one_house.house)
 
     assert response.status_code == 201, response.content
     out = response.json()
@@ -113,21 +113,25 @@ def test_agent_records_a_letter_with_its_number_and_one_month_deadline(client, w
     assert out["due_rule"] == "mail_1_month" and stored.due_at is not None
     assert out["channel"] == "post" and out["status"] == "new" and out["overdue"] is False
     assert out["sender"]["address"] == "3 rue des Lilas, 19000 Tulle"
-    assert stored.created_by == world.users.agent
+    assert stored.created_by == one_house.users.agent
     assert JournalEntry.objects.filter(action="register.recorded", target_id=str(stored.pk))
 
 
-def test_numbers_follow_the_register_order(client, world):
-    create(client, world.users.agent, world.house)
-    second = create(client, world.users.responsable, world.house).json()
-    email = create(client, world.users.agent, world.house, kind="email", sender_address="").json()
+def test_numbers_follow_the_register_order(client, one_house):
+    create(client, one_house.users.agent, one_house.house)
+    second = create(client, one_house.users.responsable, one_house.house).json()
+    email = create(
+        client, one_house.users.agent, one_house.house, kind="email", sender_address=""
+    ).json()
 
     assert second["number"] == 2
     assert email["number"] == 1 and email["due_rule"] == "email_1_week"
 
 
-def test_naive_received_at_is_the_house_local_time(client, world):
-    response = create(client, world.users.agent, world.house, received_at="2026-01-05T09:30:00")
+def test_naive_received_at_is_the_house_local_time(client, one_house):
+    response = create(
+        client, one_house.users.agent, one_house.house, received_at="2026-01-05T09:30:00"
+    )
 
     assert response.status_code == 201, response.content
     stored = RegisterItem.objects.get()
@@ -136,9 +140,14 @@ def test_naive_received_at_is_the_house_local_time(client, world):
     assert stored.due_at.astimezone(PARIS).date().isoformat() == "2026-02-05"
 
 
-def test_complaint_without_postal_address_is_registered_without_deadline(client, world):
+def test_complaint_without_postal_address_is_registered_without_deadline(client, one_house):
     response = create(
-        client, world.users.agent, world.house, kind="complaint", sender_address="", channel="web"
+        client,
+        one_house.users.agent,
+        one_house.house,
+        kind="complaint",
+        sender_address="",
+        channel="web",
     )
 
     assert response.status_code == 201, response.content
@@ -156,16 +165,18 @@ def test_complaint_without_postal_address_is_registered_without_deadline(client,
         ({"subject": "   "}, "subject", "objet"),
     ],
 )
-def test_bad_item_is_refused_in_french_and_nothing_saved(client, world, overrides, field, message):
-    response = create(client, world.users.agent, world.house, **overrides)
+def test_bad_item_is_refused_in_french_and_nothing_saved(
+    client, one_house, overrides, field, message
+):
+    response = create(client, one_house.users.agent, one_house.house, **overrides)
 
     assert response.status_code == 400, response.content
     assert message in response.json()["errors"][field][0]
     assert not RegisterItem.objects.exists()
 
 
-def test_unknown_kind_is_a_french_422(client, world):
-    response = create(client, world.users.agent, world.house, kind="fax")
+def test_unknown_kind_is_a_french_422(client, one_house):
+    response = create(client, one_house.users.agent, one_house.house, kind="fax")
 
     assert response.status_code == 422
     assert "choisissez parmi" in response.json()["errors"]["kind"][0]
@@ -192,7 +203,7 @@ def test_gestionnaire_records_in_a_house_of_its_organisation(client, world):
     assert create(client, world.users.gestionnaire, world.house).status_code == 201
 
 
-def test_recording_without_credentials_is_401(client, world):
+def test_recording_without_credentials_is_401(client, one_house):
     response = client.post(URL, data="{}", content_type="application/json")
 
     assert response.status_code == 401
@@ -269,76 +280,82 @@ def test_filters_by_kind_status_and_house(client, world):
     assert ids(get(client, world.users.admin, house=world.other.pk)) == [other_house_mail.pk]
 
 
-def test_overdue_filter_lists_late_open_items_oldest_deadline_first(client, world):
-    later = late_item(world, days_late=2)
-    earliest = late_item(world, days_late=8)
-    f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")  # not late
-    answered = late_item(world, days_late=5)
+def test_overdue_filter_lists_late_open_items_oldest_deadline_first(client, one_house):
+    later = late_item(one_house, days_late=2)
+    earliest = late_item(one_house, days_late=8)
+    f.RegisterItemFactory(
+        house=one_house.house, created_by=one_house.users.agent, kind="email"
+    )  # not late
+    answered = late_item(one_house, days_late=5)
     answered.status = Status.ANSWERED
     answered.answered_at = timezone.now()
     answered.save(update_fields=["status", "answered_at"])
 
-    late = get(client, world.users.agent, overdue="true")
-    not_late = get(client, world.users.agent, overdue="false")
+    late = get(client, one_house.users.agent, overdue="true")
+    not_late = get(client, one_house.users.agent, overdue="false")
 
     assert ids(late) == [earliest.pk, later.pk]
     assert all(row["overdue"] for row in late.json()["items"])
     assert set(ids(not_late)).isdisjoint(ids(late)) and answered.pk in ids(not_late)
 
 
-def test_period_filter_uses_the_house_local_days(client, world):
+def test_period_filter_uses_the_house_local_days(client, one_house):
     before = f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=20),
     )
     inside = f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=5),
     )
     day = timezone.localdate() - timedelta(days=5)
 
-    response = get(client, world.users.agent, date_from=day.isoformat(), date_to=day.isoformat())
+    response = get(
+        client, one_house.users.agent, date_from=day.isoformat(), date_to=day.isoformat()
+    )
 
     assert ids(response) == [inside.pk]
-    assert before.pk not in ids(get(client, world.users.agent, date_from=day.isoformat()))
+    assert before.pk not in ids(get(client, one_house.users.agent, date_from=day.isoformat()))
 
 
-def test_reversed_period_is_refused_in_french(client, world):
-    response = get(client, world.users.agent, date_from="2026-03-10", date_to="2026-03-01")
+def test_reversed_period_is_refused_in_french(client, one_house):
+    response = get(client, one_house.users.agent, date_from="2026-03-10", date_to="2026-03-01")
 
     assert response.status_code == 400
     assert response.json()["errors"]["date_to"] == ["La date de fin précède la date de début."]
 
 
-def test_list_is_paginated_with_its_total(client, world):
+def test_list_is_paginated_with_its_total(client, one_house):
     made = [
         f.RegisterItemFactory(
-            house=world.house,
-            created_by=world.users.agent,
+            house=one_house.house,
+            created_by=one_house.users.agent,
             received_at=timezone.now() - timedelta(hours=n + 1),
         )
         for n in range(5)
     ]
 
-    first = get(client, world.users.agent, limit=2)
-    third = get(client, world.users.agent, limit=2, offset=4)
+    first = get(client, one_house.users.agent, limit=2)
+    third = get(client, one_house.users.agent, limit=2, offset=4)
 
     assert ids(first) == [made[0].pk, made[1].pk] and first.json()["count"] == 5
     assert ids(third) == [made[4].pk]
-    assert get(client, world.users.agent, limit=0).status_code == 422
+    assert get(client, one_house.users.agent, limit=0).status_code == 422
 
 
-def test_list_query_count_does_not_grow_with_items(client, world, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_items(
+    client, one_house, django_assert_max_num_queries
+):
     for n in range(12):
         f.RegisterItemFactory(
-            house=world.house,
-            created_by=world.users.agent,
+            house=one_house.house,
+            created_by=one_house.users.agent,
             partner=f.national_partner("caf"),
             subject=f"n{n}",
         )
-    headers = bearer(world.users.agent)
+    headers = bearer(one_house.users.agent)
 
     with django_assert_max_num_queries(8):
         response = client.get(URL, headers=headers)
@@ -349,53 +366,55 @@ def test_list_query_count_does_not_grow_with_items(client, world, django_assert_
 # --- status changes --------------------------------------------------------------------------------
 
 
-def test_answer_on_substance_within_the_deadline_is_stamped_on_time(client, world):
+def test_answer_on_substance_within_the_deadline_is_stamped_on_time(client, one_house):
     item = f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=3),
     )
 
-    response = change(client, world.users.agent, item, to="answered", answer_text="Attestation")
+    response = change(client, one_house.users.agent, item, to="answered", answer_text="Attestation")
 
     assert response.status_code == 200, response.content
     out = response.json()
     assert out["status"] == "answered" and out["on_time"] is True
     assert out["version"] == item.version + 1
     item.refresh_from_db()
-    assert item.answered_by == world.users.agent and item.answer_text == "Attestation"
+    assert item.answered_by == one_house.users.agent and item.answer_text == "Attestation"
     assert JournalEntry.objects.filter(action="register.status", target_id=str(item.pk))
 
 
-def test_late_answer_is_stamped_not_on_time(client, world):
-    item = late_item(world)
+def test_late_answer_is_stamped_not_on_time(client, one_house):
+    item = late_item(one_house)
 
-    out = change(client, world.users.agent, item, to="redirected").json()
+    out = change(client, one_house.users.agent, item, to="redirected").json()
 
     assert out["status"] == "redirected" and out["on_time"] is False
 
 
-def test_naive_answered_at_is_the_house_local_time(client, world):
+def test_naive_answered_at_is_the_house_local_time(client, one_house):
     item = f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=3),
     )
     day = (timezone.now() - timedelta(days=1)).astimezone(PARIS).date()
 
-    response = change(client, world.users.agent, item, to="answered", answered_at=f"{day}T10:00:00")
+    response = change(
+        client, one_house.users.agent, item, to="answered", answered_at=f"{day}T10:00:00"
+    )
 
     assert response.status_code == 200, response.content
     item.refresh_from_db()
     assert item.answered_at.astimezone(PARIS).hour == 10
 
 
-def test_stale_version_is_409_with_the_french_message_and_nothing_changed(client, world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+def test_stale_version_is_409_with_the_french_message_and_nothing_changed(client, one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     stale = item.version
-    assert change(client, world.users.responsable, item, to="in_progress").status_code == 200
+    assert change(client, one_house.users.responsable, item, to="in_progress").status_code == 200
 
-    response = change(client, world.users.agent, item, to="answered", version=stale)
+    response = change(client, one_house.users.agent, item, to="answered", version=stale)
 
     assert response.status_code == 409
     assert response.json()["detail"] == StaleVersion().message
@@ -413,14 +432,14 @@ def test_stale_version_is_409_with_the_french_message_and_nothing_changed(client
         ({"to": "closed"}, "status"),
     ],
 )
-def test_bad_status_change_is_refused_in_french_and_nothing_saved(client, world, body, field):
+def test_bad_status_change_is_refused_in_french_and_nothing_saved(client, one_house, body, field):
     item = f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=3),
     )
 
-    response = change(client, world.users.agent, item, **body)
+    response = change(client, one_house.users.agent, item, **body)
 
     assert response.status_code == 400, response.content
     assert response.json()["errors"][field]
@@ -428,30 +447,37 @@ def test_bad_status_change_is_refused_in_french_and_nothing_saved(client, world,
     assert (fresh.status, fresh.version, fresh.answered_at) == (Status.NEW, item.version, None)
 
 
-def test_exempt_with_a_charter_reason_is_recorded(client, world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")
+def test_exempt_with_a_charter_reason_is_recorded(client, one_house):
+    item = f.RegisterItemFactory(
+        house=one_house.house, created_by=one_house.users.agent, kind="email"
+    )
 
     out = change(
-        client, world.users.agent, item, to="exempt", exempt_reason="commercial", exempt_note="Pub"
+        client,
+        one_house.users.agent,
+        item,
+        to="exempt",
+        exempt_reason="commercial",
+        exempt_note="Pub",
     ).json()
 
     assert out["status"] == "exempt" and out["exempt_reason"] == "commercial"
     assert out["exempt_note"] == "Pub"
 
 
-def test_unknown_status_is_a_french_422(client, world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+def test_unknown_status_is_a_french_422(client, one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
 
-    response = change(client, world.users.agent, item, to="perdu")
+    response = change(client, one_house.users.agent, item, to="perdu")
 
     assert response.status_code == 422
     assert "choisissez parmi" in response.json()["errors"]["to"][0]
 
 
-def test_missing_version_is_a_french_422(client, world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+def test_missing_version_is_a_french_422(client, one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
 
-    response = post(client, world.users.agent, f"{URL}/{item.pk}/status", {"to": "in_progress"})
+    response = post(client, one_house.users.agent, f"{URL}/{item.pk}/status", {"to": "in_progress"})
 
     assert response.status_code == 422
     assert response.json()["errors"]["version"] == ["Ce paramètre est obligatoire."]
@@ -477,9 +503,9 @@ def test_status_change_by_someone_outside_the_house_staff_is_403(client, world, 
     assert RegisterItem.objects.get(pk=item.pk).status == Status.NEW
 
 
-def test_status_change_on_an_unknown_item_is_404(client, world):
+def test_status_change_on_an_unknown_item_is_404(client, one_house):
     response = post(
-        client, world.users.agent, f"{URL}/999999/status", {"to": "in_progress", "version": 1}
+        client, one_house.users.agent, f"{URL}/999999/status", {"to": "in_progress", "version": 1}
     )
 
     assert response.status_code == 404

@@ -144,7 +144,7 @@ def test_same_day_and_seed_build_the_same_registers(world, built):
     assert snapshot() == first
 
 
-def test_a_day_in_the_future_is_refused(world):
+def test_a_day_in_the_future_is_refused(one_house):
     with pytest.raises(ValueError):
         build_registers(House.objects.all(), today=timezone.localdate() + timedelta(days=2))
     assert not RegisterItem.objects.exists()

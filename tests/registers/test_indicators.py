@@ -56,8 +56,8 @@ def test_percentile_interpolates_between_closest_ranks_like_a_spreadsheet():
 # --- one house, one period ---------------------------------------------------------------------------
 
 
-def test_on_time_share_counts_answers_within_the_deadline_among_answers_owing_one(world):
-    house, agent = world.house, world.users.agent
+def test_on_time_share_counts_answers_within_the_deadline_among_answers_owing_one(one_house):
+    house, agent = one_house.house, one_house.users.agent
     for days in (1, 2, 3):
         answered(house, agent, "email", received_at=MONDAY, after_days=days)
     answered(house, agent, "email", received_at=MONDAY, after_days=10)  # Thursday 16: late
@@ -73,28 +73,30 @@ def test_on_time_share_counts_answers_within_the_deadline_among_answers_owing_on
     assert by_kind(house)["suggestion"].on_time_share is None
 
 
-def test_median_and_p90_delays_are_the_hand_computed_percentiles(world):
+def test_median_and_p90_delays_are_the_hand_computed_percentiles(one_house):
     for days in (1, 2, 3, 4, 10):
-        answered(world.house, world.users.agent, "mail_in", received_at=MONDAY, after_days=days)
+        answered(
+            one_house.house, one_house.users.agent, "mail_in", received_at=MONDAY, after_days=days
+        )
 
-    mail = by_kind(world.house)["mail_in"]
+    mail = by_kind(one_house.house)["mail_in"]
 
     assert mail.median_days == pytest.approx(3.0)
     assert mail.p90_days == pytest.approx(7.6)
 
 
-def test_delays_are_in_days_with_their_fraction(world):
-    answered(world.house, world.users.agent, "email", received_at=MONDAY, after_days=0.5)
-    answered(world.house, world.users.agent, "email", received_at=MONDAY, after_days=1.5)
+def test_delays_are_in_days_with_their_fraction(one_house):
+    answered(one_house.house, one_house.users.agent, "email", received_at=MONDAY, after_days=0.5)
+    answered(one_house.house, one_house.users.agent, "email", received_at=MONDAY, after_days=1.5)
 
-    email = by_kind(world.house)["email"]
+    email = by_kind(one_house.house)["email"]
 
     assert email.median_days == pytest.approx(1.0)
     assert email.p90_days == pytest.approx(1.4)
 
 
-def test_backlog_counts_the_period_items_still_open(world):
-    house, agent = world.house, world.users.agent
+def test_backlog_counts_the_period_items_still_open(one_house):
+    house, agent = one_house.house, one_house.users.agent
     f.RegisterItemFactory(house=house, created_by=agent, received_at=MONDAY)
     in_progress = f.RegisterItemFactory(house=house, created_by=agent, received_at=MONDAY)
     services.assign(agent, in_progress, agent, in_progress.version)
@@ -105,8 +107,8 @@ def test_backlog_counts_the_period_items_still_open(world):
     assert (mail.received, mail.backlog, mail.answered) == (3, 2, 1)
 
 
-def test_exempt_share_is_exempt_items_among_received(world):
-    house, agent = world.house, world.users.agent
+def test_exempt_share_is_exempt_items_among_received(one_house):
+    house, agent = one_house.house, one_house.users.agent
     answered(
         house, agent, "email", received_at=MONDAY, after_days=0, to=Status.EXEMPT,
         exempt_reason="commercial",
@@ -120,11 +122,16 @@ def test_exempt_share_is_exempt_items_among_received(world):
     assert email.exempt == 1 and email.exempt_share == pytest.approx(0.25)
 
 
-def test_one_indicator_per_register_with_items_in_french_and_in_register_order(world):
+def test_one_indicator_per_register_with_items_in_french_and_in_register_order(one_house):
     f.RegisterItemFactory(
-        house=world.house, created_by=world.users.agent, kind="complaint", received_at=MONDAY
+        house=one_house.house,
+        created_by=one_house.users.agent,
+        kind="complaint",
+        received_at=MONDAY,
     )
-    f.RegisterItemFactory(house=world.house, created_by=world.users.agent, received_at=MONDAY)
+    f.RegisterItemFactory(
+        house=one_house.house, created_by=one_house.users.agent, received_at=MONDAY
+    )
 
     rows = compute(RegisterItem.objects.all(), *YEAR, now=timezone.now())
 
@@ -134,8 +141,10 @@ def test_one_indicator_per_register_with_items_in_french_and_in_register_order(w
     ]
 
 
-def test_empty_period_has_no_indicator(world):
-    f.RegisterItemFactory(house=world.house, created_by=world.users.agent, received_at=MONDAY)
+def test_empty_period_has_no_indicator(one_house):
+    f.RegisterItemFactory(
+        house=one_house.house, created_by=one_house.users.agent, received_at=MONDAY
+    )
 
     assert compute(RegisterItem.objects.all(), *FEBRUARY, now=timezone.now()) == []
 
@@ -143,8 +152,8 @@ def test_empty_period_has_no_indicator(world):
 # --- per month and year ---------------------------------------------------------------------------------
 
 
-def test_month_and_year_take_the_items_received_in_them(world):
-    house, agent = world.house, world.users.agent
+def test_month_and_year_take_the_items_received_in_them(one_house):
+    house, agent = one_house.house, one_house.users.agent
     answered(house, agent, "email", received_at=MONDAY, after_days=1)
     # 31 January at 23:30 in Paris is 22:30 UTC: a January item for a house in Paris time.
     answered(house, agent, "email", received_at=paris(2025, 1, 31, 23, 30), after_days=12)
@@ -193,12 +202,16 @@ def test_several_houses_pool_their_items_not_their_shares(world):
     assert both.p90_days == pytest.approx(11.0)
 
 
-def test_overdue_lists_open_items_past_their_deadline(world):
+def test_overdue_lists_open_items_past_their_deadline(one_house):
     late = f.RegisterItemFactory(
-        house=world.house, created_by=world.users.agent, kind="email", received_at=MONDAY
+        house=one_house.house, created_by=one_house.users.agent, kind="email", received_at=MONDAY
     )
-    done = answered(world.house, world.users.agent, "email", received_at=MONDAY, after_days=20)
-    fresh = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")
+    done = answered(
+        one_house.house, one_house.users.agent, "email", received_at=MONDAY, after_days=20
+    )
+    fresh = f.RegisterItemFactory(
+        house=one_house.house, created_by=one_house.users.agent, kind="email"
+    )
 
     found = set(indicators.overdue(RegisterItem.objects.all(), timezone.now()))
 

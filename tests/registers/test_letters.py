@@ -28,19 +28,19 @@ def frozen():
 
 
 @pytest.fixture
-def agent(world):
-    User.objects.filter(pk=world.users.agent.pk).update(
+def agent(one_house):
+    User.objects.filter(pk=one_house.users.agent.pk).update(
         first_name="Camille", last_name="Bernard", phone="05 55 20 30 40"
     )
-    world.users.agent.refresh_from_db()
-    return world.users.agent
+    one_house.users.agent.refresh_from_db()
+    return one_house.users.agent
 
 
 @pytest.fixture
-def letter_item(world, agent):
+def letter_item(one_house, agent):
     # Received Monday 2 February 2026: one month later is Monday 2 March 2026.
     item = f.RegisterItemFactory(
-        house=world.house,
+        house=one_house.house,
         created_by=agent,
         received_at=paris(2026, 2, 2, 9, 30),
         sender_name="Mme Durand",
@@ -61,16 +61,17 @@ def generate(client, user, item, which="ack_letter"):
     return client.post(reverse(which, args=[item.pk]))
 
 
-def test_opening_hours_are_written_the_french_way(world):
+def test_opening_hours_are_written_the_french_way(one_house):
     assert (
-        letters.opening_hours_lines(world.house)[0] == "lundi : 9 h 00 – 12 h 00, 14 h 00 – 16 h 30"
+        letters.opening_hours_lines(one_house.house)[0]
+        == "lundi : 9 h 00 – 12 h 00, 14 h 00 – 16 h 30"
     )
-    assert len(letters.opening_hours_lines(world.house)) == 5
+    assert len(letters.opening_hours_lines(one_house.house)) == 5
 
 
-def test_opening_hours_of_a_house_with_saturday_morning(world):
-    OpeningRange.objects.create(house=world.house, weekday=5, start="09:30", end="12:00")
-    assert letters.opening_hours_lines(world.house)[-1] == "samedi : 9 h 30 – 12 h 00"
+def test_opening_hours_of_a_house_with_saturday_morning(one_house):
+    OpeningRange.objects.create(house=one_house.house, weekday=5, start="09:30", end="12:00")
+    assert letters.opening_hours_lines(one_house.house)[-1] == "samedi : 9 h 30 – 12 h 00"
 
 
 def test_french_dates_with_weekday_and_first_of_month():
@@ -81,7 +82,7 @@ def test_french_dates_with_weekday_and_first_of_month():
 
 
 def test_acknowledgement_carries_agent_house_contacts_hours_and_due_date(
-    client, world, agent, letter_item
+    client, one_house, agent, letter_item
 ):
     response = generate(client, agent, letter_item)
     assert response.status_code == 200
@@ -91,7 +92,7 @@ def test_acknowledgement_carries_agent_house_contacts_hours_and_due_date(
     content = pdf_text(response.content)
     assert "Camille Bernard" in content
     assert "05 55 20 30 40" in content
-    house = world.house
+    house = one_house.house
     assert house.address in content and f"{house.postal_code} Tulle" in content
     assert house.email in content and house.phone in content
     assert "lundi : 9 h 00 – 12 h 00, 14 h 00 – 16 h 30" in content
@@ -118,11 +119,11 @@ def test_acknowledgement_uses_the_current_user_when_nobody_is_assigned(client, w
 
 
 def test_acknowledgement_registers_the_outgoing_mail_once_even_when_generated_twice(
-    client, world, agent, letter_item
+    client, one_house, agent, letter_item
 ):
     generate(client, agent, letter_item)
     generate(client, agent, letter_item)
-    outgoing = RegisterItem.objects.filter(house=world.house, kind=Kind.OUTGOING_MAIL)
+    outgoing = RegisterItem.objects.filter(house=one_house.house, kind=Kind.OUTGOING_MAIL)
     assert outgoing.count() == 1
     out = outgoing.get()
     assert out.subject == "Accusé de réception — Aide au logement"
@@ -145,7 +146,7 @@ def test_acknowledgement_on_another_day_is_registered_again(client, world, agent
 
 
 def test_answer_letter_carries_the_answer_and_is_linked_as_answered_by(
-    client, world, agent, letter_item
+    client, one_house, agent, letter_item
 ):
     services.set_status(
         agent,
@@ -178,7 +179,7 @@ def test_redirect_letter_names_the_referent_but_never_their_private_contact(
 
 
 def test_answer_letter_before_any_answer_is_refused_and_nothing_registered(
-    client, world, agent, letter_item
+    client, one_house, agent, letter_item
 ):
     response = generate(client, agent, letter_item, "answer_letter")
     assert response.status_code == 302
@@ -187,9 +188,9 @@ def test_answer_letter_before_any_answer_is_refused_and_nothing_registered(
     assert "Enregistrez d&#x27;abord la réponse" in page
 
 
-def test_phone_call_gets_no_acknowledgement(client, world, agent):
+def test_phone_call_gets_no_acknowledgement(client, one_house, agent):
     call = f.RegisterItemFactory(
-        house=world.house, created_by=agent, kind="phone", phone_outcome="voicemail"
+        house=one_house.house, created_by=agent, kind="phone", phone_outcome="voicemail"
     )
     assert generate(client, agent, call).status_code == 302
     assert not RegisterItem.objects.filter(kind=Kind.OUTGOING_MAIL).exists()
@@ -204,6 +205,6 @@ def test_letters_are_refused_to_other_houses_and_overseers(client, world, agent,
     assert not RegisterItem.objects.filter(kind=Kind.OUTGOING_MAIL).exists()
 
 
-def test_letter_generation_needs_post(client, world, agent, letter_item):
+def test_letter_generation_needs_post(client, one_house, agent, letter_item):
     client.force_login(agent)
     assert client.get(reverse("ack_letter", args=[letter_item.pk])).status_code == 405

@@ -21,15 +21,15 @@ def _call(world, outcome):
 
 
 @pytest.mark.parametrize("outcome", ["voicemail", "out_of_hours"])
-def test_a_message_left_is_called_back_within_a_week(world, outcome):
-    item = _call(world, outcome)
+def test_a_message_left_is_called_back_within_a_week(one_house, outcome):
+    item = _call(one_house, outcome)
     assert item.status == Status.NEW and item.due_rule == "callback_1_week"
     assert item.due_at - item.received_at >= timedelta(days=7)
 
 
 @pytest.mark.parametrize("outcome", ["answered", "missed"])
-def test_a_call_taken_or_missed_without_message_owes_nothing_and_is_closed(world, outcome):
-    item = _call(world, outcome)
+def test_a_call_taken_or_missed_without_message_owes_nothing_and_is_closed(one_house, outcome):
+    item = _call(one_house, outcome)
     assert item.status == Status.CLOSED and item.due_at is None
 
 

@@ -67,48 +67,52 @@ def sent_pairs():
 # --- one digest per agent and per manager -------------------------------------------------------------
 
 
-def test_remind_sends_one_digest_per_assignee_and_per_manager_in_french(world):
-    late = item_due(world, NOW - timedelta(days=2), assignee=world.users.agent, subject="Retard")
-    soon = item_due(world, NOW + timedelta(days=2), assignee=world.users.agent, subject="Bientôt")
-    nobody = item_due(world, NOW - timedelta(days=1), subject="Sans agent")
+def test_remind_sends_one_digest_per_assignee_and_per_manager_in_french(one_house):
+    late = item_due(
+        one_house, NOW - timedelta(days=2), assignee=one_house.users.agent, subject="Retard"
+    )
+    soon = item_due(
+        one_house, NOW + timedelta(days=2), assignee=one_house.users.agent, subject="Bientôt"
+    )
+    nobody = item_due(one_house, NOW - timedelta(days=1), subject="Sans agent")
 
     call_command("remind")
 
     sent = digests()
-    assert set(sent) == {world.users.agent.email, world.users.responsable.email}
-    assert sent[world.users.agent.email] == [late.pk, soon.pk]
-    assert sent[world.users.responsable.email] == [late.pk, nobody.pk, soon.pk]
-    to_agent = next(m for m in mail.outbox if m.to == [world.users.agent.email])
+    assert set(sent) == {one_house.users.agent.email, one_house.users.responsable.email}
+    assert sent[one_house.users.agent.email] == [late.pk, soon.pk]
+    assert sent[one_house.users.responsable.email] == [late.pk, nobody.pk, soon.pk]
+    to_agent = next(m for m in mail.outbox if m.to == [one_house.users.agent.email])
     assert to_agent.subject == "msap — 1 élément(s) en retard, 1 à échéance proche"
     body = to_agent.body
-    assert body.startswith(f"Bonjour {world.users.agent.first_name},")
+    assert body.startswith(f"Bonjour {one_house.users.agent.first_name},")
     assert "En retard :" in body and "À traiter dans les 3 jours :" in body
     assert body.index("« Retard »") < body.index("À traiter") < body.index("« Bientôt »")
     assert f"Courriel n°{late.number} « Retard », échéance le 08/03/2026" in body
     assert "engagements 11 à 14 de la charte" in body
 
 
-def test_command_says_how_many_digests_it_sent(world, capsys):
-    item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
+def test_command_says_how_many_digests_it_sent(one_house, capsys):
+    item_due(one_house, NOW - timedelta(days=1), assignee=one_house.users.agent)
 
     call_command("remind")
 
     assert "2 récapitulatif(s) envoyé(s)" in capsys.readouterr().out
 
 
-def test_dry_run_counts_recipients_and_sends_nothing(world):
-    item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
+def test_dry_run_counts_recipients_and_sends_nothing(one_house):
+    item_due(one_house, NOW - timedelta(days=1), assignee=one_house.users.agent)
 
     assert reminders.handle_one(dry_run=True) == 2
     assert mail.outbox == [] and not ReminderSent.objects.exists()
 
 
-def test_answered_far_and_deadline_free_items_are_not_reminded(world):
-    answered = item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
-    services.set_status(world.users.agent, answered, Status.ANSWERED, answered.version)
-    item_due(world, NOW + timedelta(days=10), assignee=world.users.agent)  # far from due
+def test_answered_far_and_deadline_free_items_are_not_reminded(one_house):
+    answered = item_due(one_house, NOW - timedelta(days=1), assignee=one_house.users.agent)
+    services.set_status(one_house.users.agent, answered, Status.ANSWERED, answered.version)
+    item_due(one_house, NOW + timedelta(days=10), assignee=one_house.users.agent)  # far from due
     f.RegisterItemFactory(
-        house=world.house, created_by=world.users.agent, kind="suggestion"
+        house=one_house.house, created_by=one_house.users.agent, kind="suggestion"
     )  # no deadline
 
     assert reminders.handle_one() == 0
@@ -142,9 +146,9 @@ def test_items_of_a_house_without_manager_reach_their_assignee_only(world):
 # --- idempotent: never twice for the same item and day ----------------------------------------------
 
 
-def test_running_twice_the_same_day_sends_nothing_new(world):
-    item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
-    item_due(world, NOW + timedelta(days=1), assignee=world.users.agent)
+def test_running_twice_the_same_day_sends_nothing_new(one_house):
+    item_due(one_house, NOW - timedelta(days=1), assignee=one_house.users.agent)
+    item_due(one_house, NOW + timedelta(days=1), assignee=one_house.users.agent)
 
     assert reminders.handle_one() == 2
     with time_machine.travel(NOW + timedelta(hours=8), tick=False):
@@ -167,75 +171,79 @@ def test_new_overdue_item_later_the_same_day_gets_its_own_digest_with_only_that_
     assert digests() == {world.users.agent.email: [new.pk], world.users.responsable.email: [new.pk]}
 
 
-def test_next_day_still_overdue_items_are_reminded_again(world, frozen):
-    still = item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
-    answered = item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
+def test_next_day_still_overdue_items_are_reminded_again(one_house, frozen):
+    still = item_due(one_house, NOW - timedelta(days=1), assignee=one_house.users.agent)
+    answered = item_due(one_house, NOW - timedelta(days=1), assignee=one_house.users.agent)
     reminders.handle_one()
-    services.set_status(world.users.agent, answered, Status.ANSWERED, answered.version)
+    services.set_status(one_house.users.agent, answered, Status.ANSWERED, answered.version)
     mail.outbox.clear()
 
     frozen.move_to(NOW + timedelta(days=1))
     reminders.handle_one()
 
     assert digests() == {
-        world.users.agent.email: [still.pk],
-        world.users.responsable.email: [still.pk],
+        one_house.users.agent.email: [still.pk],
+        one_house.users.responsable.email: [still.pk],
     }
 
 
-def test_catching_up_after_downtime_reminds_everything_that_fell_due_meanwhile(world, frozen):
+def test_catching_up_after_downtime_reminds_everything_that_fell_due_meanwhile(one_house, frozen):
     # The job last ran on Tuesday; items fall due on Wednesday, Thursday and Friday; it runs
     # again on Monday and lists them all, once.
     reminders.handle_one()
     fell_due = [
-        item_due(world, NOW + timedelta(days=d), assignee=world.users.agent) for d in (1, 2, 3)
+        item_due(one_house, NOW + timedelta(days=d), assignee=one_house.users.agent)
+        for d in (1, 2, 3)
     ]
 
     frozen.move_to(NOW + timedelta(days=6))
     assert reminders.handle_one() == 2
 
     expected = [item.pk for item in fell_due]
-    assert digests() == {world.users.agent.email: expected, world.users.responsable.email: expected}
+    assert digests() == {
+        one_house.users.agent.email: expected,
+        one_house.users.responsable.email: expected,
+    }
 
 
 # --- failures and concurrent runs ----------------------------------------------------------------------
 
 
-def test_failing_send_gives_the_rows_back_and_the_next_run_retries(world, monkeypatch):
-    late = item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
-    unassigned = item_due(world, NOW - timedelta(days=2))
+def test_failing_send_gives_the_rows_back_and_the_next_run_retries(one_house, monkeypatch):
+    late = item_due(one_house, NOW - timedelta(days=1), assignee=one_house.users.agent)
+    unassigned = item_due(one_house, NOW - timedelta(days=2))
     real_send = reminders.EmailMessage
 
     class FlakyMessage(real_send):
         def __init__(self, subject, body, from_email, to):
-            if to == [world.users.responsable.email]:
+            if to == [one_house.users.responsable.email]:
                 raise ConnectionError("SMTP indisponible")
             super().__init__(subject, body, from_email, to)
 
     monkeypatch.setattr(reminders, "EmailMessage", FlakyMessage)
     assert reminders.handle_one() == 1
-    assert set(digests()) == {world.users.agent.email}
-    waiting = ReminderSent.objects.filter(recipient=world.users.responsable)
+    assert set(digests()) == {one_house.users.agent.email}
+    waiting = ReminderSent.objects.filter(recipient=one_house.users.responsable)
     assert set(waiting.values_list("claim", "sent_at")) == {("", None)}
 
     monkeypatch.setattr(reminders, "EmailMessage", real_send)
     mail.outbox.clear()
     assert reminders.handle_one() == 1
 
-    assert digests() == {world.users.responsable.email: [unassigned.pk, late.pk]}
+    assert digests() == {one_house.users.responsable.email: [unassigned.pk, late.pk]}
 
 
-def test_item_answered_before_the_retry_is_left_out_of_the_digest(world, monkeypatch):
-    late = item_due(world, NOW - timedelta(days=1))
-    other = item_due(world, NOW - timedelta(days=2))
+def test_item_answered_before_the_retry_is_left_out_of_the_digest(one_house, monkeypatch):
+    late = item_due(one_house, NOW - timedelta(days=1))
+    other = item_due(one_house, NOW - timedelta(days=2))
     monkeypatch.setattr(reminders.EmailMessage, "__init__", failing_init)
     reminders.handle_one()
     monkeypatch.undo()
-    services.set_status(world.users.agent, late, Status.ANSWERED, late.version)
+    services.set_status(one_house.users.agent, late, Status.ANSWERED, late.version)
 
     reminders.handle_one()
 
-    assert digests() == {world.users.responsable.email: [other.pk]}
+    assert digests() == {one_house.users.responsable.email: [other.pk]}
 
 
 def failing_init(self, *args, **kwargs):
@@ -295,9 +303,10 @@ def reference_data_reloaded(transactional_db):
     reason="true concurrency needs PostgreSQL (SQLite serialises writers)",
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_on_postgresql_send_each_item_once(reference_data_reloaded, world):
+def test_two_runs_at_once_on_postgresql_send_each_item_once(reference_data_reloaded, one_house):
     items = [
-        item_due(world, NOW - timedelta(days=d), assignee=world.users.agent) for d in range(1, 6)
+        item_due(one_house, NOW - timedelta(days=d), assignee=one_house.users.agent)
+        for d in range(1, 6)
     ]
     start = threading.Barrier(2)
     results, errors = [], []
@@ -356,14 +365,14 @@ def files_pairs(directory):
 
 
 @pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:DeprecationWarning")
-def test_parallel_senders_send_each_digest_once_and_the_run_records_them(world, mail_files):
-    agents = more_agents(world, 5)
+def test_parallel_senders_send_each_digest_once_and_the_run_records_them(one_house, mail_files):
+    agents = more_agents(one_house, 5)
 
     assert reminders.handle_one(workers=3) == 6  # five agents and the responsable
 
     messages = read_messages(mail_files)
     assert sorted(m["To"] for m in messages) == sorted(
-        [a.email for a in agents] + [world.users.responsable.email]
+        [a.email for a in agents] + [one_house.users.responsable.email]
     )
     assert len({p.name.split("-")[2] for p in mail_files.glob("*.log")}) == 3  # three processes
     assert set(files_pairs(mail_files).values()) == {1}
@@ -376,9 +385,9 @@ def test_parallel_senders_send_each_digest_once_and_the_run_records_them(world, 
 
 @pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:DeprecationWarning")
 def test_a_sender_that_dies_leaves_its_rows_claimed_and_nothing_is_sent_twice(
-    world, mail_files, monkeypatch
+    one_house, mail_files, monkeypatch
 ):
-    agents = more_agents(world, 3)
+    agents = more_agents(one_house, 3)
     doomed = agents[0]
     real_send = reminders.send_digest
 
@@ -402,7 +411,7 @@ def test_a_sender_that_dies_leaves_its_rows_claimed_and_nothing_is_sent_twice(
     assert doomed.email not in {to for to, _pk in pairs}
     # …and everyone else has their digest exactly once: the dead sender's unreached digests
     # went back to the next run, the other sender's were recorded as sent.
-    everyone_else = {a.email for a in agents[1:]} | {world.users.responsable.email}
+    everyone_else = {a.email for a in agents[1:]} | {one_house.users.responsable.email}
     assert {to for to, _pk in pairs} == everyone_else
     assert set(pairs.values()) == {1}
     assert not ReminderSent.objects.exclude(recipient=doomed).filter(sent_at=None).exists()
@@ -422,7 +431,7 @@ def test_senders_run_in_this_process_for_few_digests_or_the_in_memory_backend(se
     assert reminders.sender_count(None, 5000, Dummy()) == 1
 
 
-def test_command_refuses_a_negative_number_of_workers(world):
+def test_command_refuses_a_negative_number_of_workers(one_house):
     with pytest.raises(CommandError, match="nombre positif ou nul"):
         call_command("remind", "--workers", "-1")
 
@@ -458,10 +467,10 @@ def test_a_dead_sender_loses_only_the_digest_in_flight(mail_files, monkeypatch):
 
 
 def test_the_record_of_reminders_is_kept_for_the_configured_days_then_deleted(
-    world, frozen, settings
+    one_house, frozen, settings
 ):
     settings.REMINDER_HISTORY_DAYS = 90
-    item = item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
+    item = item_due(one_house, NOW - timedelta(days=1), assignee=one_house.users.agent)
     reminders.handle_one()
     assert ReminderSent.objects.filter(day=NOW.date()).count() == 2
 
@@ -475,8 +484,8 @@ def test_the_record_of_reminders_is_kept_for_the_configured_days_then_deleted(
     assert ReminderSent.objects.filter(day=(NOW + timedelta(days=91)).date()).count() == 2
 
 
-def test_a_dry_run_deletes_nothing(world, frozen):
-    item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
+def test_a_dry_run_deletes_nothing(one_house, frozen):
+    item_due(one_house, NOW - timedelta(days=1), assignee=one_house.users.agent)
     reminders.handle_one()
 
     frozen.move_to(NOW + timedelta(days=400))

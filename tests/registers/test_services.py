@@ -114,10 +114,10 @@ def test_rule_for_each_kind():
     assert rules.rule_for(Kind.OUTGOING_MAIL) is None
 
 
-def test_complaint_without_postal_address_has_no_due_date_but_is_registered(world):
+def test_complaint_without_postal_address_has_no_due_date_but_is_registered(one_house):
     complaint = f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         kind="complaint",
         sender_email="x@exemple.fr",
     )
@@ -129,10 +129,10 @@ def test_complaint_without_postal_address_has_no_due_date_but_is_registered(worl
     )
 
 
-def test_phone_voicemail_is_called_back_within_one_week(world):
+def test_phone_voicemail_is_called_back_within_one_week(one_house):
     call = f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         kind="phone",
         phone_outcome="voicemail",
         received_at=paris(2026, 3, 3, 10),
@@ -141,9 +141,12 @@ def test_phone_voicemail_is_called_back_within_one_week(world):
     assert call.due_at.astimezone(ZoneInfo("Europe/Paris")).date() == datetime(2026, 3, 10).date()
 
 
-def test_answered_call_has_no_deadline_and_is_closed(world):
+def test_answered_call_has_no_deadline_and_is_closed(one_house):
     call = f.RegisterItemFactory(
-        house=world.house, created_by=world.users.agent, kind="phone", phone_outcome="answered"
+        house=one_house.house,
+        created_by=one_house.users.agent,
+        kind="phone",
+        phone_outcome="answered",
     )
     assert call.due_at is None and call.status == Status.CLOSED
 
@@ -156,11 +159,11 @@ def test_items_are_numbered_per_register_and_per_house(world):
     assert f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent).number == 1
 
 
-def test_received_date_in_the_future_is_refused(world):
+def test_received_date_in_the_future_is_refused(one_house):
     with pytest.raises(DomainError) as exc:
         f.RegisterItemFactory(
-            house=world.house,
-            created_by=world.users.agent,
+            house=one_house.house,
+            created_by=one_house.users.agent,
             received_at=timezone.now() + timedelta(hours=1),
         )
     assert exc.value.errors["received_at"] == [
@@ -172,51 +175,55 @@ def test_received_date_in_the_future_is_refused(world):
 # --- answering, on time or not ----------------------------------------------------------------------------------
 
 
-def test_on_time_is_true_when_answered_before_the_deadline(world):
+def test_on_time_is_true_when_answered_before_the_deadline(one_house):
     item = f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=3),
     )
     services.set_status(
-        world.users.agent, item, Status.ANSWERED, item.version, answer_text="Réponse."
+        one_house.users.agent, item, Status.ANSWERED, item.version, answer_text="Réponse."
     )
     item.refresh_from_db()
-    assert item.on_time is True and item.answered_by == world.users.agent
+    assert item.on_time is True and item.answered_by == one_house.users.agent
 
 
-def test_on_time_is_false_when_answered_after_the_deadline(world):
+def test_on_time_is_false_when_answered_after_the_deadline(one_house):
     with time_machine.travel(paris(2026, 1, 5, 10), tick=False):
         item = f.RegisterItemFactory(
-            house=world.house,
-            created_by=world.users.agent,
+            house=one_house.house,
+            created_by=one_house.users.agent,
             kind="email",
             sender_email="a@exemple.fr",
         )
     with time_machine.travel(paris(2026, 1, 20, 10), tick=False):
         services.set_status(
-            world.users.agent, item, Status.ANSWERED, item.version, answer_text="Réponse tardive."
+            one_house.users.agent,
+            item,
+            Status.ANSWERED,
+            item.version,
+            answer_text="Réponse tardive.",
         )
     item.refresh_from_db()
     assert item.on_time is False
 
 
-def test_on_time_stays_unknown_for_items_without_deadline(world):
+def test_on_time_stays_unknown_for_items_without_deadline(one_house):
     complaint = f.RegisterItemFactory(
-        house=world.house, created_by=world.users.agent, kind="complaint"
+        house=one_house.house, created_by=one_house.users.agent, kind="complaint"
     )
     services.set_status(
-        world.users.agent, complaint, Status.ANSWERED, complaint.version, answer_text="Merci."
+        one_house.users.agent, complaint, Status.ANSWERED, complaint.version, answer_text="Merci."
     )
     complaint.refresh_from_db()
     assert complaint.on_time is None
 
 
-def test_answer_before_receipt_is_refused_and_nothing_saved(world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+def test_answer_before_receipt_is_refused_and_nothing_saved(one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     with pytest.raises(DomainError):
         services.set_status(
-            world.users.agent,
+            one_house.users.agent,
             item,
             Status.ANSWERED,
             1,
@@ -226,69 +233,72 @@ def test_answer_before_receipt_is_refused_and_nothing_saved(world):
     assert item.status == Status.NEW and item.answered_at is None and item.version == 1
 
 
-def test_exempt_requires_a_charter_reason(world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+def test_exempt_requires_a_charter_reason(one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     with pytest.raises(DomainError):
-        services.set_status(world.users.agent, item, Status.EXEMPT, 1, exempt_reason="")
+        services.set_status(one_house.users.agent, item, Status.EXEMPT, 1, exempt_reason="")
     item.refresh_from_db()
     assert item.status == Status.NEW
 
 
-def test_answered_item_cannot_go_back_in_progress(world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
-    services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
+def test_answered_item_cannot_go_back_in_progress(one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    services.set_status(one_house.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
     with pytest.raises(DomainError) as exc:
-        services.set_status(world.users.agent, item, Status.IN_PROGRESS, item.version)
+        services.set_status(one_house.users.agent, item, Status.IN_PROGRESS, item.version)
     assert "Passage impossible" in exc.value.message
 
 
-def test_item_owing_an_answer_cannot_be_closed_without_one(world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+def test_item_owing_an_answer_cannot_be_closed_without_one(one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     with pytest.raises(DomainError) as exc:
-        services.set_status(world.users.agent, item, Status.CLOSED, 1)
+        services.set_status(one_house.users.agent, item, Status.CLOSED, 1)
     assert "attend une réponse" in exc.value.message
     item.refresh_from_db()
     assert item.status == Status.NEW
-    services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
-    services.set_status(world.users.agent, item, Status.CLOSED, item.version)
+    services.set_status(one_house.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
+    services.set_status(one_house.users.agent, item, Status.CLOSED, item.version)
     assert RegisterItem.objects.get(pk=item.pk).status == Status.CLOSED
 
 
-def test_item_without_deadline_may_be_closed_directly(world):
+def test_item_without_deadline_may_be_closed_directly(one_house):
     suggestion = f.RegisterItemFactory(
-        house=world.house, created_by=world.users.agent, kind="suggestion", channel="register"
+        house=one_house.house,
+        created_by=one_house.users.agent,
+        kind="suggestion",
+        channel="register",
     )
-    services.set_status(world.users.agent, suggestion, Status.CLOSED, 1)
+    services.set_status(one_house.users.agent, suggestion, Status.CLOSED, 1)
     assert RegisterItem.objects.get(pk=suggestion.pk).status == Status.CLOSED
 
 
-def test_unknown_status_is_refused_in_french(world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+def test_unknown_status_is_refused_in_french(one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     with pytest.raises(DomainError) as exc:
-        services.set_status(world.users.agent, item, "archived", 1)
+        services.set_status(one_house.users.agent, item, "archived", 1)
     assert exc.value.message == "Statut inconnu."
 
 
-def test_stale_version_is_refused(world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
-    services.assign(world.users.agent, item, world.users.agent, 1)
+def test_stale_version_is_refused(one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    services.assign(one_house.users.agent, item, one_house.users.agent, 1)
     with pytest.raises(StaleVersion):
         services.set_status(
-            world.users.responsable, item, Status.ANSWERED, 1, answer_text="Autre réponse."
+            one_house.users.responsable, item, Status.ANSWERED, 1, answer_text="Autre réponse."
         )
 
 
-def test_override_without_reason_is_refused(world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+def test_override_without_reason_is_refused(one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     with pytest.raises(DomainError):
-        services.override_due(world.users.agent, item, item.due_at + timedelta(days=5), "  ", 1)
+        services.override_due(one_house.users.agent, item, item.due_at + timedelta(days=5), "  ", 1)
     item.refresh_from_db()
     assert item.due_override_at is None
 
 
 def test_deadline_of_an_answered_item_cannot_be_overridden(world):
     """Commitment 11: once answered, on_time was stamped against the deadline; it stays as it was."""
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
     item.refresh_from_db()
     due, version = item.due_at, item.version
@@ -304,7 +314,7 @@ def test_deadline_of_an_answered_item_cannot_be_overridden(world):
 
 def test_exempt_reason_without_the_exempt_status_is_refused(world):
     """Commitments 11 and 12: a reason for no answer goes with the exemption only."""
-    item = record(world.house, world.users.agent)
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     with pytest.raises(DomainError) as exc:
         services.set_status(
             world.users.agent,
@@ -331,11 +341,11 @@ def test_exempt_reason_without_the_exempt_status_is_refused(world):
 
 def test_item_recorded_with_its_agent_and_the_item_it_answers(world):
     """One intent, one service: the letter, its agent and its "answered by" link exist together."""
-    letter = record(world.house, world.users.agent, "mail_in")
-    reply = record(
-        world.house,
-        world.users.agent,
-        "mail_out",
+    letter = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="mail_in")
+    reply = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        kind="mail_out",
         agent=world.users.responsable,
         reply_to=letter,
     )
@@ -347,16 +357,25 @@ def test_item_recorded_with_its_agent_and_the_item_it_answers(world):
 def test_item_entrusted_to_someone_outside_the_house_is_not_recorded_at_all(world):
     before = RegisterItem.objects.count()
     with pytest.raises(DomainError) as exc:
-        record(world.house, world.users.agent, "email", agent=world.users.other_agent)
+        f.RegisterItemFactory(
+            house=world.house,
+            created_by=world.users.agent,
+            kind="email",
+            agent=world.users.other_agent,
+        )
     assert "ne fait pas partie de l'équipe" in exc.value.message
     assert RegisterItem.objects.count() == before
     assert not JournalEntry.objects.filter(action="register.recorded").exists()
 
 
 def test_reply_to_an_item_of_another_house_is_not_recorded_at_all(world):
-    elsewhere = record(world.other, world.users.other_agent, "mail_in")
+    elsewhere = f.RegisterItemFactory(
+        house=world.other, created_by=world.users.other_agent, kind="mail_in"
+    )
     with pytest.raises(DomainError, match="même maison"):
-        record(world.house, world.users.agent, "mail_out", reply_to=elsewhere)
+        f.RegisterItemFactory(
+            house=world.house, created_by=world.users.agent, kind="mail_out", reply_to=elsewhere
+        )
     assert not RegisterItem.objects.filter(house=world.house).exists()
 
 
@@ -399,9 +418,9 @@ def test_recompute_only_touches_open_non_overridden_items_and_journals_them(worl
     assert services.recompute_due(agent, world.house) == 0  # nothing left to do
 
 
-def test_overdue_is_derived_from_open_status_and_due_date(world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+def test_overdue_is_derived_from_open_status_and_due_date(one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     assert not services.is_overdue(item)
     assert services.is_overdue(item, now=item.due_at + timedelta(seconds=1))
-    services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
+    services.set_status(one_house.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
     assert not services.is_overdue(item, now=item.due_at + timedelta(days=1))

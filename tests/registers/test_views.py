@@ -24,10 +24,10 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def item(world):
+def item(one_house):
     return f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         sender_name="Mme Durand",
         sender_address="3 rue des Lilas, 19000 Tulle",
         subject="Demande d'aide au logement",
@@ -75,8 +75,8 @@ def test_overseers_and_referents_never_see_senders_data(client, world, item, scr
 
 
 @pytest.mark.parametrize("screen", ["home", "list", "new", "detail"])
-def test_anonymous_is_sent_to_login(client, world, item, screen):
-    response = client.get(screen_urls(world, item)[screen])
+def test_anonymous_is_sent_to_login(client, one_house, item, screen):
+    response = client.get(screen_urls(one_house, item)[screen])
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
@@ -104,10 +104,10 @@ def test_actions_letters_and_downloads_refused_outside_the_house_staff(
     assert not RegisterItem.objects.filter(kind=Kind.OUTGOING_MAIL).exists()
 
 
-def test_unknown_register_is_404(client, world):
-    client.force_login(world.users.agent)
+def test_unknown_register_is_404(client, one_house):
+    client.force_login(one_house.users.agent)
     assert (
-        client.get(reverse("register_list", args=[world.house.pk, "telegrammes"])).status_code
+        client.get(reverse("register_list", args=[one_house.house.pk, "telegrammes"])).status_code
         == 404
     )
 
@@ -116,13 +116,13 @@ def test_unknown_register_is_404(client, world):
 
 
 @time_machine.travel(paris(2026, 3, 10, 10), tick=False)  # a Tuesday
-def test_home_lists_overdue_with_its_delay_due_soon_and_my_items(client, world):
+def test_home_lists_overdue_with_its_delay_due_soon_and_my_items(client, one_house):
     from msap.registers import services
 
-    agent = world.users.agent
+    agent = one_house.users.agent
     # Email of Monday 2 March: due Monday 9 March, so one day late on Tuesday 10.
     f.RegisterItemFactory(
-        house=world.house,
+        house=one_house.house,
         created_by=agent,
         kind="email",
         subject="Courriel en souffrance",
@@ -130,7 +130,7 @@ def test_home_lists_overdue_with_its_delay_due_soon_and_my_items(client, world):
         received_at=paris(2026, 3, 2, 9),
     )
     f.RegisterItemFactory(
-        house=world.house,
+        house=one_house.house,
         created_by=agent,
         kind="email",
         subject="Courriel déjà ancien",
@@ -139,7 +139,7 @@ def test_home_lists_overdue_with_its_delay_due_soon_and_my_items(client, world):
     )  # due 9 February: 29 days late
     # Email of Wednesday 4 March: due Wednesday 11, within DUE_SOON_DAYS.
     f.RegisterItemFactory(
-        house=world.house,
+        house=one_house.house,
         created_by=agent,
         kind="email",
         subject="Courriel à traiter vite",
@@ -147,18 +147,18 @@ def test_home_lists_overdue_with_its_delay_due_soon_and_my_items(client, world):
         received_at=paris(2026, 3, 4, 9),
     )
     f.RegisterItemFactory(
-        house=world.house,
+        house=one_house.house,
         created_by=agent,
         kind="email",
         subject="Courriel du jour",
         sender_email="d@exemple.fr",
     )
     mine = f.RegisterItemFactory(
-        house=world.house, created_by=agent, subject="Courrier qui m'est confié"
+        house=one_house.house, created_by=agent, subject="Courrier qui m'est confié"
     )
-    services.assign(world.users.responsable, mine, agent, mine.version)
+    services.assign(one_house.users.responsable, mine, agent, mine.version)
     client.force_login(agent)
-    html = text(client.get(reverse("registers_home", args=[world.house.pk])))
+    html = text(client.get(reverse("registers_home", args=[one_house.house.pk])))
     overdue = html[html.index('id="en-retard"') : html.index('id="bientot"')]
     soon = html[html.index('id="bientot"') : html.index('id="mes-elements"')]
     mine_part = html[html.index('id="mes-elements"') :]
@@ -169,41 +169,43 @@ def test_home_lists_overdue_with_its_delay_due_soon_and_my_items(client, world):
     assert "Courrier arrivé" in html and "Réclamation" in html and "Remarque ou suggestion" in html
 
 
-def test_home_query_count_does_not_grow_with_items(client, world, django_assert_max_num_queries):
+def test_home_query_count_does_not_grow_with_items(
+    client, one_house, django_assert_max_num_queries
+):
     for n in range(25):
         f.RegisterItemFactory(
-            house=world.house,
-            created_by=world.users.agent,
+            house=one_house.house,
+            created_by=one_house.users.agent,
             kind="mail_in" if n % 2 else "email",
             subject=f"Objet {n}",
             received_at=timezone.now() - timedelta(days=n * 3),
             sender_email="x@exemple.fr",
         )
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("registers_home", args=[world.house.pk]))
+        response = client.get(reverse("registers_home", args=[one_house.house.pk]))
     assert response.status_code == 200
 
 
-def test_on_time_figure_counts_this_months_answers_with_a_deadline(world):
+def test_on_time_figure_counts_this_months_answers_with_a_deadline(one_house):
     from msap.registers import services
 
-    agent = world.users.agent
+    agent = one_house.users.agent
     on_time = f.RegisterItemFactory(
-        house=world.house, created_by=agent, received_at=timezone.now() - timedelta(days=2)
+        house=one_house.house, created_by=agent, received_at=timezone.now() - timedelta(days=2)
     )
     services.set_status(agent, on_time, Status.ANSWERED, on_time.version, answer_text="Réponse.")
     late = f.RegisterItemFactory(
-        house=world.house, created_by=agent, received_at=timezone.now() - timedelta(days=2)
+        house=one_house.house, created_by=agent, received_at=timezone.now() - timedelta(days=2)
     )
     RegisterItem.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=1))
     late.refresh_from_db()
     services.set_status(agent, late, Status.ANSWERED, late.version, answer_text="Réponse tardive.")
     suggestion = f.RegisterItemFactory(
-        house=world.house, created_by=agent, kind="suggestion", channel="register"
+        house=one_house.house, created_by=agent, kind="suggestion", channel="register"
     )
     services.set_status(agent, suggestion, Status.CLOSED, suggestion.version)
-    figures = on_time_figures(world.house)
+    figures = on_time_figures(one_house.house)
     assert figures[Kind.INCOMING_MAIL] == {"on_time": 1, "total": 2}
     assert figures[Kind.EMAIL] == {"on_time": 0, "total": 0}
 
@@ -214,7 +216,12 @@ def test_home_says_there_was_nothing_to_measure_instead_of_zero_out_of_zero(clie
     from msap.registers import services
 
     agent = world.users.agent
-    answered = record(world.house, agent, "mail_in", received_at=timezone.now() - timedelta(days=2))
+    answered = f.RegisterItemFactory(
+        house=world.house,
+        created_by=agent,
+        kind="mail_in",
+        received_at=timezone.now() - timedelta(days=2),
+    )
     services.set_status(agent, answered, Status.ANSWERED, answered.version, answer_text="Réponse.")
     client.force_login(agent)
     html = text(client.get(reverse("registers_home", args=[world.house.pk])))
@@ -230,10 +237,10 @@ def test_home_says_there_was_nothing_to_measure_instead_of_zero_out_of_zero(clie
 # --- one register's list --------------------------------------------------------------------------------
 
 
-def test_list_shows_the_columns_and_filters_by_status_period_and_subject(client, world):
-    agent = world.users.agent
+def test_list_shows_the_columns_and_filters_by_status_period_and_subject(client, one_house):
+    agent = one_house.users.agent
     f.RegisterItemFactory(
-        house=world.house,
+        house=one_house.house,
         created_by=agent,
         subject="Carte grise perdue",
         sender_name="M. Martin",
@@ -241,7 +248,7 @@ def test_list_shows_the_columns_and_filters_by_status_period_and_subject(client,
         partner=f.national_partner("caf"),
     )
     answered = f.RegisterItemFactory(
-        house=world.house,
+        house=one_house.house,
         created_by=agent,
         subject="Allocation logement",
         received_at=paris(2026, 2, 3, 9),
@@ -250,14 +257,14 @@ def test_list_shows_the_columns_and_filters_by_status_period_and_subject(client,
 
     services.set_status(agent, answered, Status.ANSWERED, answered.version, answer_text="Voici.")
     f.RegisterItemFactory(
-        house=world.house,
+        house=one_house.house,
         created_by=agent,
         kind="email",
         subject="Carte grise par courriel",
         sender_email="z@exemple.fr",
     )
     client.force_login(agent)
-    url = reverse("register_list", args=[world.house.pk, "courrier-arrive"])
+    url = reverse("register_list", args=[one_house.house.pk, "courrier-arrive"])
     html = text(client.get(url))
     assert "Carte grise perdue" in html and "Allocation logement" in html
     assert "Carte grise par courriel" not in html  # another register
@@ -271,41 +278,48 @@ def test_list_shows_the_columns_and_filters_by_status_period_and_subject(client,
     assert "Allocation logement" in html and "Carte grise perdue" not in html
 
 
-def test_list_query_count_does_not_grow_with_items(client, world, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_items(
+    client, one_house, django_assert_max_num_queries
+):
     caf = f.national_partner("caf")
     for n in range(30):
         item = f.RegisterItemFactory(
-            house=world.house, created_by=world.users.agent, subject=f"Objet {n}", partner=caf
+            house=one_house.house,
+            created_by=one_house.users.agent,
+            subject=f"Objet {n}",
+            partner=caf,
         )
         if n % 3 == 0:
             from msap.registers import services
 
-            services.assign(world.users.agent, item, world.users.responsable, item.version)
-    client.force_login(world.users.agent)
+            services.assign(one_house.users.agent, item, one_house.users.responsable, item.version)
+    client.force_login(one_house.users.agent)
     with django_assert_max_num_queries(9):
-        response = client.get(reverse("register_list", args=[world.house.pk, "courrier-arrive"]))
+        response = client.get(
+            reverse("register_list", args=[one_house.house.pk, "courrier-arrive"])
+        )
     assert response.status_code == 200 and "Objet 29" in text(response)
 
 
-def test_list_is_paginated(client, world):
+def test_list_is_paginated(client, one_house):
     for n in range(55):
         f.RegisterItemFactory(
-            house=world.house,
-            created_by=world.users.agent,
+            house=one_house.house,
+            created_by=one_house.users.agent,
             kind="suggestion",
             channel="register",
             subject=f"Idée {n:02d}",
         )
-    client.force_login(world.users.agent)
-    url = reverse("register_list", args=[world.house.pk, "remarques-suggestions"])
+    client.force_login(one_house.users.agent)
+    url = reverse("register_list", args=[one_house.house.pk, "remarques-suggestions"])
     first = text(client.get(url))
     assert "55 éléments" in first and "Idée 54" in first and "Idée 00" not in first
     assert "Idée 00" in text(client.get(url, {"page": 2}))
 
 
-def test_list_filter_with_reversed_period_says_so_in_french(client, world):
-    client.force_login(world.users.agent)
-    url = reverse("register_list", args=[world.house.pk, "courrier-arrive"])
+def test_list_filter_with_reversed_period_says_so_in_french(client, one_house):
+    client.force_login(one_house.users.agent)
+    url = reverse("register_list", args=[one_house.house.pk, "courrier-arrive"])
     assert "La fin de la période précède son début." in text(
         client.get(url, {"start": "2026-03-01", "end": "2026-02-01"})
     )
@@ -348,51 +362,53 @@ def new_item(client, house, slug, **data):
         ("remarques-suggestions", {"channel": "register"}, "suggestion", ""),
     ],
 )
-def test_agent_records_each_kind_with_its_deadline_rule(client, world, slug, data, kind, rule):
-    client.force_login(world.users.agent)
-    response = new_item(client, world.house, slug, **data)
-    item = RegisterItem.objects.get(house=world.house, kind=kind)
+def test_agent_records_each_kind_with_its_deadline_rule(client, one_house, slug, data, kind, rule):
+    client.force_login(one_house.users.agent)
+    response = new_item(client, one_house.house, slug, **data)
+    item = RegisterItem.objects.get(house=one_house.house, kind=kind)
     assert response.status_code == 302 and response["Location"] == reverse(
         "item_detail", args=[item.pk]
     )
     assert item.number == 1 and item.due_rule == rule and (item.due_at is not None) == bool(rule)
-    assert item.created_by == world.users.agent
+    assert item.created_by == one_house.users.agent
 
 
-def test_phone_call_answered_in_five_rings_is_recorded_as_done(client, world):
-    client.force_login(world.users.agent)
-    new_item(client, world.house, "appels", phone_outcome="answered")
+def test_phone_call_answered_in_five_rings_is_recorded_as_done(client, one_house):
+    client.force_login(one_house.users.agent)
+    new_item(client, one_house.house, "appels", phone_outcome="answered")
     item = RegisterItem.objects.get(kind="phone")
     assert item.status == Status.CLOSED and item.due_at is None
 
 
-def test_phone_call_without_outcome_is_refused_in_french(client, world):
-    client.force_login(world.users.agent)
-    response = new_item(client, world.house, "appels")
+def test_phone_call_without_outcome_is_refused_in_french(client, one_house):
+    client.force_login(one_house.users.agent)
+    response = new_item(client, one_house.house, "appels")
     assert "Indiquez l'issue de l'appel." in text(response)
     assert not RegisterItem.objects.exists()
 
 
 def test_complaint_without_postal_address_is_registered_without_deadline_and_the_form_says_so(
-    client, world
+    client, one_house
 ):
-    client.force_login(world.users.agent)
-    page = text(client.get(reverse("item_new", args=[world.house.pk, "reclamations"])))
+    client.force_login(one_house.users.agent)
+    page = text(client.get(reverse("item_new", args=[one_house.house.pk, "reclamations"])))
     assert "sans adresse postale, ce délai ne s'applique pas" in page
-    new_item(client, world.house, "reclamations", channel="counter", sender_email="x@exemple.fr")
+    new_item(
+        client, one_house.house, "reclamations", channel="counter", sender_email="x@exemple.fr"
+    )
     complaint = RegisterItem.objects.get(kind="complaint")
     assert complaint.due_at is None and complaint.status == Status.NEW
 
 
 def test_outgoing_mail_is_recorded_with_its_recipient_and_linked_to_the_item_it_answers(
-    client, world, item
+    client, one_house, item
 ):
-    client.force_login(world.users.agent)
-    page = text(client.get(reverse("item_new", args=[world.house.pk, "courrier-depart"])))
+    client.force_login(one_house.users.agent)
+    page = text(client.get(reverse("item_new", args=[one_house.house.pk, "courrier-depart"])))
     assert "Destinataire" in page and "Envoyé le" in page
     new_item(
         client,
-        world.house,
+        one_house.house,
         "courrier-depart",
         channel="post",
         sender_name="Mme Durand",
@@ -405,11 +421,11 @@ def test_outgoing_mail_is_recorded_with_its_recipient_and_linked_to_the_item_it_
     assert ItemLink.objects.filter(source=item, target=out, relation="answered_by").exists()
 
 
-def test_outgoing_mail_replying_to_an_unknown_number_is_refused(client, world):
-    client.force_login(world.users.agent)
+def test_outgoing_mail_replying_to_an_unknown_number_is_refused(client, one_house):
+    client.force_login(one_house.users.agent)
     response = new_item(
         client,
-        world.house,
+        one_house.house,
         "courrier-depart",
         channel="post",
         reply_kind="mail_in",
@@ -419,46 +435,48 @@ def test_outgoing_mail_replying_to_an_unknown_number_is_refused(client, world):
     assert not RegisterItem.objects.exists()
 
 
-def test_item_may_be_assigned_when_recorded(client, world):
-    client.force_login(world.users.agent)
+def test_item_may_be_assigned_when_recorded(client, one_house):
+    client.force_login(one_house.users.agent)
     new_item(
         client,
-        world.house,
+        one_house.house,
         "courriels",
         sender_email="u@exemple.fr",
-        assigned_to=world.users.responsable.pk,
+        assigned_to=one_house.users.responsable.pk,
     )
     email = RegisterItem.objects.get(kind="email")
-    assert email.assigned_to == world.users.responsable and email.status == Status.IN_PROGRESS
+    assert email.assigned_to == one_house.users.responsable and email.status == Status.IN_PROGRESS
 
 
-def test_received_date_in_the_future_is_refused_and_nothing_saved(client, world):
-    client.force_login(world.users.agent)
+def test_received_date_in_the_future_is_refused_and_nothing_saved(client, one_house):
+    client.force_login(one_house.users.agent)
     future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = new_item(client, world.house, "courrier-arrive", channel="post", received_at=future)
+    response = new_item(
+        client, one_house.house, "courrier-arrive", channel="post", received_at=future
+    )
     assert "La date de réception ne peut pas être dans le futur." in text(response)
     assert not RegisterItem.objects.exists()
 
 
-def test_received_at_defaults_to_now(client, world):
-    client.force_login(world.users.agent)
-    page = text(client.get(reverse("item_new", args=[world.house.pk, "courrier-arrive"])))
+def test_received_at_defaults_to_now(client, one_house):
+    client.force_login(one_house.users.agent)
+    page = text(client.get(reverse("item_new", args=[one_house.house.pk, "courrier-arrive"])))
     assert timezone.localtime().strftime("%Y-%m-%dT") in page
 
 
 # --- one item: its deadline, actions and history -------------------------------------------------------------
 
 
-def test_detail_shows_the_rule_deadline_and_history(client, world, item):
-    client.force_login(world.users.agent)
+def test_detail_shows_the_rule_deadline_and_history(client, one_house, item):
+    client.force_login(one_house.users.agent)
     html = text(client.get(reverse("item_detail", args=[item.pk])))
     assert "Courrier : réponse sous un mois — engagement 11" in html
     assert "Mme Durand" in html and "3 rue des Lilas" in html
     assert "Courrier arrivé n°1 enregistré" in html
 
 
-def test_answer_on_substance_stamps_the_answer_and_journals_it(client, world, item):
-    client.force_login(world.users.agent)
+def test_answer_on_substance_stamps_the_answer_and_journals_it(client, one_house, item):
+    client.force_login(one_house.users.agent)
     response = post_action(
         client,
         item,
@@ -476,8 +494,8 @@ def test_answer_on_substance_stamps_the_answer_and_journals_it(client, world, it
     assert JournalEntry.objects.filter(action="register.status", target_id=str(item.pk)).exists()
 
 
-def test_answer_before_receipt_is_refused_and_nothing_saved(client, world, item):
-    client.force_login(world.users.agent)
+def test_answer_before_receipt_is_refused_and_nothing_saved(client, one_house, item):
+    client.force_login(one_house.users.agent)
     before = (timezone.localtime(item.received_at) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = post_action(client, item, "answer", answer_text="Réponse.", answered_at=before)
     assert response.status_code == 400
@@ -486,14 +504,14 @@ def test_answer_before_receipt_is_refused_and_nothing_saved(client, world, item)
     assert item.status == Status.NEW and item.answered_at is None and item.version == 1
 
 
-def test_answered_item_cannot_go_back_in_progress(client, world, item):
+def test_answered_item_cannot_go_back_in_progress(client, one_house, item):
     from msap.registers import services
 
     services.set_status(
-        world.users.agent, item, Status.ANSWERED, item.version, answer_text="Réponse."
+        one_house.users.agent, item, Status.ANSWERED, item.version, answer_text="Réponse."
     )
     item.refresh_from_db()
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     response = post_action(client, item, "start")
     assert response.status_code == 400
     assert "Passage impossible de « Répondu sur le fond » à « En cours »." in text(response)
@@ -501,8 +519,8 @@ def test_answered_item_cannot_go_back_in_progress(client, world, item):
     assert item.status == Status.ANSWERED
 
 
-def test_closing_an_unanswered_letter_is_refused_and_not_offered(client, world, item):
-    client.force_login(world.users.agent)
+def test_closing_an_unanswered_letter_is_refused_and_not_offered(client, one_house, item):
+    client.force_login(one_house.users.agent)
     assert "actions/close/" not in text(client.get(reverse("item_detail", args=[item.pk])))
     response = post_action(client, item, "close")
     assert response.status_code == 400 and "attend une réponse" in text(response)
@@ -510,24 +528,24 @@ def test_closing_an_unanswered_letter_is_refused_and_not_offered(client, world, 
     assert item.status == Status.NEW
 
 
-def test_exempt_without_reason_is_refused_and_nothing_saved(client, world, item):
-    client.force_login(world.users.agent)
+def test_exempt_without_reason_is_refused_and_nothing_saved(client, one_house, item):
+    client.force_login(one_house.users.agent)
     response = post_action(client, item, "exempt", exempt_reason="", exempt_note="")
     assert "Choisissez un motif de dispense" in text(response)
     item.refresh_from_db()
     assert item.status == Status.NEW and item.exempt_reason == ""
 
 
-def test_exempt_with_a_charter_reason_is_recorded(client, world, item):
-    client.force_login(world.users.agent)
+def test_exempt_with_a_charter_reason_is_recorded(client, one_house, item):
+    client.force_login(one_house.users.agent)
     post_action(client, item, "exempt", exempt_reason="commercial", exempt_note="Prospectus")
     item.refresh_from_db()
     assert item.status == Status.EXEMPT and item.exempt_reason == "commercial"
     assert "Proposition commerciale" in text(client.get(reverse("item_detail", args=[item.pk])))
 
 
-def test_override_without_reason_is_refused_and_nothing_saved(client, world, item):
-    client.force_login(world.users.agent)
+def test_override_without_reason_is_refused_and_nothing_saved(client, one_house, item):
+    client.force_login(one_house.users.agent)
     due = item.due_at
     response = post_action(client, item, "due", due_date="2099-01-01", reason="")
     assert "Indiquez le motif du changement d'échéance." in text(response)
@@ -535,12 +553,12 @@ def test_override_without_reason_is_refused_and_nothing_saved(client, world, ite
     assert item.due_at == due and item.due_override_at is None
 
 
-def test_override_keeps_its_reason_and_author_and_shows_them(client, world, item):
-    client.force_login(world.users.agent)
+def test_override_keeps_its_reason_and_author_and_shows_them(client, one_house, item):
+    client.force_login(one_house.users.agent)
     new_day = (timezone.localdate() + timedelta(days=60)).isoformat()
     post_action(client, item, "due", due_date=new_day, reason="Attente de la réponse de la CAF")
     item.refresh_from_db()
-    assert item.due_override_by == world.users.agent
+    assert item.due_override_by == one_house.users.agent
     assert timezone.localtime(item.due_at).date().isoformat() == new_day
     html = text(client.get(reverse("item_detail", args=[item.pk])))
     assert "Attente de la réponse de la CAF" in html
@@ -565,14 +583,14 @@ def test_deadline_of_a_closed_item_is_not_changed_through_the_screen(client, wor
     assert item.due_at == due and item.due_override_at is None
 
 
-def test_stale_version_is_refused_with_the_french_message(client, world, item):
+def test_stale_version_is_refused_with_the_french_message(client, one_house, item):
     from msap.registers import services
 
     read_version = item.version
     services.assign(
-        world.users.responsable, item, world.users.responsable, item.version
+        one_house.users.responsable, item, one_house.users.responsable, item.version
     )  # someone else, meanwhile
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     response = post_action(
         client,
         item,
@@ -587,11 +605,11 @@ def test_stale_version_is_refused_with_the_french_message(client, world, item):
     assert item.status == Status.IN_PROGRESS and item.answer_text == ""
 
 
-def test_assign_to_a_staff_member_moves_to_in_progress(client, world, item):
-    client.force_login(world.users.agent)
-    post_action(client, item, "assign", agent=world.users.responsable.pk)
+def test_assign_to_a_staff_member_moves_to_in_progress(client, one_house, item):
+    client.force_login(one_house.users.agent)
+    post_action(client, item, "assign", agent=one_house.users.responsable.pk)
     item.refresh_from_db()
-    assert item.assigned_to == world.users.responsable and item.status == Status.IN_PROGRESS
+    assert item.assigned_to == one_house.users.responsable and item.status == Status.IN_PROGRESS
 
 
 def test_assign_to_someone_outside_the_house_is_refused(client, world, item):
@@ -660,8 +678,8 @@ def upload(client, item, name, content, content_type):
     )
 
 
-def test_scan_is_attached_and_downloaded_as_attachment_with_nosniff(client, world, item):
-    client.force_login(world.users.agent)
+def test_scan_is_attached_and_downloaded_as_attachment_with_nosniff(client, one_house, item):
+    client.force_login(one_house.users.agent)
     assert upload(client, item, "courrier.pdf", PDF_BYTES, "application/pdf").status_code == 302
     att = Attachment.objects.get(item=item)
     response = client.get(reverse("attachment_download", args=[item.pk, att.pk]))
@@ -672,8 +690,8 @@ def test_scan_is_attached_and_downloaded_as_attachment_with_nosniff(client, worl
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
-def test_attachment_of_a_forbidden_type_is_refused_and_nothing_saved(client, world, item):
-    client.force_login(world.users.agent)
+def test_attachment_of_a_forbidden_type_is_refused_and_nothing_saved(client, one_house, item):
+    client.force_login(one_house.users.agent)
     response = upload(client, item, "virus.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf")
     assert "Type de fichier refusé : seuls les fichiers PDF, PNG, JPEG sont acceptés." in text(
         response
@@ -681,9 +699,9 @@ def test_attachment_of_a_forbidden_type_is_refused_and_nothing_saved(client, wor
     assert not Attachment.objects.exists()
 
 
-def test_attachment_too_large_is_refused_and_nothing_saved(client, world, item, settings):
+def test_attachment_too_large_is_refused_and_nothing_saved(client, one_house, item, settings):
     settings.MSAP_MAX_UPLOAD_BYTES = 1024
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     response = upload(client, item, "gros.pdf", PDF_BYTES + b"0" * 2048, "application/pdf")
     assert "Le fichier est trop volumineux" in text(response)
     assert not Attachment.objects.exists()

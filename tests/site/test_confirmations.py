@@ -22,9 +22,9 @@ from tests.conftest import login
 
 
 @pytest.fixture
-def things(world, settings, tmp_path):
+def things(one_house, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    house, agent = world.house, world.users.agent
+    house, agent = one_house.house, one_house.users.agent
     mobile = f.HouseFactory(kind="mobile", organisation=house.organisation)
     dossier = f.DossierFactory(house=house, consent_by=agent, last_name="Durand")
     return {
@@ -135,9 +135,9 @@ def test_an_irreversible_action_asks_first_and_is_done_only_from_the_confirmatio
     ],
 )
 def test_screens_link_to_the_confirmation_instead_of_acting_in_one_click(
-    client, world, things, url_name, template_args
+    client, one_house, things, url_name, template_args
 ):
-    login(client, world.users.agent if url_name == "desk_day" else world.users.responsable)
+    login(client, one_house.users.agent if url_name == "desk_day" else one_house.users.responsable)
     html = client.get(reverse(url_name, args=[things[a].pk for a in template_args])).content
     html = html.decode()
     # No form posts straight to a deletion or an end: they are links to the confirmation.

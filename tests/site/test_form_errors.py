@@ -79,15 +79,17 @@ def assert_error_pattern(response, *, field: str | None = None):
 
 
 @pytest.fixture
-def records(world):
-    agent = world.users.agent
-    request = f.ServiceRequestFactory(house=world.house, agent=agent)
-    item = f.RegisterItemFactory(house=world.house, created_by=agent, sender_name="Jeanne Martin")
-    dossier = f.DossierFactory(
-        house=world.house, consent_by=agent, first_name="Jeanne", last_name="Martin"
+def records(one_house):
+    agent = one_house.users.agent
+    request = f.ServiceRequestFactory(house=one_house.house, agent=agent)
+    item = f.RegisterItemFactory(
+        house=one_house.house, created_by=agent, sender_name="Jeanne Martin"
     )
-    mobile = f.HouseFactory(kind="mobile", organisation=world.house.organisation)
-    f.MembershipFactory(user=world.users.responsable, role=Role.RESPONSABLE, house=mobile)
+    dossier = f.DossierFactory(
+        house=one_house.house, consent_by=agent, first_name="Jeanne", last_name="Martin"
+    )
+    mobile = f.HouseFactory(kind="mobile", organisation=one_house.house.organisation)
+    f.MembershipFactory(user=one_house.users.responsable, role=Role.RESPONSABLE, house=mobile)
     return {"request": request, "item": item, "dossier": dossier, "mobile": mobile}
 
 

@@ -12,11 +12,11 @@ from tests import factories as f
 from tests.conftest import login
 
 
-def test_an_agent_sees_todays_requests_and_the_overdue_register_items(client, world):
-    agent = world.users.agent
-    f.ServiceRequestFactory(house=world.house, agent=agent, occurred_at=timezone.now())
+def test_an_agent_sees_todays_requests_and_the_overdue_register_items(client, one_house):
+    agent = one_house.users.agent
+    f.ServiceRequestFactory(house=one_house.house, agent=agent, occurred_at=timezone.now())
     f.RegisterItemFactory(
-        house=world.house,
+        house=one_house.house,
         created_by=agent,
         kind="email",
         received_at=timezone.now() - timedelta(days=20),
@@ -49,10 +49,9 @@ def headings(page: str) -> list[str]:
 def test_the_responsable_s_home_says_whose_figure_it_is_and_gives_the_house_s(client, world):
     """A responsable who recorded nothing today read "0 demandes enregistrées aujourd'hui" while
     the house had many: their own figure is named as theirs, and the house's is given too."""
-    category = ServiceCategory.objects.get(code="A")
     for _i in range(3):
-        desk.record_request(world.users.agent, world.house, {"category": category})
-    desk.record_request(world.users.other_agent, world.other, {"category": category})
+        f.ServiceRequestFactory(house=world.house, agent=world.users.agent, category="A")
+    f.ServiceRequestFactory(house=world.other, agent=world.users.other_agent, category="A")
     page = unescape(login(client, world.users.responsable).get(reverse("home")).content.decode())
     assert "Vous avez enregistré 0 demandes aujourd'hui" in page
     assert "Activité de France Services de Tulle" in page

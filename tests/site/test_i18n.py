@@ -58,20 +58,20 @@ def test_english_browser_gets_the_english_login_page(client):
     assert "Password" in page
 
 
-def test_house_page_tabs_are_in_english_once_english_is_chosen(client, world):
-    login(client, world.users.responsable)
-    page = text(choose_english(client).get(f"/maisons/{world.house.pk}/"))
+def test_house_page_tabs_are_in_english_once_english_is_chosen(client, one_house):
+    login(client, one_house.users.responsable)
+    page = text(choose_english(client).get(f"/maisons/{one_house.house.pk}/"))
     assert "Opening hours" in page
     assert "Premises and equipment" in page
     assert "Partners and referents" in page
     assert "Locaux et équipements" not in page
     # Names from the data are not translated.
-    assert world.house.name in page
+    assert one_house.house.name in page
 
 
-def test_house_page_stays_french_for_a_user_who_chose_nothing(client, world):
-    login(client, world.users.responsable)
-    page = text(client.get(f"/maisons/{world.house.pk}/"))
+def test_house_page_stays_french_for_a_user_who_chose_nothing(client, one_house):
+    login(client, one_house.users.responsable)
+    page = text(client.get(f"/maisons/{one_house.house.pk}/"))
     assert "Locaux et équipements" in page
     assert "Premises and equipment" not in page
 
