@@ -18,8 +18,6 @@ from msap.registers import rules
 from msap.registers import services as register_services
 from msap.registers.models import RegisterItem, Status
 from tests import factories as f
-from tests.dossiers import open_file
-from tests.registers import record
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +31,9 @@ def test_register_graph_is_over_the_models_status_codes():
     assert set().union(*rules.TRANSITIONS.values()) <= set(Status.values)
 
 
-def test_new_letter_offers_every_answer_but_not_closing_while_it_owes_one(world):
+def test_new_letter_offers_every_answer_but_not_closing_while_it_owes_one(one_house):
     """Commitment 11: a letter owes an answer within a month; closing is not a way around it."""
-    item = record(world.house, world.users.agent, "mail_in")
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     assert item.available_statuses() == [
         Status.IN_PROGRESS,
         Status.ANSWERED,
@@ -50,7 +48,7 @@ def test_new_letter_offers_every_answer_but_not_closing_while_it_owes_one(world)
 
 
 def test_answered_item_may_only_be_closed(world):
-    item = record(world.house, world.users.agent, "mail_in")
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     register_services.set_status(world.users.agent, item, Status.ANSWERED, item.version)
     item = RegisterItem.objects.get(pk=item.pk)
     assert item.available_statuses() == [Status.CLOSED]
@@ -61,26 +59,36 @@ def test_answered_item_may_only_be_closed(world):
     assert item.status == Status.CLOSED
 
 
-def test_closed_item_is_final(world):
+def test_closed_item_is_final(one_house):
     """A call taken within 5 rings is closed when recorded (commitment 13): nothing follows."""
-    item = record(world.house, world.users.agent, "phone", phone_outcome="answered")
+    item = f.RegisterItemFactory(
+        house=one_house.house,
+        created_by=one_house.users.agent,
+        kind="phone",
+        phone_outcome="answered",
+    )
     assert item.status == Status.CLOSED
     assert item.available_statuses() == []
     with pytest.raises(DomainError, match="Passage impossible de « Clos » à « Nouveau »"):
         item.set_status(Status.NEW)
 
 
-def test_unknown_status_is_refused_in_french(world):
-    item = record(world.house, world.users.agent, "mail_in")
+def test_unknown_status_is_refused_in_french(one_house):
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     with pytest.raises(DomainError) as exc:
         item.set_status("archived")
     assert exc.value.message == "Statut inconnu."
     assert item.status == Status.NEW
 
 
-def test_register_service_moves_through_the_machine_and_saves(world):
-    item = record(world.house, world.users.agent, "email", sender_email="u@exemple.fr")
-    register_services.set_status(world.users.agent, item, Status.IN_PROGRESS, item.version)
+def test_register_service_moves_through_the_machine_and_saves(one_house):
+    item = f.RegisterItemFactory(
+        house=one_house.house,
+        created_by=one_house.users.agent,
+        kind="email",
+        sender_email="u@exemple.fr",
+    )
+    register_services.set_status(one_house.users.agent, item, Status.IN_PROGRESS, item.version)
     assert RegisterItem.objects.get(pk=item.pk).status == Status.IN_PROGRESS
 
 
@@ -161,15 +169,15 @@ def test_withdrawing_twice_is_refused_before_the_date_is_checked(world):
 # --- personal file (SPEC confidentiality) -----------------------------------------------------
 
 
-def test_active_file_may_be_anonymised_or_erased(world):
-    dossier = open_file(world)
+def test_active_file_may_be_anonymised_or_erased(one_house):
+    dossier = f.DossierFactory(house=one_house.house)
     assert dossier.available_statuses() == [DossierStatus.ANONYMISED, DossierStatus.ERASED]
     assert Dossier.statuses_leading_to(DossierStatus.ERASED) == {DossierStatus.ACTIVE}
 
 
-def test_erased_file_is_final_and_erasing_again_changes_nothing(world):
-    dossier = open_file(world)
-    assert dossier_services.erase_dossier(world.users.agent, dossier) is True
+def test_erased_file_is_final_and_erasing_again_changes_nothing(one_house):
+    dossier = f.DossierFactory(house=one_house.house)
+    assert dossier_services.erase_dossier(one_house.users.agent, dossier) is True
     dossier = Dossier.objects.get(pk=dossier.pk)
     assert dossier.status == DossierStatus.ERASED and dossier.available_statuses() == []
     with pytest.raises(DomainError) as exc:
@@ -177,4 +185,4 @@ def test_erased_file_is_final_and_erasing_again_changes_nothing(world):
     assert exc.value.message == (
         "Passage impossible de « Effacé à la demande de la personne » à « Actif »."
     )
-    assert dossier_services.erase_dossier(world.users.agent, dossier) is False
+    assert dossier_services.erase_dossier(one_house.users.agent, dossier) is False

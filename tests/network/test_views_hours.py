@@ -421,12 +421,12 @@ def test_stops_of_an_unseen_house_are_not_found(client, world, mobile_house):
     assert client.get(reverse("house_stops", args=[mobile_house.pk])).status_code == 404
 
 
-def test_hours_page_states_the_minimum_of_the_rule_constants(client, world, monkeypatch):
+def test_hours_page_states_the_minimum_of_the_rule_constants(client, one_house, monkeypatch):
     """Art. 3.2: the minimum shown on the page is network.rules', never a figure typed in."""
     monkeypatch.setattr(rules, "MIN_WEEKLY_MINUTES", 20 * 60)
     monkeypatch.setattr(rules, "MIN_WEEKLY_HOURS", 20)
     monkeypatch.setattr(rules, "MIN_OPEN_DAYS", 2)
-    client.force_login(world.users.agent)
-    page = page_text(client.get(reverse("house_hours", args=[world.house.pk])))
+    client.force_login(one_house.users.agent)
+    page = page_text(client.get(reverse("house_hours", args=[one_house.house.pk])))
     assert "au moins 20 heures par semaine sur au moins 2 jours" in page
     assert "Conforme à l'article 3.2 : au moins 20 h sur au moins 2 jours" in page

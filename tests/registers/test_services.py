@@ -296,15 +296,15 @@ def test_override_without_reason_is_refused(one_house):
     assert item.due_override_at is None
 
 
-def test_deadline_of_an_answered_item_cannot_be_overridden(world):
+def test_deadline_of_an_answered_item_cannot_be_overridden(one_house):
     """Commitment 11: once answered, on_time was stamped against the deadline; it stays as it was."""
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
-    services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    services.set_status(one_house.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
     item.refresh_from_db()
     due, version = item.due_at, item.version
     with pytest.raises(DomainError) as exc:
         services.override_due(
-            world.users.agent, item, due + timedelta(days=30), "Délai accordé", version
+            one_house.users.agent, item, due + timedelta(days=30), "Délai accordé", version
         )
     assert "déjà traité ne se modifie plus" in exc.value.message
     assert "due_at" in exc.value.errors
@@ -312,12 +312,12 @@ def test_deadline_of_an_answered_item_cannot_be_overridden(world):
     assert (item.due_at, item.due_override_at, item.version) == (due, None, version)
 
 
-def test_exempt_reason_without_the_exempt_status_is_refused(world):
+def test_exempt_reason_without_the_exempt_status_is_refused(one_house):
     """Commitments 11 and 12: a reason for no answer goes with the exemption only."""
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     with pytest.raises(DomainError) as exc:
         services.set_status(
-            world.users.agent,
+            one_house.users.agent,
             item,
             Status.ANSWERED,
             1,
@@ -339,17 +339,17 @@ def test_exempt_reason_without_the_exempt_status_is_refused(world):
 # --- record with its agent and its reply link: one step -------------------------------------------------------
 
 
-def test_item_recorded_with_its_agent_and_the_item_it_answers(world):
+def test_item_recorded_with_its_agent_and_the_item_it_answers(one_house):
     """One intent, one service: the letter, its agent and its "answered by" link exist together."""
-    letter = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="mail_in")
+    letter = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
     reply = f.RegisterItemFactory(
-        house=world.house,
-        created_by=world.users.agent,
+        house=one_house.house,
+        created_by=one_house.users.agent,
         kind="mail_out",
-        agent=world.users.responsable,
+        agent=one_house.users.responsable,
         reply_to=letter,
     )
-    assert reply.assigned_to == world.users.responsable
+    assert reply.assigned_to == one_house.users.responsable
     assert ItemLink.objects.filter(source=letter, target=reply, relation="answered_by").exists()
     assert JournalEntry.objects.filter(action="register.assigned", target_id=str(reply.pk)).exists()
 
@@ -369,9 +369,7 @@ def test_item_entrusted_to_someone_outside_the_house_is_not_recorded_at_all(worl
 
 
 def test_reply_to_an_item_of_another_house_is_not_recorded_at_all(world):
-    elsewhere = f.RegisterItemFactory(
-        house=world.other, created_by=world.users.other_agent, kind="mail_in"
-    )
+    elsewhere = f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
     with pytest.raises(DomainError, match="même maison"):
         f.RegisterItemFactory(
             house=world.house, created_by=world.users.agent, kind="mail_out", reply_to=elsewhere

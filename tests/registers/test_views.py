@@ -564,16 +564,16 @@ def test_override_keeps_its_reason_and_author_and_shows_them(client, one_house, 
     assert "Attente de la réponse de la CAF" in html
 
 
-def test_deadline_of_a_closed_item_is_not_changed_through_the_screen(client, world, item):
+def test_deadline_of_a_closed_item_is_not_changed_through_the_screen(client, one_house, item):
     """Commitment 11: the "due" action is not offered on a treated item, and posting it anyway
     is refused in French with nothing saved."""
     from msap.registers import services
 
-    services.set_status(world.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
-    services.set_status(world.users.agent, item, Status.CLOSED, 2)
+    services.set_status(one_house.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
+    services.set_status(one_house.users.agent, item, Status.CLOSED, 2)
     item.refresh_from_db()
     due = item.due_at
-    client.force_login(world.users.agent)
+    client.force_login(one_house.users.agent)
     assert "actions/due/" not in text(client.get(reverse("item_detail", args=[item.pk])))
     new_day = (timezone.localdate() + timedelta(days=60)).isoformat()
     response = post_action(client, item, "due", due_date=new_day, reason="Délai accordé")
