@@ -127,6 +127,10 @@ def build_network_world():
         consent_purpose="Suivi de la demande de retraite",
         first_name="Jeanne",
         last_name="Martin",
+        birth_year=None,
+        phone="",
+        email="",
+        postal_address="",
     )
     today = timezone.localdate()
     closure = network.add_closure(
