@@ -13,9 +13,6 @@ from msap.people.models import Role
 from msap.registers import services as registers
 from tests import factories as f
 from tests.conftest import count_queries
-from tests.desk import make_request
-from tests.dossiers import open_file
-from tests.registers import record
 
 # The most any list page may run (session, user, house, access, the list, its counts).
 LIST_MAX_QUERIES = 20
@@ -34,10 +31,10 @@ def same_cost(client, user, url, add_rows) -> int:
 
 def requests(world, n: int, house=None, **fields):
     for i in range(n):
-        make_request(
-            house or world.house,
-            world.users.agent,
-            timezone.now() - timedelta(minutes=1 + i),
+        f.ServiceRequestFactory(
+            house=house or world.house,
+            agent=world.users.agent,
+            occurred_at=timezone.now() - timedelta(minutes=1 + i),
             partner=("caf", "france-travail", None)[i % 3],
             **fields,
         )
@@ -73,10 +70,10 @@ def test_the_procedure_list_costs_the_same_for_few_or_many_procedures(client, wo
 
 def items(world, n: int, kind="mail_in"):
     for i in range(n):
-        item = record(
-            world.house,
-            world.users.agent,
-            kind,
+        item = f.RegisterItemFactory(
+            house=world.house,
+            created_by=world.users.agent,
+            kind=kind,
             subject=f"Objet {i}",
             received_at=timezone.now() - timedelta(days=i * 3),
             partner=f.national_partner("caf"),
@@ -101,11 +98,13 @@ def test_a_register_list_costs_the_same_for_few_or_many_items(client, world, slu
 
 
 def test_the_dossier_list_costs_the_same_for_few_or_many_files(client, world):
-    open_file(world, last_name="Martin")
+    f.DossierFactory(house=world.house, last_name="Martin")
 
     def more():
         for i in range(25):
-            open_file(world, last_name=f"Durand{i}", email=f"durand{i}@exemple.fr")
+            f.DossierFactory(
+                house=world.house, last_name=f"Durand{i}", email=f"durand{i}@exemple.fr"
+            )
 
     url = reverse("dossier_list", args=[world.house.pk])
     same_cost(client, world.users.agent, url, more)

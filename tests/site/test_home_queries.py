@@ -13,7 +13,6 @@ from msap.registers import services as registers
 from msap.territory.models import Departement
 from tests import factories as f
 from tests.conftest import count_queries
-from tests.desk import make_request
 
 # The most a home page may run, whoever reads it (session, user, scope, houses, figures).
 HOME_MAX_QUERIES = 16
@@ -29,7 +28,9 @@ def grow(world, n: int) -> None:
         f.MembershipFactory(user=responsable, role=Role.RESPONSABLE, house=house)
         f.PartnershipFactory(house=house, partner=f.national_partner("caf"))
         for minutes in (5, 10):
-            make_request(house, agent, timezone.now() - timedelta(minutes=minutes))
+            f.ServiceRequestFactory(
+                house=house, agent=agent, occurred_at=timezone.now() - timedelta(minutes=minutes)
+            )
         registers.record_item(
             agent,
             house,
@@ -107,8 +108,12 @@ def test_guadeloupe_agent_home_counts_today_in_the_houses_zone(client):
     # 10 March 2026, 01:00 UTC: the 10th in Paris (02:00), still 9 March, 21:00 in Guadeloupe
     # (UTC−4). The request of 9 March 15:00 there is today's for the house, not for Paris.
     house, agent = overseas_agent("97105", "971")
-    make_request(house, agent, datetime(2026, 3, 9, 19, 0, tzinfo=UTC))  # 9 March, 15:00 local
-    make_request(house, agent, datetime(2026, 3, 9, 3, 0, tzinfo=UTC))  # 8 March, 23:00 local
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=datetime(2026, 3, 9, 19, 0, tzinfo=UTC)
+    )  # 9 March, 15:00 local
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=datetime(2026, 3, 9, 3, 0, tzinfo=UTC)
+    )  # 8 March, 23:00 local
     page = home_page(client, agent, datetime(2026, 3, 10, 1, 0, tzinfo=UTC))
     assert "Vous avez enregistré 1 demande aujourd" in page
 
@@ -118,8 +123,12 @@ def test_reunion_agent_home_counts_today_in_the_houses_zone(client):
     # 9 March 2026, 21:30 UTC: still the 9th in Paris (22:30), already 10 March, 01:30 in La
     # Réunion (UTC+4). Only the request made after midnight there is today's.
     house, agent = overseas_agent("97411", "974")
-    make_request(house, agent, datetime(2026, 3, 9, 19, 0, tzinfo=UTC))  # 9 March, 23:00 local
-    make_request(house, agent, datetime(2026, 3, 9, 21, 0, tzinfo=UTC))  # 10 March, 01:00 local
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=datetime(2026, 3, 9, 19, 0, tzinfo=UTC)
+    )  # 9 March, 23:00 local
+    f.ServiceRequestFactory(
+        house=house, agent=agent, occurred_at=datetime(2026, 3, 9, 21, 0, tzinfo=UTC)
+    )  # 10 March, 01:00 local
     page = home_page(client, agent, datetime(2026, 3, 9, 21, 30, tzinfo=UTC))
     assert "Vous avez enregistré 1 demande aujourd" in page
 
@@ -130,9 +139,15 @@ def test_agent_of_two_zones_counts_each_houses_day(client):
     overseas, agent = overseas_agent("97105", "971")
     paris = f.HouseFactory()
     f.MembershipFactory(user=agent, role=Role.AGENT, house=paris)
-    make_request(overseas, agent, datetime(2026, 3, 9, 19, 0, tzinfo=UTC))  # its today
-    make_request(paris, agent, datetime(2026, 3, 9, 22, 0, tzinfo=UTC))  # 9 March 23:00: not
-    make_request(paris, agent, datetime(2026, 3, 9, 23, 30, tzinfo=UTC))  # 10 March 00:30
+    f.ServiceRequestFactory(
+        house=overseas, agent=agent, occurred_at=datetime(2026, 3, 9, 19, 0, tzinfo=UTC)
+    )  # its today
+    f.ServiceRequestFactory(
+        house=paris, agent=agent, occurred_at=datetime(2026, 3, 9, 22, 0, tzinfo=UTC)
+    )  # 9 March 23:00: not
+    f.ServiceRequestFactory(
+        house=paris, agent=agent, occurred_at=datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
+    )  # 10 March 00:30
     page = home_page(client, agent, datetime(2026, 3, 10, 1, 0, tzinfo=UTC))
     assert "Vous avez enregistré 2 demandes aujourd" in page
     assert page.count("1 demande enregistrée aujourd") == 2  # each house's own day
