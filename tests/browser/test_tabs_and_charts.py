@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.browser.conftest import login
-from tests.desk import make_request
 
 MEASURE = """() => {
   const out = [];
@@ -41,12 +40,12 @@ def test_house_tabs_and_board_charts_keep_their_labels_whole(page, world, width)
     now = timezone.now()
     for code, partner in (("A", None), ("B1", "caf"), ("B2", "france-travail"), ("C", "msa")):
         for i in range(3):
-            make_request(
-                world.house,
-                world.users.agent,
-                now - timedelta(minutes=5 + i),
+            f.ServiceRequestFactory(
+                house=world.house,
+                agent=world.users.agent,
+                occurred_at=now - timedelta(minutes=5 + i),
                 partner=partner,
-                category_code=code,
+                category=code,
             )
     login(page, world.users.responsable.email, f.PASSWORD)
     page.set_viewport_size({"width": width, "height": 900})

@@ -182,9 +182,8 @@ def test_a_status_change_reads_its_status_labels_in_the_readers_language(world):
     """Issue 15, point 5: the history says "Nouveau → En cours", never "new → in_progress",
     and an English reader reads "New → In progress" of the same entry."""
     from msap.registers import services
-    from tests.registers import record
 
-    item = record(world.house, world.users.agent, "mail_in")
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     services.set_status(world.users.agent, item, "in_progress", item.version)
     entry = JournalEntry.objects.get(action="register.status", target_id=str(item.pk))
     assert entry.summary == "%(before)s → %(after)s"

@@ -50,8 +50,12 @@ def test_the_responsable_s_home_says_whose_figure_it_is_and_gives_the_house_s(cl
     """A responsable who recorded nothing today read "0 demandes enregistrées aujourd'hui" while
     the house had many: their own figure is named as theirs, and the house's is given too."""
     for _i in range(3):
-        f.ServiceRequestFactory(house=world.house, agent=world.users.agent, category="A")
-    f.ServiceRequestFactory(house=world.other, agent=world.users.other_agent, category="A")
+        f.ServiceRequestFactory(
+            house=world.house, agent=world.users.agent, category="A", occurred_at=timezone.now()
+        )
+    f.ServiceRequestFactory(
+        house=world.other, agent=world.users.other_agent, category="A", occurred_at=timezone.now()
+    )
     page = unescape(login(client, world.users.responsable).get(reverse("home")).content.decode())
     assert "Vous avez enregistré 0 demandes aujourd'hui" in page
     assert "Activité de France Services de Tulle" in page
