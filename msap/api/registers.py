@@ -22,6 +22,7 @@ from ninja import Path, Query, Router, Status
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH
+from msap.api.params import period_errors
 from msap.api.schemas import (
     MAX_DB_ID,
     ErrorOut,
@@ -192,9 +193,8 @@ def list_items(request, filters: Query[RegisterItemFilters]):
         if not permissions.scope_for(user).admin and not houses.exists():
             raise PermissionDenied(permissions.registers_staff_only())
         items = RegisterItem.objects.filter(house__in=houses)
-    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        message = _("La date de fin précède la date de début.")
-        raise DomainError(message, {"date_to": [message]})
+    if errors := period_errors(filters.date_from, filters.date_to):
+        raise DomainError(next(iter(errors.values()))[0], errors)
     if filters.date_from:
         items = items.filter(
             received_at__gte=datetime.datetime.combine(filters.date_from, datetime.time.min, tz)

@@ -16,6 +16,7 @@ from ninja import Header, Query, Router, Status
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH
+from msap.api.params import period_errors
 from msap.api.schemas import (
     ErrorOut,
     NeedCode,
@@ -246,8 +247,9 @@ def list_requests(request, filters: Query[RequestFilters]):
         house, _access = get_house_for_user(user, filters.house)  # 404 when unseen
         requests = requests.filter(house=house)
     tz = timezone.get_current_timezone()
-    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        errors["date_to"] = [_("La date de fin précède la date de début.")]
+    errors.update(period_errors(filters.date_from, filters.date_to))
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors)
     if filters.date_from:
         start = datetime.datetime.combine(filters.date_from, datetime.time.min, tzinfo=tz)
         requests = requests.filter(occurred_at__gte=start)

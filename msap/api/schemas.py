@@ -15,6 +15,8 @@ from msap.desk import rules as desk_rules
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+# Every integer parameter is bounded: beyond 64 bits an offset overflows the database's LIMIT.
+MAX_OFFSET = 10_000_000
 
 
 class ErrorOut(Schema):
@@ -39,7 +41,7 @@ class HouseFilters(Schema):
         None, max_length=100, pattern=r"^[^\x00]*$", description="Partie du nom de la maison."
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nombre de maisons par page.")
-    offset: int = Field(0, ge=0, description="Rang de la première maison renvoyée.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rang de la première maison renvoyée.")
 
 
 class PlaceOut(Schema):
@@ -240,7 +242,7 @@ class RequestFilters(Schema):
     limit: int = Field(
         DEFAULT_LIMIT, ge=1, le=MAX_REQUEST_LIMIT, description="Nombre de demandes par page."
     )
-    offset: int = Field(0, ge=0, le=10_000_000, description="Rang de la première demande.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rang de la première demande.")
 
 
 # --- register items (issue 4, part 8) ----------------------------------------------------------------
@@ -403,4 +405,4 @@ class RegisterItemFilters(Schema):
         None, description="Reçus jusqu'à ce jour inclus (AAAA-MM-JJ), même convention."
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nombre d'éléments par page.")
-    offset: int = Field(0, ge=0, le=10_000_000, description="Rang du premier élément renvoyé.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rang du premier élément renvoyé.")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
+from msap.core.rules import validate_moment
 from msap.desk import reference, rules
 from msap.desk.models import NEEDS, AgeBand, Autonomy, Channel, Outcome
 from msap.desk.services import FIELDS
@@ -175,6 +176,7 @@ class RequestFieldsForm(DsfrBaseForm):
         },
     )
     occurred_at = forms.DateTimeField(
+        validators=[validate_moment],
         label=_("Date et heure"),
         required=False,
         input_formats=[DATETIME_INPUT, "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dsfr.forms import DsfrBaseForm
 
 from msap.desk import imports
+from msap.lib.forms import parse_id
 from msap.network.queries import staff_houses
 
 REJECTS_SALT = "msap.desk.import_rejects"
@@ -115,9 +116,9 @@ def import_upload(request):
                 )
     else:
         initial = {}
-        wanted = request.GET.get("house", "")
-        if wanted.isdigit() and houses.filter(pk=wanted).exists():
-            initial["house"] = int(wanted)
+        wanted = parse_id(request.GET.get("house"))
+        if wanted is not None and houses.filter(pk=wanted).exists():
+            initial["house"] = wanted
         form = ImportForm(initial=initial, houses=houses)
     return render(
         request,

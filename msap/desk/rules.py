@@ -9,8 +9,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from msap.lib.dates import CLOCK_DRIFT_TOLERANCE
-
 # A request lasting more than a working day is an input error (issue "Bad input").
 MIN_DURATION_MINUTES = 0
 MAX_DURATION_MINUTES = 8 * 60
@@ -21,7 +19,6 @@ DURATION_MESSAGE = format_lazy(
     hours=MAX_DURATION_MINUTES // 60,
 )
 MAX_GROUP_SIZE = 200
-FUTURE_TOLERANCE = CLOCK_DRIFT_TOLERANCE
 NOTES_MAX_LENGTH = 2000
 # Shown next to the notes field: the attendance record is anonymous (art. 3.5, SPEC confidentiality).
 NOTES_REMINDER = _(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from msap.core import journal
+from msap.core import rules as core_rules
 from msap.core.errors import DomainError, bump_version
 from msap.desk import reference, rules
 from msap.desk.models import NEEDS, Procedure, ServiceRequest
@@ -37,8 +38,12 @@ def validate(house, data: dict, *, now: datetime | None = None) -> None:
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     occurred_at = data.get("occurred_at")
-    if occurred_at is not None and occurred_at > now + rules.FUTURE_TOLERANCE:
-        errors["occurred_at"] = [_("La date de la demande ne peut pas être dans le futur.")]
+    if occurred_at is not None and (
+        problem := core_rules.moment_error(
+            occurred_at, now=now, future=_("La date de la demande ne peut pas être dans le futur.")
+        )
+    ):
+        errors["occurred_at"] = [problem]
     duration = data.get("duration_minutes")
     if (
         duration is not None

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from msap import permissions
+from msap.core import rules as core_rules
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
@@ -36,6 +37,7 @@ from msap.desk.models import NEEDS, Procedure, ServiceRequest
 from msap.desk.queries import get_request_for_user
 from msap.lib.charts import Chart
 from msap.lib.dates import today_in
+from msap.lib.forms import parse_id
 from msap.network.queries import get_house_for_user, staff_houses
 
 # Category access keys (Alt+key in Chromium, Alt+Shift in Firefox, Ctrl+Option on a Mac): A, 1,
@@ -84,10 +86,7 @@ def _reference_lists(partner_id) -> dict:
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 # --- quick entry ----------------------------------------------------------------------------------
@@ -364,11 +363,18 @@ def board(request, pk):
     ref_day = timezone.localdate(timezone=tz)
     if request.GET.get("date"):
         try:
-            ref_day = date.fromisoformat(request.GET["date"])
+            asked = date.fromisoformat(request.GET["date"])
         except ValueError:
             warnings.append(
                 _("Date invalide (format attendu AAAA-MM-JJ) : la période en cours est affichée.")
             )
+        else:
+            if problem := core_rules.day_error(asked, today=ref_day):
+                warnings.append(
+                    _("%(problem)s La période en cours est affichée.") % {"problem": problem}
+                )
+            else:
+                ref_day = asked
     today = timezone.localdate(timezone=tz)
     period = PERIODS[kind](ref_day)
     # A period in progress is compared with the same elapsed part of the previous one.

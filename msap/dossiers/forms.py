@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from msap.core.rules import validate_day
 from msap.desk.models import ServiceRequest
 from msap.dossiers import rules
 from msap.lib.forms import style_widgets, version_field
@@ -110,6 +111,7 @@ class FollowUpForm(forms.Form):
         help_text=_("Ce qui a été fait ou convenu. N'écrivez que ce qui est utile au suivi."),
     )
     due_on = forms.DateField(
+        validators=[validate_day],
         label=_("À faire pour le"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -1,8 +1,29 @@
-"""Form helpers shared by every app: the version field, sizes."""
+"""Form helpers shared by every app: the version field, sizes, ids read from a query string."""
+
+import re
 
 from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext
+
+# A database id is a positive 64-bit integer (PostgreSQL's bigint): a larger one from a query
+# string would overflow the query instead of finding nothing.
+MAX_DB_ID = 2**63 - 1
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def parse_id(value) -> int | None:
+    """The id written in `value` (a query-string parameter), or None when it is not one.
+
+    Only ASCII digits: "²".isdigit() is true but int("²") fails.
+    """
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _ASCII_DIGITS.fullmatch(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if 0 < number <= MAX_DB_ID else None
 
 
 def version_field() -> forms.IntegerField:

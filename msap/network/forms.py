@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from msap.core.rules import validate_day
 from msap.lib.forms import style_widgets, version_field
 from msap.network.models import WEEKDAYS, Equipment, House, HouseStatus, Premises
 from msap.network.rules import Range
@@ -256,10 +257,14 @@ class ClosureForm(forms.Form):
         style_widgets(self)
 
     start_date = forms.DateField(
-        label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        validators=[validate_day],
+        label=_("Du"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end_date = forms.DateField(
-        label=_("Au (inclus)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        validators=[validate_day],
+        label=_("Au (inclus)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(
         label=_("Motif"),

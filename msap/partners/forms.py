@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from msap.core.rules import validate_day
 from msap.partners.models import Partner, PartnerKind, ServiceItem
 from msap.partners.services import REFERENT_FIELDS
 
@@ -57,7 +58,9 @@ class PartnershipAddForm(ServiceItemsMixin, DsfrBaseForm):
     new_short_name = forms.CharField(
         label=_("Sigle du nouvel opérateur local"), max_length=40, required=False
     )
-    joined_on = forms.DateField(label=_("Partenaire depuis le"), widget=DATE_WIDGET)
+    joined_on = forms.DateField(
+        validators=[validate_day], label=_("Partenaire depuis le"), widget=DATE_WIDGET
+    )
     services = _services_field()
     bilateral_note = forms.CharField(
         label=_("Convention bilatérale (note)"),
@@ -116,7 +119,9 @@ class PartnershipEditForm(ServiceItemsMixin, DsfrBaseForm):
 
 
 class WithdrawForm(DsfrBaseForm):
-    left_on = forms.DateField(label=_("Date du retrait"), widget=DATE_WIDGET)
+    left_on = forms.DateField(
+        validators=[validate_day], label=_("Date du retrait"), widget=DATE_WIDGET
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +157,9 @@ class ReferentFieldsForm(DsfrBaseForm):
 
 
 class ReferentAddForm(ReferentFieldsForm):
-    started_on = forms.DateField(label=_("Référent depuis le"), widget=DATE_WIDGET)
+    started_on = forms.DateField(
+        validators=[validate_day], label=_("Référent depuis le"), widget=DATE_WIDGET
+    )
     replaces = forms.ModelChoiceField(
         label=_("Remplace"),
         queryset=None,
@@ -174,4 +181,6 @@ class ReferentEditForm(ReferentFieldsForm):
 
 
 class EndReferentForm(DsfrBaseForm):
-    ended_on = forms.DateField(label=_("Fin de fonction le"), widget=DATE_WIDGET)
+    ended_on = forms.DateField(
+        validators=[validate_day], label=_("Fin de fonction le"), widget=DATE_WIDGET
+    )

@@ -20,6 +20,7 @@ from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.core.templatetags.content import typed
+from msap.lib.forms import parse_id
 from msap.network.queries import get_house_for_user
 from msap.partners import queries, services
 from msap.partners.forms import (
@@ -261,8 +262,8 @@ def referent_add(request, pk, partnership_pk):
         )
         return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
     initial = {}
-    if request.method == "GET" and request.GET.get("remplace", "").isdigit():
-        initial["replaces"] = int(request.GET["remplace"])
+    if request.method == "GET" and (replaces := parse_id(request.GET.get("remplace"))):
+        initial["replaces"] = replaces
     form = ReferentAddForm(request.POST or None, partnership=partnership, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from msap.core.rules import validate_day
 from msap.lib.forms import human_size
 from msap.partners.models import Partner, PartnerKind
 from msap.people.models import Role, TrainingKind, User
@@ -42,7 +43,9 @@ class MemberAddForm(DsfrBaseForm):
         choices=[(r.value, r.label) for r in HOUSE_ROLES],
         initial=Role.AGENT,
     )
-    started_on = forms.DateField(label=_("Dans l'équipe depuis le"), widget=DATE_WIDGET)
+    started_on = forms.DateField(
+        validators=[validate_day], label=_("Dans l'équipe depuis le"), widget=DATE_WIDGET
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "member")
@@ -51,7 +54,9 @@ class MemberAddForm(DsfrBaseForm):
 
 
 class EndMembershipForm(DsfrBaseForm):
-    ended_on = forms.DateField(label=_("Date de départ"), widget=DATE_WIDGET)
+    ended_on = forms.DateField(
+        validators=[validate_day], label=_("Date de départ"), widget=DATE_WIDGET
+    )
 
 
 class TrainingAddForm(DsfrBaseForm):
@@ -74,8 +79,8 @@ class TrainingAddForm(DsfrBaseForm):
         required=False,
         help_text=_("Si la formation n'est pas dispensée par un partenaire."),
     )
-    started_on = forms.DateField(label=_("Du"), widget=DATE_WIDGET)
-    ended_on = forms.DateField(label=_("Au"), widget=DATE_WIDGET)
+    started_on = forms.DateField(validators=[validate_day], label=_("Du"), widget=DATE_WIDGET)
+    ended_on = forms.DateField(validators=[validate_day], label=_("Au"), widget=DATE_WIDGET)
     hours = forms.DecimalField(
         label=_("Durée (heures)"),
         required=False,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from msap.core.rules import validate_day, validate_moment
 from msap.partners.models import Partner, Referent
 from msap.people.models import Role, User
 from msap.registers import queries
@@ -164,7 +165,9 @@ class ReferentChoiceField(forms.ModelChoiceField):
 class ItemForm(DsfrBaseForm):
     """A new item of one register; the fields shown depend on the register (KIND_FIELDS)."""
 
-    received_at = forms.DateTimeField(label=_("Reçu le"), widget=DATETIME_WIDGET)
+    received_at = forms.DateTimeField(
+        validators=[validate_moment], label=_("Reçu le"), widget=DATETIME_WIDGET
+    )
     channel = forms.ChoiceField(label=_("Canal"))
     phone_outcome = forms.ChoiceField(
         label=_("Issue de l'appel"),
@@ -320,7 +323,9 @@ class AnswerForm(VersionForm):
         error_messages={"required": _("Écrivez la réponse.")},
         help_text=_("Ce texte est repris dans la lettre de réponse."),
     )
-    answered_at = forms.DateTimeField(label=_("Répondu le"), widget=DATETIME_WIDGET)
+    answered_at = forms.DateTimeField(
+        validators=[validate_moment], label=_("Répondu le"), widget=DATETIME_WIDGET
+    )
 
 
 class RedirectForm(VersionForm):
@@ -336,7 +341,9 @@ class RedirectForm(VersionForm):
     note = forms.CharField(
         label=_("Précision pour l'usager"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    answered_at = forms.DateTimeField(label=_("Réorienté le"), widget=DATETIME_WIDGET)
+    answered_at = forms.DateTimeField(
+        validators=[validate_moment], label=_("Réorienté le"), widget=DATETIME_WIDGET
+    )
 
     def __init__(self, *args, house, **kwargs):
         super().__init__(*args, **kwargs)
@@ -356,6 +363,7 @@ class ExemptForm(VersionForm):
 
 class OverrideForm(VersionForm):
     due_date = forms.DateField(
+        validators=[validate_day],
         label=_("Nouvelle échéance"),
         widget=DATE_WIDGET,
         error_messages={"required": _("Indiquez la nouvelle échéance.")},
@@ -406,8 +414,12 @@ class ListFilterForm(DsfrBaseForm):
     OVERDUE = queries.OVERDUE
 
     status = forms.ChoiceField(label=_("Statut"), required=False)
-    start = forms.DateField(label=_("Reçus depuis le"), required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label=_("Reçus jusqu'au"), required=False, widget=DATE_WIDGET)
+    start = forms.DateField(
+        validators=[validate_day], label=_("Reçus depuis le"), required=False, widget=DATE_WIDGET
+    )
+    end = forms.DateField(
+        validators=[validate_day], label=_("Reçus jusqu'au"), required=False, widget=DATE_WIDGET
+    )
     q = forms.CharField(label=_("Objet contient"), required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):

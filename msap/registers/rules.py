@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 from django.utils.translation import gettext_lazy as _
 
 from msap.lib.dates import (
-    CLOCK_DRIFT_TOLERANCE,
     add_months,
     end_of_day,
     next_working_day,
@@ -98,7 +97,6 @@ def rule_for(
 
 # How many days before its deadline an item shows as "due soon".
 DUE_SOON_DAYS = 3
-FUTURE_TOLERANCE = CLOCK_DRIFT_TOLERANCE
 
 
 def due_date(rule: DeadlineRule, received_at: datetime, departement_code: str) -> datetime:

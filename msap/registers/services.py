@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from msap.core import journal
+from msap.core import rules as core_rules
 from msap.core.errors import DomainError, bump_version
 from msap.lib.uploads import CONTENT_TYPES, UploadError, check_upload
 from msap.network.models import House
@@ -31,12 +32,16 @@ from msap.registers.models import (
 )
 
 
+def _check_moment(moment: datetime, field: str, future: str) -> None:
+    # Before any comparison or conversion: year 1 or 9999 would overflow (core.rules).
+    if problem := core_rules.moment_error(moment, future=future):
+        raise DomainError(problem, {field: [problem]})
+
+
 def _check_not_future(received_at: datetime) -> None:
-    if received_at > timezone.now() + rules.FUTURE_TOLERANCE:
-        raise DomainError(
-            _("La date de réception ne peut pas être dans le futur."),
-            {"received_at": [_("La date de réception ne peut pas être dans le futur.")]},
-        )
+    _check_moment(
+        received_at, "received_at", _("La date de réception ne peut pas être dans le futur.")
+    )
 
 
 @transaction.atomic
@@ -180,15 +185,11 @@ def set_status(
         fields += ["exempt_reason", "exempt_note"]
     if to in {Status.ANSWERED, Status.REDIRECTED, Status.EXEMPT} and item.answered_at is None:
         at = answered_at or timezone.now()
+        _check_moment(at, "answered_at", _("La date de réponse ne peut pas être dans le futur."))
         if at < item.received_at:
             raise DomainError(
                 _("La réponse ne peut pas précéder la réception."),
                 {"answered_at": [_("La réponse ne peut pas précéder la réception.")]},
-            )
-        if at > timezone.now() + rules.FUTURE_TOLERANCE:
-            raise DomainError(
-                _("La date de réponse ne peut pas être dans le futur."),
-                {"answered_at": [_("La date de réponse ne peut pas être dans le futur.")]},
             )
         item.answered_at, item.answered_by = at, actor
         item.on_time = None if item.due_at is None else at <= item.due_at
@@ -230,6 +231,8 @@ def override_due(
             _("Indiquez le motif du changement d'échéance."),
             {"due_override_reason": [_("Motif obligatoire.")]},
         )
+    if problem := core_rules.day_error(due_at.date()):
+        raise DomainError(problem, {"due_at": [problem]})
     if due_at < item.received_at:
         raise DomainError(
             _("L'échéance ne peut pas précéder la réception."),

@@ -1,8 +1,10 @@
-"""msap.lib.forms: the version field, sizes in French units, DSFR classes on widgets."""
+"""msap.lib.forms: the version field, sizes in French units, DSFR classes on widgets, ids read
+from a query string (never beyond 64 bits)."""
 
+import pytest
 from django import forms
 
-from msap.lib.forms import human_size, style_widgets, version_field
+from msap.lib.forms import MAX_DB_ID, human_size, parse_id, style_widgets, version_field
 
 
 def test_sizes_are_written_in_french_units():
@@ -42,3 +44,25 @@ def test_widgets_get_the_dsfr_class_of_their_kind():
         "key": None,
         "custom": "mine",
     }
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        (str(MAX_DB_ID), MAX_DB_ID),
+        (str(MAX_DB_ID + 1), None),
+        ("99999999999999999999999", None),
+        ("0", None),
+        ("-3", None),
+        ("²", None),  # "²".isdigit() is true, int("²") fails
+        ("٣", None),  # an Arabic-Indic digit: int() accepts it, an id is ASCII
+        ("", None),
+        (None, None),
+        ("1e3", None),
+        (5, 5),
+    ],
+)
+def test_parse_id_accepts_only_a_positive_64_bit_ascii_number(value, expected):
+    assert parse_id(value) == expected

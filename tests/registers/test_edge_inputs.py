@@ -1,0 +1,77 @@
+"""No input reaches a 500 (issue 8, item 12): the register screens at the edges of the calendar.
+
+A register item dated year 1 would be "overdue" for ever: every date typed on a register screen
+(reception, answer, new deadline, list filters) is checked against the plausible window of
+msap.core.rules, with a French form error, and nothing is stored.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from msap.registers.models import RegisterItem
+from tests.registers import record, text
+
+EDGE_DAYS = ["0001-01-01", "1999-12-31", "9999-12-31"]
+EDGE_MOMENTS = ["0001-01-01T00:00", "1999-12-31T23:00", "9999-12-31T23:59"]
+
+
+def implausible(html: str) -> bool:
+    return "loi n° 2000-321" in html or "Date trop lointaine" in html
+
+
+@pytest.fixture
+def agent(world):
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users.agent)
+    return client
+
+
+@pytest.mark.parametrize("name", ["start", "end"])
+@pytest.mark.parametrize("day", EDGE_DAYS)
+def test_list_filter_outside_the_window_is_a_form_error(agent, world, name, day):
+    url = reverse("register_list", args=[world.house.pk, "courrier-arrive"])
+    response = agent.get(url, {name: day})
+    assert response.status_code == 200
+    assert implausible(text(response))
+
+
+@pytest.mark.parametrize("moment", EDGE_MOMENTS)
+def test_an_item_received_outside_the_window_is_a_form_error_and_not_stored(agent, world, moment):
+    url = reverse("item_new", args=[world.house.pk, "courrier-arrive"])
+    response = agent.post(url, {"received_at": moment, "subject": "Objet", "channel": "post"})
+    assert response.status_code == 200
+    assert implausible(text(response))
+    assert not RegisterItem.objects.exists()
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_an_answer_dated_outside_the_window_is_a_form_error(agent, world, moment):
+    item = record(world.house, world.users.agent, "mail_in")
+    response = agent.post(
+        reverse("item_action", args=[item.pk, "answer"]),
+        {"answer-version": item.version, "answer-answered_at": moment, "answer-answer_text": "R"},
+    )
+    assert response.status_code == 400
+    assert implausible(text(response))
+    item.refresh_from_db()
+    assert (item.status, item.answered_at) == ("new", None)
+
+
+@pytest.mark.parametrize("day", EDGE_DAYS)
+def test_a_new_deadline_outside_the_window_is_refused(agent, world, day):
+    item = record(
+        world.house, world.users.agent, "mail_in", received_at=timezone.now() - timedelta(days=1)
+    )
+    due_at = item.due_at
+    response = agent.post(
+        reverse("item_action", args=[item.pk, "due"]),
+        {"due-version": item.version, "due-due_date": day, "due-reason": "Test"},
+    )
+    assert response.status_code == 400
+    assert implausible(text(response))
+    item.refresh_from_db()
+    assert item.due_at == due_at
