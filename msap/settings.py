@@ -155,6 +155,8 @@ AXES_ENABLED = env_bool("MSAP_AXES_ENABLED", True, old="AXES_ENABLED")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("MSAP_SECURE_COOKIES", False, old="SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# An expired form or blocked cookies: msap's own French page, like the other errors.
+CSRF_FAILURE_VIEW = "msap.site.views.csrf_failure"
 # One working day.
 SESSION_COOKIE_AGE = env_int("MSAP_SESSION_COOKIE_AGE", 10 * 3600, old="SESSION_COOKIE_AGE")
 X_FRAME_OPTIONS = "DENY"

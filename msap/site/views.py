@@ -9,8 +9,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.http import JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -125,4 +127,40 @@ def error_500(request):
             ),
         },
         status=500,
+    )
+
+
+def _form_page(request) -> str:
+    """The page the refused form was on (its referrer, when it is one of ours), to reload it."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return request.path
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: an expired form or blocked cookies, said in French (403)."""
+    if reason == REASON_NO_CSRF_COOKIE:
+        message = _(
+            "Votre navigateur n'a pas envoyé le cookie de sécurité de msap : autorisez les "
+            "cookies pour ce site, rechargez la page, puis envoyez à nouveau le formulaire."
+        )
+    else:
+        message = _(
+            "Le formulaire a expiré ou a été ouvert dans une autre session. Rechargez la page, "
+            "puis envoyez-le à nouveau : rien n'a été enregistré."
+        )
+    # Django logs the reason in English (django.security.csrf); the person reads what to do.
+    return render(
+        request,
+        "msap/error.html",
+        {
+            "title": _("Formulaire expiré"),
+            "code": 403,
+            "message": message,
+            "retry_url": _form_page(request),
+        },
+        status=403,
     )
