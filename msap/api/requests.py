@@ -26,7 +26,7 @@ from msap.api.schemas import (
     RequestOut,
     ValidationErrorOut,
 )
-from msap.core.errors import DomainError
+from msap.core.errors import DomainError, IdempotencyConflict
 from msap.desk import services
 from msap.desk.models import Procedure, ServiceRequest
 from msap.desk.queries import visible_requests
@@ -190,8 +190,9 @@ def _procedure(value, partner, refuse) -> Procedure | None:
     description=(
         "Enregistre une demande traitée par une maison (outil de fréquentation, art. 3.6 de la "
         "convention), réservé aux agents de la maison. Avec l'en-tête `Idempotency-Key`, un "
-        "nouvel envoi avec la même clé renvoie la demande déjà enregistrée (200) au lieu d'en "
-        "créer une seconde (201). Une date future, une durée de plus de 8 heures ou un code "
+        "nouvel envoi avec la même clé et le même contenu renvoie la demande déjà enregistrée "
+        "(200) au lieu d'en créer une seconde (201) ; la même clé avec un autre contenu est "
+        "refusée (422). Une date future, une durée de plus de 8 heures ou un code "
         "inconnu sont refusés (400), sans rien enregistrer."
     ),
 )
@@ -211,9 +212,18 @@ def create_request(
     user = request.auth
     house, _access = get_house_for_user(user, body.house, need="staff")
     data, others = _resolve(body, house)
-    obj, created = services.record_request(
-        user, house, data, idempotency_key=(idempotency_key or "").strip(), other_partners=others
-    )
+    key = (idempotency_key or "").strip()
+    try:
+        obj, created = services.record_request(
+            user, house, data, idempotency_key=key, other_partners=others
+        )
+    except IdempotencyConflict as exc:
+        message = _(
+            "La clé d'idempotence « %(key)s » a déjà servi pour la demande n° %(pk)s, avec "
+            "d'autres valeurs : rien n'a été enregistré. Utilisez une nouvelle clé pour un "
+            "nouvel enregistrement."
+        ) % {"key": key, "pk": exc.existing.pk}
+        return Status(422, {"detail": message, "errors": {"Idempotency-Key": [message]}})
     obj = with_details(ServiceRequest.objects.filter(pk=obj.pk)).get()
     staff_ids = _staff_house_ids(user)
     notes_visible = staff_ids is None or obj.house_id in staff_ids

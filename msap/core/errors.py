@@ -60,3 +60,12 @@ def bump_version(model, pk, expected_version: int | None) -> int:
     if qs.update(version=F("version") + 1) != 1:
         raise StaleVersion()
     return model._default_manager.filter(pk=pk).values_list("version", flat=True).get()
+
+
+class IdempotencyConflict(DomainError):
+    """An idempotency key already used for a record with other values: a reuse by mistake, not a
+    retry. Nothing is saved; `existing` is the first record (the API answers 422)."""
+
+    def __init__(self, message: str, existing):
+        super().__init__(message, {"idempotency_key": [message]})
+        self.existing = existing

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core import rules as core_rules
-from msap.core.errors import DomainError, bump_version
+from msap.core.errors import DomainError, IdempotencyConflict, bump_version
 from msap.desk import reference, rules
 from msap.desk.models import NEEDS, Procedure, ServiceRequest
 
@@ -93,6 +93,7 @@ def record_request(
     first record instead of a second one (double click, retry, back button)."""
     idempotency_key = (idempotency_key or "")[:64]
     data = {k: v for k, v in data.items() if k in FIELDS}
+    given = dict(data)  # what a retry must repeat ("now" is not: a retry comes later)
     data.setdefault("occurred_at", timezone.now())
     validate(house, data)
     # The counter's hot path (bench/desk): one INSERT in autocommit, no look-up before it. The
@@ -115,9 +116,30 @@ def record_request(
                 agent=actor, idempotency_key=idempotency_key
             ).first()
             if existing is not None:  # a double submission: the first one stands
+                _check_same_request(existing, house, given, other_partners)
                 return existing, False
         raise
     return obj, True
+
+
+def _check_same_request(existing: ServiceRequest, house, given: dict, other_partners) -> None:
+    """A repeated idempotency key with other values is a mistake, not a retry: refused, as
+    payment APIs do, instead of silently answering with the first record."""
+    differs = existing.house_id != house.pk or any(
+        getattr(existing, field) != value for field, value in given.items()
+    )
+    if not differs:
+        wanted = {p.pk for p in other_partners}
+        differs = wanted != set(existing.other_partners.values_list("pk", flat=True))
+    if differs:
+        raise IdempotencyConflict(
+            _(
+                "Cette saisie a déjà été enregistrée avec d'autres valeurs (demande n° %(pk)s) : "
+                "rien n'a été modifié. Rechargez le formulaire pour enregistrer une autre demande."
+            )
+            % {"pk": existing.pk},
+            existing,
+        )
 
 
 @transaction.atomic

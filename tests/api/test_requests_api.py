@@ -148,6 +148,47 @@ def test_same_idempotency_key_twice_records_one_request(client, one_house):
     assert ServiceRequest.objects.count() == 1
 
 
+def test_same_idempotency_key_without_a_date_twice_records_one_request(client, world):
+    # "now" is not part of what a retry repeats: it comes later.
+    key = {"Idempotency-Key": "sans-date-1"}
+    first = post(client, world.users.agent, body(world.house, occurred_at=None), **key)
+    second = post(client, world.users.agent, body(world.house, occurred_at=None), **key)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert ServiceRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"duration_minutes": 45},
+        {"partner": "msa"},
+        {"occurred_at": "2025-03-04T10:16:00+01:00"},
+        {"other_partners": ["msa"]},
+        {"notes": "autre chose"},
+    ],
+)
+def test_a_reused_idempotency_key_with_another_body_is_a_422_in_french(client, world, change):
+    key = {"Idempotency-Key": "cle-reutilisee"}
+    first = post(client, world.users.agent, body(world.house), **key)
+    second = post(client, world.users.agent, body(world.house, **change), **key)
+
+    assert first.status_code == 201
+    assert second.status_code == 422
+    answer = second.json()
+    assert "a déjà servi pour la demande n°" in answer["detail"]
+    assert answer["errors"]["Idempotency-Key"] == [answer["detail"]]
+    stored = ServiceRequest.objects.get()
+    assert (stored.pk, stored.duration_minutes, stored.notes) == (first.json()["id"], 20, "")
+
+
+def test_a_reused_idempotency_key_for_another_house_is_a_422(client, world):
+    f.MembershipFactory(user=world.users.agent, role="agent", house=world.other)
+    key = {"Idempotency-Key": "cle-deux-maisons"}
+    assert post(client, world.users.agent, body(world.house), **key).status_code == 201
+    assert post(client, world.users.agent, body(world.other), **key).status_code == 422
+    assert ServiceRequest.objects.count() == 1
+
+
 def test_unknown_codes_are_refused_in_french_and_nothing_saved(client, one_house):
     response = post(
         client,

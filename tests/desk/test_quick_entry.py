@@ -154,6 +154,16 @@ def test_the_same_idempotency_key_posted_twice_records_one_request(client, one_h
     assert "le double envoi n'a pas créé de doublon" in text(second)
 
 
+def test_the_same_form_sent_again_with_other_values_changes_nothing_and_says_so(client, world):
+    # Back button, a field changed, sent again: the first request stands, the agent is told.
+    client.force_login(world.users.agent)
+    payload = entry_payload(world.house)
+    assert client.post(URL, payload).status_code == 302
+    response = client.post(URL, {**payload, "duration_minutes": "45"})
+    assert "Cette saisie a déjà été enregistrée avec d'autres valeurs" in text(response)
+    assert ServiceRequest.objects.get().duration_minutes == 10
+
+
 def test_a_favourite_click_alone_records_the_request(client, one_house):
     prime = Procedure.objects.get(partner=caf(), label="Prime d'activité")
     client.force_login(one_house.users.agent)
