@@ -16,7 +16,7 @@ VENV_PY := .venv/bin/python
 # The PostgreSQL run's database: MSAP_DATABASE_URL (or the former DATABASE_URL) of the caller.
 PG_URL ?= $(or $(MSAP_DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/msap)
 
-.PHONY: install system-deps demo serve test test-sqlite test-pg lint format check bench-desk messages
+.PHONY: install system-deps demo serve test test-sqlite test-pg fuzz lint format check bench-desk messages
 
 # uv is bootstrapped with pip into .tools/ when the machine has none.
 $(UV):
@@ -63,6 +63,16 @@ test-pg: install system-deps
 	  MSAP_DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -q -n 2 -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL) and CI=true"; exit 1; \
 	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped"; fi
+
+# Schemathesis against the real API (tests/fuzz): stateless and stateful, bounded (about a
+# minute per database), failing on any 5xx or schema violation. SQLite, then PostgreSQL when one
+# answers (with CI=true a missing server is a failure).
+fuzz: install
+	MSAP_DATABASE_URL= $(VENV_PY) -m pytest -q -p no:xdist -m fuzz tests/fuzz
+	@if $(VENV_PY) scripts/pg_ready.py "$(PG_URL)"; then \
+	  MSAP_DATABASE_URL="$(PG_URL)" $(VENV_PY) -m pytest -q -p no:xdist -m fuzz tests/fuzz; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL) and CI=true"; exit 1; \
+	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL fuzzing skipped"; fi
 
 # Tools that load the settings without serving anything run in test mode (the demo key).
 lint: install

@@ -119,12 +119,22 @@ _HTTP_MESSAGES = {
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    extra = {}
     if isinstance(exc, InvalidToken):
         detail = exc.message
+    elif exc.status_code == 400 and exc.__cause__ is not None:
+        # ninja could not parse the body ("Cannot parse request body"): malformed JSON.
+        detail = _(
+            "Corps de la requête illisible : envoyez un objet JSON valide, encodé en UTF-8 "
+            "(en-tête « Content-Type: application/json »)."
+        )
+        extra["errors"] = {"body": [detail]}
     else:
         # ninja's own messages are English ("Unauthorized", "CSRF check Failed"…).
         detail = _HTTP_MESSAGES.get(exc.status_code, lambda: _("Requête refusée."))()
-    response = _error(request, exc.status_code, detail)
+    if exc.status_code == 400:  # the schema's 400 (ValidationErrorOut) always has `errors`
+        extra.setdefault("errors", {"__all__": [detail]})
+    response = _error(request, exc.status_code, detail, **extra)
     if isinstance(exc, AuthenticationError):
         response["WWW-Authenticate"] = 'Bearer realm="msap"'
     return response

@@ -8,7 +8,14 @@ from ninja import Path, Query, Router
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH, optional_caller
-from msap.api.schemas import ErrorOut, HouseFilters, HouseListOut, HouseOut, ReferentOut
+from msap.api.schemas import (
+    ErrorOut,
+    HouseFilters,
+    HouseListOut,
+    HouseOut,
+    ReferentOut,
+    ValidationErrorOut,
+)
 from msap.network.models import Equipment, House, HouseStatus
 from msap.network.queries import get_house_for_user, visible_houses
 from msap.partners.models import Partnership, ServiceItem
@@ -86,7 +93,11 @@ def house_payload(house) -> dict:
         "phone": house.phone,
         "email": house.email,
         "opening_hours": [
-            {"weekday": r.weekday, "start": r.start, "end": r.end}
+            {
+                "weekday": r.weekday,
+                "start": r.start.isoformat("seconds"),
+                "end": r.end.isoformat("seconds"),
+            }
             for r in house.opening_ranges.all()
         ],
         "partners": [
@@ -103,8 +114,24 @@ def house_payload(house) -> dict:
 
 @router.get(
     "/houses",
-    response={200: HouseListOut, 401: ErrorOut},
+    response={200: HouseListOut, 401: ErrorOut, 422: ValidationErrorOut},
     summary="Annuaire des maisons",
+    openapi_extra={
+        "responses": {
+            200: {
+                "links": {
+                    "GetHouse": {
+                        "operationId": "msap_api_houses_get_house",
+                        "parameters": {"id": "$response.body#/items/0/id"},
+                    },
+                    "ListReferents": {
+                        "operationId": "msap_api_houses_list_referents",
+                        "parameters": {"id": "$response.body#/items/0/id"},
+                    },
+                }
+            }
+        }
+    },
     description=(
         "Maisons reconnues du réseau, sans authentification. Un utilisateur authentifié voit en "
         "plus les maisons en projet de son périmètre. Aucune coordonnée de référent n'y figure."
@@ -130,7 +157,7 @@ def list_houses(request, filters: Query[HouseFilters]):
 
 @router.get(
     "/houses/{id}",
-    response={200: HouseOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: HouseOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Fiche publique d'une maison",
 )
 def get_house(request, id: int = Path(..., ge=1, le=MAX_ID)):
@@ -143,7 +170,13 @@ def get_house(request, id: int = Path(..., ge=1, le=MAX_ID)):
 @router.get(
     "/houses/{id}/referents",
     auth=STAFF_AUTH,
-    response={200: list[ReferentOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={
+        200: list[ReferentOut],
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
     summary="Référents partenaires d'une maison",
     description=(
         "Réservé aux agents de la maison (annexe 2 : les coordonnées des référents ne sont jamais "

@@ -142,6 +142,20 @@ def _resolve(body: RegisterItemIn, house) -> dict:
         422: ValidationErrorOut,
     },
     summary="Enregistrer un élément de registre",
+    # The next call a client makes (and the stateful fuzzing follows): the new item's status.
+    openapi_extra={
+        "responses": {
+            201: {
+                "links": {
+                    "ChangeStatus": {
+                        "operationId": "msap_api_registers_change_status",
+                        "parameters": {"item_id": "$response.body#/id"},
+                        "requestBody": {"to": "in_progress", "version": "$response.body#/version"},
+                    }
+                }
+            }
+        }
+    },
     description=(
         "Enregistre un courrier, un courriel, un appel, une réclamation ou une suggestion dans le "
         "registre d'une maison (engagements 11 à 15 de la charte de qualité), réservé à l'équipe "

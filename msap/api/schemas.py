@@ -49,10 +49,18 @@ class PlaceOut(Schema):
     name: str
 
 
+# A wall-clock time of the house, as sent ("09:00:00"): not a JSON Schema "time", which is an
+# RFC 3339 time with an offset (the house's zone is its département's).
+WALL_TIME = Field(
+    pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+    description="Heure locale de la maison, HH:MM:SS, sans fuseau.",
+)
+
+
 class OpeningRangeOut(Schema):
     weekday: int = Field(description="Jour de la semaine : 0 = lundi … 6 = dimanche.")
-    start: datetime.time
-    end: datetime.time
+    start: str = WALL_TIME
+    end: str = WALL_TIME
 
 
 class PartnerOut(Schema):
