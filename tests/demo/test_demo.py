@@ -168,6 +168,16 @@ def test_demo_keeps_a_referent_history_an_hours_change_closures_and_a_house_in_p
     assert House.objects.filter(slug__in=HOUSE_SLUGS, status="project").count() == 1
 
 
+def test_no_referent_line_is_a_house_number_and_no_two_houses_share_one(demo):
+    # Annex 2: a referent's direct line is never given to the public; the directory shows the
+    # house's number, which must not be someone's line, nor another house's.
+    house_phones = list(House.objects.exclude(phone="").values_list("phone", flat=True))
+    assert len(house_phones) == len(set(house_phones)) >= 12
+    referent_phones = set(Referent.objects.exclude(phone="").values_list("phone", flat=True))
+    assert referent_phones
+    assert not referent_phones & set(house_phones)
+
+
 def test_demo_goes_through_the_services_so_the_journal_is_filled(demo):
     admin = User.objects.get(email=ADMIN_EMAIL)
     created = JournalEntry.objects.filter(action="house.created")

@@ -269,9 +269,12 @@ class Builder:
         )
 
     def _phone(self, dept: str) -> str:
-        self.phones[dept] += 1
-        n = 1000 + self.phones[dept] * 7
-        return f"{data.PHONE_BLOCKS[dept]} {n // 100 % 100:02d} {n % 100:02d}"
+        # Counted per block, not per département (19 and 23 share one): every number of the
+        # demo is its own, so no referent's direct line is a house's public number.
+        block = data.PHONE_BLOCKS[dept]
+        self.phones[block] += 1
+        n = 1000 + self.phones[block] * 7
+        return f"{block} {n // 100 % 100:02d} {n % 100:02d}"
 
     def _person(self, dept: str, house: House) -> tuple[str, str, str]:
         """A fictitious (first name, last name, gender): never twice the same person, and never
