@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from msap.registers.models import RegisterItem
-from tests.registers import record, text
+from tests import factories as f
+from tests.registers import text
 
 EDGE_DAYS = ["0001-01-01", "1999-12-31", "9999-12-31"]
 EDGE_MOMENTS = ["0001-01-01T00:00", "1999-12-31T23:00", "9999-12-31T23:59"]
@@ -50,7 +51,7 @@ def test_an_item_received_outside_the_window_is_a_form_error_and_not_stored(agen
 
 @pytest.mark.parametrize("moment", ["0001-01-01T00:00", "9999-12-31T23:59"])
 def test_an_answer_dated_outside_the_window_is_a_form_error(agent, world, moment):
-    item = record(world.house, world.users.agent, "mail_in")
+    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
     response = agent.post(
         reverse("item_action", args=[item.pk, "answer"]),
         {"answer-version": item.version, "answer-answered_at": moment, "answer-answer_text": "R"},
@@ -63,8 +64,10 @@ def test_an_answer_dated_outside_the_window_is_a_form_error(agent, world, moment
 
 @pytest.mark.parametrize("day", EDGE_DAYS)
 def test_a_new_deadline_outside_the_window_is_refused(agent, world, day):
-    item = record(
-        world.house, world.users.agent, "mail_in", received_at=timezone.now() - timedelta(days=1)
+    item = f.RegisterItemFactory(
+        house=world.house,
+        created_by=world.users.agent,
+        received_at=timezone.now() - timedelta(days=1),
     )
     due_at = item.due_at
     response = agent.post(
