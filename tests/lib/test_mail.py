@@ -17,7 +17,9 @@ def test_messages_written_to_files_are_read_back(tmp_path):
     send(tmp_path, "Horaires modifiés", "a@exemple.fr")
     send(tmp_path, "Deuxième", "b@exemple.fr")
     files = list(tmp_path.glob("*.log"))
-    assert len(files) == 2  # one connection each: one file each
+    # One file per connection, named by time and connection: two connections within the same
+    # second may share a name (Django's file backend), so the messages count, not the files.
+    assert files
     assert all(f"-{os.getpid()}-" in f.name for f in files)
     messages = read_messages(tmp_path)
     assert sorted(m["Subject"] for m in messages) == ["Deuxième", "Horaires modifiés"]
