@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "dsfr",
     "widget_tweaks",
+    "django_tasks_db",
     "msap.core",
     "msap.territory",
     "msap.people",
@@ -209,12 +210,25 @@ MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str(
     "MSAP_DEFAULT_FROM_EMAIL", "msap <ne-pas-repondre@msap.local>", old="DEFAULT_FROM_EMAIL"
 )
-# `msap remind`: processes building and sending the digests; 0 = one per CPU (at most 8) when
-# there are many digests (registers/reminders.py sender_count), 1 = always in the command's own.
-REMIND_WORKERS = env_int("MSAP_REMIND_WORKERS", 0)
 # Days the record of who was reminded of what is kept (e.g. "I never got the reminder"), then
 # deleted by `msap remind` itself: about 21,000 rows a day for the whole network.
 REMINDER_HISTORY_DAYS = env_int("MSAP_REMINDER_HISTORY_DAYS", 90)
+
+# The task queue (django.tasks with django-tasks-db): every send (mail, webhook) is a task
+# stored in the database and run by `msap worker`, on the same SQLite file for one house or on
+# the shared PostgreSQL for the network, where workers on several machines claim tasks with
+# SELECT … FOR UPDATE SKIP LOCKED. MSAP_TASKS_IMMEDIATE=true runs each task at once in the
+# process that enqueues it (no worker needed; a send then delays the page that triggered it).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env_bool("MSAP_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default", "mail", "webhooks"],
+    }
+}
 
 # Attendance tool: how long the author may still edit or delete a recorded request.
 MSAP_REQUEST_EDIT_WINDOW_HOURS = env_int("MSAP_REQUEST_EDIT_WINDOW_HOURS", 48)

@@ -10,9 +10,9 @@
    p50/p95 and their `EXPLAIN (ANALYZE, BUFFERS)` summary (which index, time, buffers);
 4. runs `msap remind` over the whole network, its mails written to files (no mail leaves; each
    message built to bytes as for SMTP) and read back, then once more (idempotent: nothing to send
-   the same day), and times both; then, on a fresh day's slate, once with one sender (the
-   baseline of the parallel senders) and once with the dummy backend (the job's own share,
-   without building the mails);
+   the same day), and times both — the command queues one task per digest, a worker (in this
+   process) sends them; then, on a fresh day's slate, once with the dummy backend (the job's and
+   the queue's own share, without building the mails);
 5. drops the database, also on Ctrl-C or error (unless --keep-db).
 
 Output: one "name: value unit" line per figure, and the targets as "target_…" lines. It reports;
@@ -127,7 +127,6 @@ def run(args) -> None:
     import django
 
     django.setup()
-    from django.core.mail import mailers
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count, Q
@@ -135,6 +134,7 @@ def run(args) -> None:
     from django.utils import timezone
 
     from bench.registers import generate
+    from msap.core.queue import run_ready_tasks
     from msap.lib.mail import read_messages
     from msap.registers import reminders
     from msap.registers.models import OPEN_STATES, RegisterItem, ReminderSent
@@ -218,15 +218,19 @@ def run(args) -> None:
             "default": {"BACKEND": "msap.lib.mail.EmailBackend", "OPTIONS": {"file_path": spool}}
         }
         with override_settings(MAILERS=files):
+            # The command queues one task per digest; a worker (here django-tasks-db's, in this
+            # process: one worker) sends them.
             started = time.perf_counter()
             call_command("remind")
+            queued = time.perf_counter() - started
+            run_ready_tasks("mail")
             seconds = time.perf_counter() - started
+            figure("remind_queue_seconds", queued, "s")
             figure("remind_network_seconds", seconds, "s")
             figure("target_remind_network_seconds", TARGET_REMIND_S, "s")
             messages = read_messages(spool)
             figure("remind_digests", len(messages), "mails")
-            senders = reminders.sender_count(None, len(messages), mailers.default)
-            figure("remind_senders", senders, "processes")
+            figure("remind_workers", 1, "processes")
             figure(
                 "remind_items_listed", ReminderSent.objects.exclude(sent_at=None).count(), "rows"
             )
@@ -235,21 +239,16 @@ def run(args) -> None:
                 say("remind_sample_subject: " + messages[0]["Subject"])
             started = time.perf_counter()
             again = reminders.handle_one()
+            run_ready_tasks("mail")
             figure("remind_second_run_seconds", time.perf_counter() - started, "s")
             figure("remind_second_run_digests", again, "mails")
-            # Baseline, on a fresh day's slate: the same run with one sender (this process).
-            ReminderSent.objects.all().delete()
-            started = time.perf_counter()
-            reminders.handle_one(workers=1)
-            serial = time.perf_counter() - started
-            figure("remind_network_seconds_one_sender", serial, "s")
-            figure("remind_speedup_vs_one_sender", serial / seconds, "ratio")
-    # And with the dummy backend (no message built): the job's own share of the time.
+    # And with the dummy backend (no message built): the job's and the queue's share of the time.
     ReminderSent.objects.all().delete()
     dummy = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
     with override_settings(MAILERS=dummy):
         started = time.perf_counter()
-        reminders.handle_one(workers=1)
+        reminders.handle_one()
+        run_ready_tasks("mail")
     figure("remind_network_seconds_without_building_mails", time.perf_counter() - started, "s")
     sys.stdout.flush()
 

@@ -3,32 +3,31 @@ same item and day, whatever the number of runs or of concurrent workers.
 
 The work is derived from state (open items whose deadline is past or near), so a missed run
 loses nothing: the next one catches up. Claims follow healthchecks' `sendalerts`: rows are
-claimed with a conditional UPDATE and only what a run claimed is sent by it.
+claimed with a conditional UPDATE and only what a claim holds is sent by its holder.
 
-A run that dies between its claim and its sends leaves its rows claimed: those items are not
-reminded again that day (never twice wins over at least once), and are the next day.
-
-Building the MIME messages is most of a network-wide run: with many digests, forked senders
-build and send them in parallel from what the run read, report each outcome as it is known,
-and the run's own process writes them (see `deliver`).
+The command records and queues; the workers (`msap worker`, as many as needed, on any machine)
+send, one task per digest: building the MIME messages is most of a network-wide run, and the
+queue shares it between workers. A task that dies between its claim and its send leaves its
+rows claimed: those items are not reminded again that day (never twice wins over at least
+once), and are the next day.
 
 Every query on ReminderSent filters on `day` first, so that an index on (day, claim) serves
 them as the table grows by a day's rows at each date (about 21,000 a day for the network).
 """
 
 import logging
-import multiprocessing as mp
-import os
 import secrets
 from collections import defaultdict
-from datetime import datetime, timedelta
-from multiprocessing.connection import wait
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
+from msap.core.queue import backoff, enqueue
 from msap.lib.dates import local
 from msap.people.models import Membership, Role, User
 from msap.registers import rules
@@ -108,10 +107,9 @@ def recipients(user_ids) -> dict[int, Recipient]:
     return {pk: Recipient(*rest) for pk, *rest in rows}
 
 
-def handle_one(
-    now: datetime | None = None, *, dry_run: bool = False, workers: int | None = None
-) -> int:
-    """One pass. Returns the number of digests sent. `workers`: see sender_count."""
+def handle_one(now: datetime | None = None, *, dry_run: bool = False) -> int:
+    """One pass: record what is to remind today and queue one digest task per recipient who has
+    something not yet queued. Returns the number of digests queued; the workers send them."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     pairs = pending_pairs(now)
@@ -124,158 +122,66 @@ def handle_one(
             [ReminderSent(recipient_id=r, item_id=it, day=day) for r, it in pairs[i : i + BATCH]],
             ignore_conflicts=True,
         )
-    # 2. Claim what nobody claimed yet, in one conditional UPDATE: concurrent runs split the rows.
-    run = secrets.token_hex(8)
-    if not ReminderSent.objects.filter(day=day, claim="").update(claim=run):
-        return 0
-    claimed = defaultdict(list)
-    mine = ReminderSent.objects.filter(day=day, claim=run)  # day first: see the module's note
-    for recipient_id, item_id in mine.values_list("recipient_id", "item_id"):
-        claimed[recipient_id].append(item_id)
-    # 3. Everything the digests show, in two queries for the whole run (not two per recipient).
-    users = recipients(claimed)
-    items = digest_lines({pk for pks in claimed.values() for pk in pks})
-    digests = [
-        (recipient_id, users.get(recipient_id), [items[pk] for pk in pks if pk in items])
-        for recipient_id, pks in claimed.items()
-    ]
-    # 4. Build and send the mails, in parallel senders when there are many.
-    results = deliver(digests, now, kind_labels(), workers=workers)
-    # 5. Sent (or nothing left to say): done for the day. Failed: the rows go back, the next run
-    # retries. Not reported (a sender died): they stay claimed, like a run that died.
-    done = [r for r, outcome in results.items() if outcome is not FAILED]
-    failed = [r for r, outcome in results.items() if outcome is FAILED]
-    for i in range(0, len(done), 1000):
-        mine.filter(recipient_id__in=done[i : i + 1000]).update(sent_at=now)
-    for i in range(0, len(failed), 1000):
-        mine.filter(recipient_id__in=failed[i : i + 1000]).update(claim="")
-    return sum(outcome is True for outcome in results.values())
-
-
-# --- sending ------------------------------------------------------------------------------------
-
-FAILED = "failed"
-# Below this many digests, forking senders costs more than it saves.
-PARALLEL_FROM = 200
-# What the forked senders read: set before they are forked, inherited, never pickled.
-_digests: list = []
-
-
-def sender_count(requested: int | None, digests: int, mailer) -> int:
-    """How many processes build and send the mails. Building a MIME message costs about a
-    millisecond of CPU, the bulk of a network-wide run (bench/registers): with many digests the
-    work is shared between processes. `requested` (the --workers option, else the
-    REMIND_WORKERS setting; 0 means one per CPU, at most 8) is capped by the number of digests.
-    The in-memory test backend keeps its mails in this process: it always sends from here."""
-    from django.core.mail.backends.locmem import EmailBackend as MemoryBackend
-
-    if requested is None:
-        requested = settings.REMIND_WORKERS
-    if requested == 0:
-        requested = 1 if digests < PARALLEL_FROM else min(8, os.cpu_count() or 1)
-    if isinstance(mailer, MemoryBackend) or "fork" not in mp.get_all_start_methods():
-        return 1
-    return max(1, min(requested, digests))
-
-
-def deliver(digests: list, now: datetime, kinds: dict, *, workers: int | None = None) -> dict:
-    """Send the digests; {recipient id: True (sent), False (nothing left to say), FAILED}.
-
-    A sender that dies (killed, out of memory) loses only the digest it was sending: the ones it
-    reported are known, the one in flight is left out of the answer (its rows stay claimed:
-    never twice), the ones it had not reached come back FAILED (the next run sends them)."""
-    count = sender_count(workers, len(digests), mailers.default)
-    if count == 1:
-        return dict(send_batch(digests, now, kinds))
-    global _digests
-    _digests = digests
-    fork = mp.get_context("fork")
-    senders = {}
-    try:
-        # fork: the senders start at once with the digests in memory. They never touch the
-        # database: everything they need was read above, and this process writes the outcome.
-        for index in range(count):
-            reader, writer = fork.Pipe(duplex=False)
-            process = fork.Process(
-                target=_send_share, args=(index, count, now, kinds, writer), daemon=True
-            )
-            process.start()
-            writer.close()  # this end is the sender's: EOF here when it has finished or died
-            senders[reader] = (process, digests[index::count], [0])
-    finally:
-        _digests = []
-    results: dict = {}
-    while senders:
-        for reader in wait(list(senders)):
-            process, share, reported = senders[reader]
-            try:
-                recipient_id, outcome = reader.recv()
-            except EOFError:
-                del senders[reader]
-                process.join()
-                _settle_share(process, share, reported[0], results)
-                continue
-            results[recipient_id] = outcome
-            reported[0] += 1
-    return results
-
-
-def _settle_share(process, share: list, reported: int, results: dict) -> None:
-    if reported == len(share):
-        return
-    lost = share[reported][0]
-    log.error(
-        "remind: a sender stopped (exit code %s) while mailing user %s; that digest stays "
-        "claimed for today, the %d it had not reached go to the next run",
-        process.exitcode,
-        lost,
-        len(share) - reported - 1,
-    )
-    for recipient_id, _user, _items in share[reported + 1 :]:
-        results[recipient_id] = FAILED
-
-
-def _send_share(index: int, count: int, now: datetime, kinds: dict, writer) -> None:
-    try:
-        send_batch(_digests[index::count], now, kinds, report=writer.send)
-    finally:
-        writer.close()
-
-
-def send_batch(
-    digests: list, now: datetime, kinds: dict, *, report=None
-) -> list[tuple[int, object]]:
-    """Send digests over one mail connection (an SMTP server is not reconnected per digest);
-    `report` is called with each (recipient id, outcome) as soon as it is known."""
-    mailer = mailers.default
-    try:
-        mailer.open()
-    except Exception:
-        log.exception("remind: could not open the mail connection; each send will retry it")
-    results = []
-    try:
-        for recipient_id, user, items in digests:
-            try:
-                delivered = send_digest(
-                    recipient_id,
-                    [i.pk for i in items],
-                    now,
-                    user=user,
-                    items=items,
-                    mailer=mailer,
-                    kinds=kinds,
+    # 2. Mark what nobody queued yet, and queue its digests, in one transaction: the task rows
+    # commit with the marks (a concurrent run sees them marked and queues nothing for them).
+    with transaction.atomic():
+        run = secrets.token_hex(8)
+        if not ReminderSent.objects.filter(day=day, claim="").update(claim=QUEUED + run):
+            return 0
+        queued = sorted(
+            set(
+                ReminderSent.objects.filter(day=day, claim=QUEUED + run).values_list(
+                    "recipient_id", flat=True
                 )
-            except Exception:
-                log.exception("remind: digest to user %s failed", recipient_id)
-                outcome = FAILED
-            else:
-                outcome = bool(delivered)
-            results.append((recipient_id, outcome))
-            if report is not None:
-                report((recipient_id, outcome))
-    finally:
-        mailer.close()
-    return results
+            )
+        )
+        for recipient_id in queued:
+            enqueue(send_reminder_digest, recipient_id, day.isoformat(), now.isoformat(), run, 1)
+    return len(queued)
+
+
+# --- sending (a task per digest, run by `msap worker`) -------------------------------------------
+
+# The claim of rows whose digest is queued: "q" and the run's token; a sending task replaces it
+# with its own token, so a task run twice (a worker that died after sending) sends nothing twice.
+QUEUED = "q"
+# A failed send is retried by its task with backoff (1 min, 5 min, 25 min, then hourly); after the last try
+# its rows go back unclaimed, and the next `msap remind` queues them again.
+SEND_ATTEMPTS = 5
+
+
+@task(queue_name="mail")
+def send_reminder_digest(recipient_id: int, day: str, now: str, run: str, attempt: int) -> bool:
+    """Send one recipient's digest of the rows queued by `run`. True when a mail went out."""
+    day_ = date.fromisoformat(day)
+    now_ = datetime.fromisoformat(now)
+    token = secrets.token_hex(8)
+    rows = ReminderSent.objects.filter(day=day_, recipient_id=recipient_id)  # day first: see above
+    if not rows.filter(claim=QUEUED + run).update(claim=token):
+        return False  # already sent (a repeated task) or handed back
+    mine = rows.filter(claim=token)
+    try:
+        delivered = send_digest(recipient_id, list(mine.values_list("item_id", flat=True)), now_)
+    except Exception:
+        log.exception("remind: digest to user %s failed (attempt %d)", recipient_id, attempt)
+        if attempt >= SEND_ATTEMPTS:
+            mine.update(claim="")  # the next run starts again
+            return False
+        with transaction.atomic():
+            mine.update(claim=QUEUED + run)
+            enqueue(
+                send_reminder_digest,
+                recipient_id,
+                day,
+                now,
+                run,
+                attempt + 1,
+                run_after=timezone.now() + backoff(attempt, first=60, factor=5, cap=3600),
+            )
+        return False
+    # Sent, or nothing left to say (items answered meanwhile): done for the day.
+    mine.update(sent_at=now_)
+    return delivered
 
 
 def forget_old_reminders(today) -> int:
