@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "msap.desk",
     "msap.dossiers",
     "msap.registers",
+    "msap.webhooks",
     "msap.api",
     "msap.site",
     "msap.demo",
@@ -229,6 +230,10 @@ TASKS = {
         "QUEUES": ["default", "mail", "webhooks"],
     }
 }
+# Webhooks to partners' systems (msap/webhooks): seconds before a delivery attempt gives up,
+# and whether an endpoint may be plain http on a loopback address (the tests' local receiver).
+MSAP_WEBHOOK_TIMEOUT = env_int("MSAP_WEBHOOK_TIMEOUT", 10)
+MSAP_WEBHOOK_ALLOW_LOOPBACK = env_bool("MSAP_WEBHOOK_ALLOW_LOOPBACK", False)
 
 # Attendance tool: how long the author may still edit or delete a recorded request.
 MSAP_REQUEST_EDIT_WINDOW_HOURS = env_int("MSAP_REQUEST_EDIT_WINDOW_HOURS", 48)
