@@ -287,3 +287,45 @@ def test_the_worker_command_explains_itself_in_french():
 
     text = Command().create_parser("msap", "worker").format_help()
     assert "Exécute les tâches en attente" in text and "Files à traiter" in text
+
+
+# --- the technical administrator's screens (Django admin) ------------------------------------------
+
+
+def test_admin_lists_endpoints_and_the_delivery_log_and_replays_a_delivery(world, caf, client):
+    with Receiver(statuses=[500]) as receiver:
+        endpoint_for(world, caf, receiver)
+        services.emit("transmission.sent", caf, {"transmission": 12})
+        run_ready_tasks()
+        delivery = Delivery.objects.get()
+        client.force_login(world.users.admin)
+
+        assert client.get("/admin/webhooks/endpoint/").status_code == 200
+        log_page = client.get(f"/admin/webhooks/delivery/{delivery.pk}/change/")
+        assert log_page.status_code == 200 and b"500" in log_page.content
+        response = client.post(
+            "/admin/webhooks/delivery/",
+            {"action": "replay", "_selected_action": [delivery.pk]},
+            follow=True,
+        )
+        assert "1 livraison(s) renvoyée(s)." in response.content.decode()
+        run_ready_tasks()
+
+    assert len(receiver.processed) == 1 and Delivery.objects.get().attempts == 1
+
+
+def test_admin_refuses_a_private_address_with_its_french_message(world, caf, client):
+    client.force_login(world.users.admin)
+    response = client.post(
+        "/admin/webhooks/endpoint/add/",
+        {
+            "partner": caf.pk,
+            "url": "https://10.0.0.8/hook",
+            "description": "",
+            "event_types": '["transmission.sent"]',
+        },
+        follow=True,
+    )
+
+    assert "réseau privé" in response.content.decode()
+    assert not Endpoint.objects.exists()
