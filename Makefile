@@ -46,6 +46,11 @@ demo: install
 	MSAP_DEMO=true $(VENV_PY) -m msap migrate --noinput
 	MSAP_DEMO=true $(VENV_PY) -m msap collectstatic --noinput -v0
 	MSAP_DEMO=true $(VENV_PY) -m msap demo
+	@# One task worker beside the server (mails, webhooks). A background job of this shell ignores
+	@# Ctrl-C, so the trap stops it (SIGTERM: it finishes its task) when gunicorn has stopped.
+	@MSAP_DEMO=true $(VENV_PY) -m msap worker --verbosity 0 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "msap worker: pid $$worker (stopped with the server)"; \
 	MSAP_DEMO=true .venv/bin/gunicorn msap.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
 
 test: install system-deps test-sqlite test-pg
@@ -104,3 +109,11 @@ bench-desk: install
 .PHONY: bench-registers
 bench-registers: install
 	$(VENV_PY) -m bench.registers $(BENCH_REGISTERS_ARGS)
+
+# The webhooks' queue benchmark (bench/README.md): 10,000 events delivered by real `msap worker`
+# processes to a local receiver, on a throwaway PostgreSQL database
+# (MSAP_BENCH_WEBHOOKS_DATABASE_URL, default msap_bench_webhooks on 127.0.0.1, created then
+# dropped); prints figures, never fails on one. Options: BENCH_WEBHOOKS_ARGS="--workers 2".
+.PHONY: bench-webhooks
+bench-webhooks: install
+	$(VENV_PY) -m bench.webhooks $(BENCH_WEBHOOKS_ARGS)
