@@ -224,6 +224,20 @@ def send_alert(endpoint_id: int, reason: str) -> int:
                 )
                 % values
             )
-        body = "\n\n".join([intro, f"{settings.SITE_URL}/partenaires/webhooks/{endpoint.pk}/"])
+        last = (
+            Delivery.objects.filter(endpoint=endpoint)
+            .exclude(status=DeliveryStatus.DELIVERED)
+            .exclude(last_error="", last_status_code=None)
+            .order_by("-pk")
+            .values_list("last_status_code", "last_error")
+            .first()
+        )
+        lines = [intro]
+        if last:
+            lines.append(
+                _("Dernière réponse de votre serveur : %(answer)s")
+                % {"answer": last[1] or f"HTTP {last[0]}"}
+            )
+        body = "\n\n".join(lines)
     send_mail(subject, body, None, to)
     return len(to)

@@ -159,7 +159,7 @@ def test_repeated_failures_alert_the_referents_then_a_dead_endpoint_is_suspended
             if attempt == rules.ALERT_AFTER_FAILURES:
                 (alert,) = mail.outbox
                 assert alert.to == [world.users.referent_caf.email]
-                assert "ont échoué" in alert.body
+                assert "ont échoué" in alert.body and "HTTP 500" in alert.body
             frozen.shift(rules.retry_delay(attempt))
 
     assert len(receiver.requests) == rules.MAX_ATTEMPTS
