@@ -12,6 +12,8 @@ from django.tasks import Task
 from django.utils.crypto import get_random_string
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 
 def enqueue(task: Task, *args, run_after: datetime | None = None, **kwargs) -> None:
@@ -35,8 +37,10 @@ def backoff(attempt: int, *, first: float, factor: float, cap: float) -> timedel
 
 def run_ready_tasks(queue: str = "*", *, max_tasks: int | None = None) -> int:
     """Run the queue's ready tasks in this process, as `msap worker --batch` does, and return
-    how many ran: what tests and benchmarks use to run tasks for real, through the same worker
-    code as `msap worker`."""
+    how many ran: what tests and benchmarks use to run tasks for real. The same claim (SELECT …
+    FOR UPDATE SKIP LOCKED) and the same `Worker.run_task` as `msap worker`; only the worker's
+    recycling of database connections between polls is left out, since it would close a test's
+    transaction."""
     worker = Worker(
         queue_names=queue.split(","),
         interval=0,
@@ -47,5 +51,16 @@ def run_ready_tasks(queue: str = "*", *, max_tasks: int | None = None) -> int:
         worker_id=f"inline-{get_random_string(12)}",
         excluded_queue_names=[],
     )
-    worker.run()
-    return worker._run_tasks
+    ran = 0
+    while max_tasks is None or ran < max_tasks:
+        ready = DBTaskResult.objects.ready().filter(backend_name=worker.backend_name)
+        if not worker.process_all_queues:
+            ready = ready.filter(queue_name__in=worker.queue_names)
+        with exclusive_transaction(ready.db):
+            task_result = ready.get_locked()
+            if task_result is None:
+                return ran
+            task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1
+    return ran

@@ -83,7 +83,7 @@ def test_remind_sends_one_digest_per_assignee_and_per_manager_in_french(world):
 
     call_command("remind")
     assert mail.outbox == []  # queued: `msap worker` sends
-    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_ready_tasks()
 
     sent = digests()
     assert set(sent) == {world.users.agent.email, world.users.responsable.email}
