@@ -1,7 +1,7 @@
 """A mail backend for machines without a mail server: each message written to a file.
 
 Django's file backend names its file after the time and the backend object's address; processes
-forked from one parent (`msap remind`'s parallel senders) can hold objects at the same address
+forked from one parent (workers started by a supervisor that forks) can hold objects at the same address
 and would append to one file, mixing their messages. This one adds the process id.
 """
 
