@@ -351,3 +351,13 @@ def check_request(access: RecordAccess, need: str = "view") -> None:
         else _("Vous n'avez pas les droits pour cette demande.")
     )
     check(access, need, unseen=_("Demande introuvable."), refused=refused)
+
+
+def check_appointment(access: RecordAccess, need: str = "counter") -> None:
+    # The person's name and contact are need-to-know: the agents of the house who book for them.
+    check(
+        access,
+        need,
+        unseen=_("Rendez-vous introuvable."),
+        refused=_("Les rendez-vous ne sont accessibles qu'aux agents de la maison."),
+    )

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "msap.partners",
     "msap.desk",
     "msap.dossiers",
+    "msap.appointments",
     "msap.registers",
     "msap.webhooks",
     "msap.api",

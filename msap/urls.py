@@ -14,6 +14,7 @@ urlpatterns = [
     path("maisons/", include("msap.people.urls")),
     path("", include("msap.desk.urls")),
     path("dossiers/", include("msap.dossiers.urls")),
+    path("rendez-vous/", include("msap.appointments.urls")),
     path("registres/", include("msap.registers.urls")),
     path("imports/", include("msap.desk.import_urls")),
     path("api/v1/", include("msap.api.urls")),

@@ -13,6 +13,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from msap.appointments.models import Adviser, AppointmentType, SlotRule
 from msap.desk import services as desk_services
 from msap.desk.models import ServiceRequest
 from msap.dossiers import services as dossier_services
@@ -152,6 +153,40 @@ class TrainingFactory(DjangoModelFactory):
     kind = "initial"
     started_on = date(2024, 2, 5)
     ended_on = date(2024, 2, 7)
+
+
+class AppointmentTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = AppointmentType
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    subject = "Dossier de prestations familiales"
+    location_type = "video"
+    duration_minutes = 30
+    processing_days = 10
+
+
+class AdviserFactory(DjangoModelFactory):
+    class Meta:
+        model = Adviser
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    first_name = "Sophie"
+    last_name = factory.Sequence(lambda n: f"Conseillère{n}")
+
+
+class SlotRuleFactory(DjangoModelFactory):
+    """A weekly opening of an adviser: Monday 9:00-12:00 from 1 January 2026 by default."""
+
+    class Meta:
+        model = SlotRule
+
+    adviser = factory.SubFactory(AdviserFactory)
+    appointment_type = factory.SubFactory(AppointmentTypeFactory)
+    weekday = 0
+    start = time(9)
+    end = time(12)
+    starts_on = date(2026, 1, 1)
 
 
 # --- the records of a house ----------------------------------------------------------------------

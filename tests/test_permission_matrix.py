@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from msap.appointments.models import Appointment
 from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment, MobileStop
 from msap.people.models import Membership
@@ -145,7 +146,20 @@ def objects(world):
     scan = register_services.add_attachment(
         world.users.agent, letter, SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan")
     )
+    kind = f.AppointmentTypeFactory(partnership=world.caf, location_type="phone")
+    appointment = Appointment.objects.create(
+        house=house,
+        appointment_type=kind,
+        adviser=f.AdviserFactory(partnership=world.caf),
+        start=timezone.now() + dt.timedelta(days=3),
+        end=timezone.now() + dt.timedelta(days=3, minutes=30),
+        booked_by=world.users.agent,
+        person_name="Jeanne Moreau",
+        person_phone="06 12 34 56 78",
+    )
     return {
+        "appointment_pk": appointment.pk,
+        "appointment_status": "confirmed",
         "register_item_pk": letter.pk,
         "attachment_pk": scan.pk,
         "kind": "courrier-arrive",
@@ -232,6 +246,17 @@ MATRIX = {
     "document_delete": ("GET+POST", ("dossier_pk", "doc_pk"), COUNTER),
     "dossier_export": ("GET", ("dossier_pk", "fmt"), COUNTER),
     "dossier_erase": ("GET", ("dossier_pk",), COUNTER),
+    # Appointments hold the person's name and contact: the agents of the house who book them.
+    "appointment_list": ("GET", ("house_pk",), COUNTER),
+    "appointment_new": ("GET", ("house_pk",), COUNTER),
+    "appointment_detail": ("GET", {"pk": "appointment_pk"}, COUNTER),
+    "appointment_status": (
+        "GET+POST",
+        {"pk": "appointment_pk", "status": "appointment_status"},
+        COUNTER,
+    ),
+    "appointment_sheet": ("GET", {"pk": "appointment_pk"}, COUNTER),
+    "appointment_ics": ("GET", {"pk": "appointment_pk"}, COUNTER),
 }
 # Not application screens: the login flow, the language switch, the health check, the API (its
 # own permission tests live in tests/api) and Django's admin (tested in tests/core/test_login.py).

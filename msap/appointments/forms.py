@@ -1,0 +1,107 @@
+"""Forms of the appointment screens: they parse and report bad input in French; services decide."""
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from msap.desk.models import ServiceRequest
+from msap.lib.forms import style_widgets, version_field
+
+# The requests an appointment may be linked to: the house's recent ones.
+LINKABLE_REQUEST_DAYS = 30
+LINKABLE_REQUEST_LIMIT = 100
+
+
+class PeriodForm(forms.Form):
+    day = forms.DateField(
+        label=_("Jour"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period = forms.ChoiceField(
+        label=_("Période"),
+        required=False,
+        choices=[("day", _("La journée")), ("week", _("La semaine"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].error_messages["invalid"] = _(
+            "Indiquez une date au format JJ/MM/AAAA, par exemple 02/03/2026."
+        )
+        style_widgets(self)
+
+
+class BookingForm(forms.Form):
+    slot = forms.CharField(label=_("Créneau"), max_length=80)
+    person_name = forms.CharField(label=_("Nom et prénom de la personne"), max_length=200)
+    person_email = forms.EmailField(
+        label=_("Adresse électronique de la personne"),
+        max_length=254,
+        required=False,
+        help_text=_("Pour lui envoyer la fiche de préparation et le rappel."),
+    )
+    person_phone = forms.CharField(
+        label=_("Téléphone de la personne"), max_length=30, required=False
+    )
+    request = forms.ModelChoiceField(
+        label=_("Demande à l'origine du rendez-vous"),
+        queryset=ServiceRequest.objects.none(),
+        required=False,
+        help_text=_("La demande enregistrée à l'accueil qui a conduit à ce rendez-vous."),
+    )
+
+    def __init__(self, *args, house=None, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = list(slots)
+        since = timezone.now() - timedelta(days=LINKABLE_REQUEST_DAYS)
+        ids = list(
+            ServiceRequest.objects.filter(house=house, occurred_at__gte=since)
+            .order_by("-occurred_at")
+            .values_list("pk", flat=True)[:LINKABLE_REQUEST_LIMIT]
+        )
+        self.fields["request"].queryset = (
+            ServiceRequest.objects.filter(pk__in=ids)
+            .select_related("category", "partner")
+            .order_by("-occurred_at")
+        )
+        self.fields["request"].label_from_instance = lambda r: (
+            f"{timezone.localtime(r.occurred_at):%d/%m %H:%M} — {r.category}"
+            + (f" ({r.partner})" if r.partner_id else "")
+        )
+        self.fields["request"].error_messages["invalid_choice"] = _(
+            "Cette demande n'est pas parmi les demandes récentes de la maison."
+        )
+        self.fields["slot"].error_messages["required"] = _("Choisissez un créneau.")
+        self.fields["person_name"].error_messages["required"] = _("Indiquez le nom de la personne.")
+        self.fields["person_email"].error_messages["invalid"] = _(
+            "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."
+        )
+        style_widgets(self)
+
+    def clean_slot(self):
+        """ "<adviser id>|<ISO start>": parsed here, checked by the booking service."""
+        value = self.cleaned_data["slot"]
+        adviser, _sep, start = value.partition("|")
+        try:
+            moment = datetime.fromisoformat(start)
+            adviser_id = int(adviser)
+        except ValueError:
+            raise forms.ValidationError(_("Choisissez un créneau dans la liste.")) from None
+        if timezone.is_naive(moment):
+            raise forms.ValidationError(_("Choisissez un créneau dans la liste."))
+        return adviser_id, moment
+
+
+class StatusForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation par le partenaire"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = version_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

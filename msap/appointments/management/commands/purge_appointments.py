@@ -1,0 +1,56 @@
+"""`msap purge_appointments [--dry-run] [--now YYYY-MM-DD]`: blank the person's name and contact
+of appointments ended more than rules.PERSONAL_DATA_DAYS days ago.
+
+Meant to run daily from a scheduler. Idempotent and safe to rerun or run twice at once: it
+derives what to do from the appointments' state (purged or not, end), never from a timer.
+"""
+
+from datetime import date, datetime, time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from msap.appointments import rules, services
+
+
+class Erreur(CommandError):
+    """Django prints "<class name>: <message>" on stderr and exits with code 1: say it in French."""
+
+
+class Command(BaseCommand):
+    help = "Efface le nom et les coordonnées des personnes des rendez-vous passés depuis plus que la durée de conservation."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Compte les rendez-vous concernés sans rien modifier.",
+        )
+        parser.add_argument("--now", help="Date de référence AAAA-MM-JJ (par défaut : maintenant).")
+
+    def handle(self, *args, dry_run: bool, now: str | None, **options):
+        instant = self._parse_now(now)
+        cutoff = rules.personal_data_cutoff(instant)
+        self.stdout.write(
+            f"Conservation : {rules.PERSONAL_DATA_DAYS} jours après le rendez-vous ; "
+            f"rendez-vous terminés avant le {timezone.localtime(cutoff):%d/%m/%Y}."
+        )
+        count = services.purge_personal_data(now=instant, dry_run=dry_run)
+        if count == 0:
+            self.stdout.write("Aucun rendez-vous à purger.")
+        elif dry_run:
+            self.stdout.write(f"{count} rendez-vous à purger (simulation : rien n'a été modifié).")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"{count} rendez-vous purgé(s)."))
+
+    @staticmethod
+    def _parse_now(value: str | None) -> datetime:
+        if not value:
+            return timezone.now()
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise Erreur(
+                f"Date invalide : « {value} ». Attendu : AAAA-MM-JJ, par exemple 2026-01-31."
+            ) from None
+        return timezone.make_aware(datetime.combine(day, time.min))

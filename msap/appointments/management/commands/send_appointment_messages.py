@@ -1,0 +1,25 @@
+"""`msap send_appointment_messages [--dry-run]`: the preparation sheets and reminders due.
+
+Meant to run every few minutes from a scheduler. Idempotent and safe to run twice at once: what
+to send is derived from the appointments' state, and each message is claimed before it goes.
+"""
+
+from django.core.management.base import BaseCommand
+
+from msap.appointments import reminders
+
+
+class Command(BaseCommand):
+    help = "Envoie les fiches de préparation et les rappels de rendez-vous dus."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Compte les messages dus sans rien envoyer."
+        )
+
+    def handle(self, *args, dry_run: bool, **options):
+        count = reminders.handle_one(dry_run=dry_run)
+        if dry_run:
+            self.stdout.write(f"{count} message(s) à envoyer (simulation : rien n'a été envoyé).")
+        else:
+            self.stdout.write(f"{count} message(s) envoyé(s).")

@@ -1,0 +1,47 @@
+"""Rules of appointments with partners (charter commitment 5, annex 1 B3, art. 4.4)."""
+
+from datetime import date, datetime, time, timedelta
+
+# Issue 9 §4 (the practice of RDV Service Public): a reminder 48 hours before, unless the
+# partner states another delay.
+DEFAULT_REMINDER_HOURS = 48
+# The longest delay a partner may state (two weeks; the settings' check constraint).
+MAX_REMINDER_HOURS = 336
+MAX_REMINDER_DELAY = timedelta(hours=MAX_REMINDER_HOURS)
+
+# SPEC "Confidentiality": the person's name and contact serve the appointment only. They are
+# blanked this many days after its end (time to note a no-show or send a follow-up), whatever
+# its status.
+PERSONAL_DATA_DAYS = 30
+
+# How far ahead the booking screen looks for free slots, and how far ahead one may book.
+SLOT_SEARCH_DAYS = 21
+BOOKING_HORIZON_DAYS = 365
+
+# The purge works in batches so that one run never holds a long transaction.
+PURGE_BATCH_SIZE = 500
+
+
+def personal_data_cutoff(now: datetime) -> datetime:
+    """Appointments that ended strictly before this instant lose the person's name and contact."""
+    return now - timedelta(days=PERSONAL_DATA_DAYS)
+
+
+def reminder_due_at(start: datetime, reminder_hours: int) -> datetime:
+    return start - timedelta(hours=reminder_hours)
+
+
+def slot_starts(rule_start: time, rule_end: time, duration_minutes: int, day: date, tz):
+    """The starts of the appointments a weekly opening offers on `day`: from its start, one
+    after the other, each ending by the opening's end."""
+    step = timedelta(minutes=duration_minutes)
+    start = datetime.combine(day, rule_start, tzinfo=tz)
+    end = datetime.combine(day, rule_end, tzinfo=tz)
+    while start + step <= end:
+        yield start
+        start += step
+
+
+def within(start: datetime, end: datetime, openings) -> bool:
+    """Whether [start, end) lies inside one of the openings (objects with .start and .end)."""
+    return any(o.start <= start and end <= o.end for o in openings)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from msap.appointments import views
+
+urlpatterns = [
+    path("maison/<int:house_pk>/", views.appointment_list, name="appointment_list"),
+    path("maison/<int:house_pk>/nouveau/", views.appointment_new, name="appointment_new"),
+    path("<int:pk>/", views.appointment_detail, name="appointment_detail"),
+    path("<int:pk>/statut/<str:status>/", views.appointment_status, name="appointment_status"),
+    path("<int:pk>/fiche.pdf", views.appointment_sheet, name="appointment_sheet"),
+    path("<int:pk>/rendez-vous.ics", views.appointment_ics, name="appointment_ics"),
+]

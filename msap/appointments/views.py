@@ -1,0 +1,288 @@
+"""Appointment screens, for the agents of the house (they book for the person and hold their
+name and contact): book from the house, the house's appointments of the day or week, one
+appointment with its status moves, its preparation sheet (PDF) and calendar file (ICS).
+
+Thin views: parse, check access, call msap.appointments.services, render.
+"""
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from msap.appointments import queries, services, sheet
+from msap.appointments.forms import BookingForm, PeriodForm, StatusForm
+from msap.appointments.models import AppointmentStatus
+from msap.core.confirm import confirmation
+from msap.core.errors import DomainError
+from msap.core.forms import add_domain_error
+from msap.lib.dates import timezone_for
+from msap.network.queries import get_house_for_user
+
+
+def _house_page(request, template, house, access, **context):
+    return render(
+        request, template, {"house": house, "access": access, "tab": "appointments", **context}
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def appointment_list(request, house_pk):
+    house, access = get_house_for_user(request.user, house_pk, need="counter")
+    tz = timezone_for(house.commune.departement_id)
+    form = PeriodForm(request.GET or None)
+    day = timezone.now().astimezone(tz).date()
+    period = "day"
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data["day"] or day
+        period = form.cleaned_data["period"] or "day"
+    first = day - timedelta(days=day.weekday()) if period == "week" else day
+    last = first + timedelta(days=7 if period == "week" else 1)
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last, time.min, tzinfo=tz)
+    appointments = list(queries.house_appointments(house, start, end))
+    days = defaultdict(list)
+    for appointment in appointments:
+        days[appointment.start.astimezone(tz).date()].append(appointment)
+    step = timedelta(days=7 if period == "week" else 1)
+    return _house_page(
+        request,
+        "appointments/list.html",
+        house,
+        access,
+        form=form,
+        period=period,
+        first=first,
+        last=last - timedelta(days=1),
+        days=sorted(days.items()),
+        count=len(appointments),
+        previous=(first - step).isoformat(),
+        following=(first + step).isoformat(),
+        tz=tz,
+        title=_("Rendez-vous — %(name)s") % {"name": house.name},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_new(request, house_pk):
+    house, access = get_house_for_user(request.user, house_pk, need="counter")
+    types = list(queries.bookable_types(house))
+    chosen = request.POST.get("type") or request.GET.get("type")
+    if not chosen:
+        return _house_page(
+            request,
+            "appointments/choose_type.html",
+            house,
+            access,
+            types=types,
+            title=_("Prendre un rendez-vous — %(name)s") % {"name": house.name},
+        )
+    appointment_type = next((t for t in types if str(t.pk) == chosen), None)
+    if appointment_type is None:
+        raise Http404(_("Type de rendez-vous introuvable."))
+    now = timezone.now()
+    slots = queries.free_slots(appointment_type, now=now)
+    form = BookingForm(request.POST if request.method == "POST" else None, house=house, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        adviser_id, start = form.cleaned_data["slot"]
+        adviser = appointment_type.partnership.advisers.filter(pk=adviser_id).first()
+        try:
+            if adviser is None:
+                raise DomainError(
+                    _("Choisissez un créneau dans la liste."),
+                    {"slot": [_("Choisissez un créneau dans la liste.")]},
+                )
+            appointment = services.book(
+                request.user,
+                house,
+                appointment_type=appointment_type,
+                adviser=adviser,
+                start=start,
+                person_name=form.cleaned_data["person_name"],
+                person_email=form.cleaned_data["person_email"],
+                person_phone=form.cleaned_data["person_phone"],
+                request=form.cleaned_data["request"],
+                now=now,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Le rendez-vous est réservé. Imprimez la fiche de préparation pour la personne."),
+            )
+            return redirect("appointment_detail", appointment.pk)
+    tz = timezone_for(house.commune.departement_id)
+    by_day = defaultdict(list)
+    for slot in slots:
+        by_day[slot.start.astimezone(tz).date()].append(slot)
+    selected = request.POST.get("slot", "")
+    return _house_page(
+        request,
+        "appointments/new.html",
+        house,
+        access,
+        form=form,
+        appointment_type=appointment_type,
+        slot_days=sorted(by_day.items()),
+        selected=selected,
+        tz=tz,
+        title=_("Prendre un rendez-vous — %(name)s") % {"name": house.name},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def appointment_detail(request, pk):
+    appointment, access = queries.get_appointment_for_user(request.user, pk)
+    return _house_page(
+        request,
+        "appointments/detail.html",
+        appointment.house,
+        access,
+        appointment=appointment,
+        sheet=sheet.sheet_for(appointment),
+        moves=[(s, AppointmentStatus(s).label) for s in appointment.available_statuses()],
+        title=_("Rendez-vous du %(day)s")
+        % {
+            "day": formats.date_format(
+                timezone.localtime(appointment.start), "SHORT_DATETIME_FORMAT"
+            )
+        },
+    )
+
+
+CONSEQUENCES = {
+    AppointmentStatus.CONFIRMED: (
+        gettext_lazy("Confirmer le rendez-vous"),
+        gettext_lazy(
+            "Le partenaire a confirmé le rendez-vous : la personne en sera informée par son rappel."
+        ),
+    ),
+    AppointmentStatus.SEEN: (
+        gettext_lazy("Noter le rendez-vous honoré"),
+        gettext_lazy("Le rendez-vous sera clos comme honoré."),
+    ),
+    AppointmentStatus.NO_SHOW: (
+        gettext_lazy("Noter l'absence de la personne"),
+        gettext_lazy("Le rendez-vous sera clos comme manqué par la personne."),
+    ),
+    AppointmentStatus.EXCUSED: (
+        gettext_lazy("Annuler à la demande de la personne"),
+        gettext_lazy(
+            "Le rendez-vous sera annulé et son créneau libéré ; aucun rappel ne sera envoyé."
+        ),
+    ),
+}
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_status(request, pk, status):
+    appointment, access = queries.get_appointment_for_user(request.user, pk)
+    if status not in AppointmentStatus.values:
+        raise Http404(_("Statut inconnu."))
+    detail = reverse("appointment_detail", args=[appointment.pk])
+    form = StatusForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.change_status(
+                    request.user,
+                    appointment,
+                    status,
+                    reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"],
+                )
+            except DomainError as exc:
+                if status != AppointmentStatus.REVOKED:
+                    messages.error(request, exc.message)
+                    return redirect(detail)
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Rendez-vous : %(status)s.") % {"status": AppointmentStatus(status).label},
+                )
+                return redirect(detail)
+        elif status != AppointmentStatus.REVOKED:
+            messages.error(
+                request, _("Version de la fiche manquante ou invalide : rechargez la page.")
+            )
+            return redirect(detail)
+    if status == AppointmentStatus.REVOKED:
+        if not form.is_bound:
+            form = StatusForm(initial={"version": appointment.version})
+        return _house_page(
+            request,
+            "appointments/revoke.html",
+            appointment.house,
+            access,
+            appointment=appointment,
+            form=form,
+            title=_("Annulation par le partenaire"),
+        )
+    try:
+        appointment.check_status(status)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(detail)
+    title, consequence = CONSEQUENCES[status]
+    return confirmation(
+        request,
+        title=title,
+        question=_("%(action)s du %(day)s ?")
+        % {
+            "action": title,
+            "day": formats.date_format(
+                timezone.localtime(appointment.start), "SHORT_DATETIME_FORMAT"
+            ),
+        },
+        details=[
+            (_("Partenaire"), str(appointment.appointment_type.partnership.partner)),
+            (_("Objet"), appointment.appointment_type.subject),
+            (_("Conseiller"), appointment.adviser.full_name),
+        ],
+        consequence=consequence,
+        button=title,
+        cancel_url=detail,
+        fields={"version": appointment.version},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def appointment_sheet(request, pk):
+    appointment, _access = queries.get_appointment_for_user(request.user, pk)
+    response = HttpResponse(sheet.render_pdf(appointment), content_type="application/pdf")
+    # No name in the file name: it lands in the downloads folder of a shared counter computer.
+    response["Content-Disposition"] = f'inline; filename="rendez-vous-{appointment.pk}.pdf"'
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def appointment_ics(request, pk):
+    appointment, _access = queries.get_appointment_for_user(request.user, pk)
+    response = HttpResponse(
+        sheet.render_ics(appointment), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="rendez-vous-{appointment.pk}.ics"'
+    return response
