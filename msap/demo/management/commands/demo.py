@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from msap.appointments.demo import build_appointments
 from msap.demo import data
 from msap.desk.demo import build_activity
 from msap.network import services as network
@@ -63,12 +64,18 @@ class Command(BaseCommand):
             requests = build_activity(houses, today=today)
         with transaction.atomic():
             items = build_registers(houses, today=today)
+        with transaction.atomic():
+            appointments = build_appointments(houses, today=today)
         if requests or items:
             self.stdout.write(
                 _(
                     "Activité de l'année ajoutée : %(requests)s demandes, %(items)s éléments de registre."
                 )
                 % {"requests": requests, "items": items}
+            )
+        if appointments:
+            self.stdout.write(
+                _("Rendez-vous avec les partenaires ajoutés : %(count)s.") % {"count": appointments}
             )
         self.stdout.write(summary())
 

@@ -1,0 +1,53 @@
+"""Issue 9, "Bad input": concurrent bookings of the same slot, exactly one wins. Twenty
+clients, each its own thread and database connection, book the house's only video equipment
+for the same start with twenty different advisers: one appointment, nineteen French refusals."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from msap.appointments.models import Appointment
+from msap.core.errors import DomainError
+from tests import factories as f
+from tests.appointments.conftest import NOW, book, paris
+
+CLIENTS = 20
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="true concurrency needs PostgreSQL (SQLite serialises writers)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_bookings_of_the_video_equipment_one_wins(
+    reference_data_reloaded, world, offer
+):
+    advisers = [f.AdviserFactory(partnership=world.caf) for _ in range(CLIENTS)]
+    for adviser in advisers:
+        f.SlotRuleFactory(adviser=adviser, appointment_type=offer.video, weekday=1)
+    start = paris(2026, 3, 3, 10)
+    barrier = threading.Barrier(CLIENTS)
+    won, refused, errors = [], [], []
+
+    def client(adviser):
+        try:
+            barrier.wait(timeout=20)
+            won.append(book(world, offer.video, adviser, start, now=NOW).pk)
+        except DomainError as exc:
+            refused.append(exc.message)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(a,)) for a in advisers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert len(won) == 1 and len(refused) == CLIENTS - 1
+    assert set(refused) == {"L'équipement de visioconférence est déjà réservé sur ce créneau."}
+    assert list(Appointment.objects.values_list("pk", flat=True)) == won
