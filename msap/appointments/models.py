@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from msap.appointments.states import StateMachine
+from msap.core.states import StateMachine
 from msap.network.models import WEEKDAYS
 
 
