@@ -12,6 +12,9 @@ from msap.lib.forms import style_widgets, version_field
 # The requests an appointment may be linked to: the house's recent ones.
 LINKABLE_REQUEST_DAYS = 30
 LINKABLE_REQUEST_LIMIT = 100
+# The years the day and week lists accept (a date at the edge of the calendar would overflow).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_ID = 2**31 - 1
 
 
 class PeriodForm(forms.Form):
@@ -30,6 +33,15 @@ class PeriodForm(forms.Form):
             "Indiquez une date au format JJ/MM/AAAA, par exemple 02/03/2026."
         )
         style_widgets(self)
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day and not (MIN_YEAR <= day.year <= MAX_YEAR):
+            raise forms.ValidationError(
+                _("Indiquez une date entre %(first)s et %(last)s.")
+                % {"first": MIN_YEAR, "last": MAX_YEAR}
+            )
+        return day
 
 
 class BookingForm(forms.Form):
@@ -88,7 +100,7 @@ class BookingForm(forms.Form):
             adviser_id = int(adviser)
         except ValueError:
             raise forms.ValidationError(_("Choisissez un créneau dans la liste.")) from None
-        if timezone.is_naive(moment):
+        if timezone.is_naive(moment) or not (1 <= adviser_id <= MAX_ID):
             raise forms.ValidationError(_("Choisissez un créneau dans la liste."))
         return adviser_id, moment
 

@@ -214,6 +214,7 @@ def test_phone_appointment_needs_the_person_phone(client, world, offer):
         "999999|2026-03-03T10:00:00+01:00",
         "1|2026-03-03T10:00:00",
         "1|2026-13-45",
+        "99999999999999999999|2026-03-03T10:00:00+01:00",
     ],
 )
 def test_malformed_slot_gets_a_french_message(client, world, offer, slot):
@@ -255,7 +256,11 @@ def test_house_list_shows_the_day_and_the_week(client, world, offer):
     day = client.get(url, {"day": "2026-03-03"}).content.decode()
     week = client.get(url, {"day": "2026-03-03", "period": "week"}).content.decode()
     bad = client.get(url, {"day": "hier"})
+    edge = client.get(url, {"day": "9999-12-31", "period": "week"})
 
     assert "Jeanne Moreau" in day and "Louis Petit" not in day
     assert "Jeanne Moreau" in week and "Louis Petit" in week
     assert bad.status_code == 200 and "Indiquez une date" in bad.content.decode()
+    assert (
+        edge.status_code == 200 and "Indiquez une date entre 2000 et 2100." in edge.content.decode()
+    )

@@ -15,6 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from msap.appointments import queries as appointment_queries
+from msap.appointments import services as appointment_services
 from msap.network import services as network
 from msap.people.models import Role
 from tests import factories as f
@@ -79,6 +81,11 @@ PAGES = {
     "registers/list.html": ("agent", "/registres/maison/{house}/courrier-arrive/"),
     "registers/item_form.html": ("agent", "/registres/maison/{house}/courrier-arrive/nouveau/"),
     "registers/item_detail.html": ("agent", "/registres/elements/{item}/"),
+    "appointments/list.html": ("agent", "/rendez-vous/maison/{house}/?period=week"),
+    "appointments/choose_type.html": ("agent", "/rendez-vous/maison/{house}/nouveau/"),
+    "appointments/new.html": ("agent", "/rendez-vous/maison/{house}/nouveau/?type={kind}"),
+    "appointments/detail.html": ("agent", "/rendez-vous/{appointment}/"),
+    "appointments/revoke.html": ("agent", "/rendez-vous/{appointment}/statut/revoked/"),
 }
 
 
@@ -140,7 +147,23 @@ def build_network_world():
         end_date=today + timedelta(days=21),
         reason="Formation de l'équipe",
     )
+    kind = f.AppointmentTypeFactory(partnership=caf, location_type="phone")
+    adviser = f.AdviserFactory(partnership=caf, first_name="Sophie", last_name="Martin")
+    for weekday in range(7):
+        f.SlotRuleFactory(adviser=adviser, appointment_type=kind, weekday=weekday)
+    slot = appointment_queries.free_slots(kind, now=timezone.now())[0]
+    appointment = appointment_services.book(
+        agent,
+        house,
+        appointment_type=kind,
+        adviser=adviser,
+        start=slot.start,
+        person_name="Jeanne Martin",
+        person_phone="06 12 34 56 78",
+    )
     ids = {
+        "kind": kind.pk,
+        "appointment": appointment.pk,
         "house": house.pk,
         "mobile": mobile.pk,
         "caf": caf.pk,
