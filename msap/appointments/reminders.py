@@ -73,7 +73,8 @@ def _claim(appointment_id: int, kind: str, now: datetime) -> Appointment | None:
     try:
         with transaction.atomic():
             appointment = (
-                Appointment.objects.select_for_update()
+                # Only the appointment's row: PostgreSQL locks no nullable side of a join.
+                Appointment.objects.select_for_update(of=("self",))
                 .select_related(
                     "house__commune",
                     "adviser",
