@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from msap.appointments.models import Appointment
 from msap.desk.models import Procedure
 from msap.partners.models import ServiceCategory, ServiceItem
 from msap.people.models import Role
@@ -145,3 +146,26 @@ def test_the_team_page_costs_the_same_for_few_or_many_people(client, world):
 
     url = reverse("house_staff", args=[world.house.pk])
     same_cost(client, world.users.responsable, url, more)
+
+
+def test_the_house_appointments_cost_the_same_for_few_or_many(client, world):
+    kind = f.AppointmentTypeFactory(partnership=world.caf, location_type="phone")
+    advisers = [f.AdviserFactory(partnership=world.caf) for _ in range(3)]
+    day = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+
+    def appointments(n: int, first: int = 0):
+        for i in range(first, first + n):
+            start = day + timedelta(minutes=20 * i)
+            Appointment.objects.create(
+                house=world.house,
+                appointment_type=kind,
+                adviser=advisers[i % 3],
+                start=start,
+                end=start + timedelta(minutes=20),
+                booked_by=world.users.agent,
+                person_name=f"Personne {i}",
+            )
+
+    appointments(2)
+    url = reverse("appointment_list", args=[world.house.pk]) + "?period=week"
+    same_cost(client, world.users.agent, url, lambda: appointments(20, first=2))
