@@ -173,12 +173,10 @@ def book(
                 actor,
                 "appointment.book",
                 appointment,
-                summary=gettext_noop(
-                    "Rendez-vous %(partner)s « %(subject)s » réservé le %(start)s"
-                ),
+                # The subject is the partner's own text: the history names the partner only.
+                summary=gettext_noop("Rendez-vous %(partner)s réservé le %(start)s"),
                 params={
                     "partner": appointment_type.partnership.partner.short_name,
-                    "subject": appointment_type.subject,
                     "start": start,
                 },
             )

@@ -156,6 +156,7 @@ def appointment_detail(request, pk):
         access,
         appointment=appointment,
         sheet=sheet.sheet_for(appointment),
+        tz=timezone_for(appointment.house.commune.departement_id),
         moves=[(s, AppointmentStatus(s).label) for s in appointment.available_statuses()],
         title=_("Rendez-vous du %(day)s")
         % {
