@@ -5,16 +5,11 @@ Meant to run daily from a scheduler. Idempotent and safe to rerun or run twice a
 derives what to do from the appointments' state (purged or not, end), never from a timer.
 """
 
-from datetime import date, datetime, time
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from msap.appointments import rules, services
-
-
-class Erreur(CommandError):
-    """Django prints "<class name>: <message>" on stderr and exits with code 1: say it in French."""
+from msap.core.commands import add_now_argument, parse_now
 
 
 class Command(BaseCommand):
@@ -26,10 +21,10 @@ class Command(BaseCommand):
             action="store_true",
             help="Compte les rendez-vous concernés sans rien modifier.",
         )
-        parser.add_argument("--now", help="Date de référence AAAA-MM-JJ (par défaut : maintenant).")
+        add_now_argument(parser)
 
     def handle(self, *args, dry_run: bool, now: str | None, **options):
-        instant = self._parse_now(now)
+        instant = parse_now(now)
         cutoff = rules.personal_data_cutoff(instant)
         self.stdout.write(
             f"Conservation : {rules.PERSONAL_DATA_DAYS} jours après le rendez-vous ; "
@@ -42,15 +37,3 @@ class Command(BaseCommand):
             self.stdout.write(f"{count} rendez-vous à purger (simulation : rien n'a été modifié).")
         else:
             self.stdout.write(self.style.SUCCESS(f"{count} rendez-vous purgé(s)."))
-
-    @staticmethod
-    def _parse_now(value: str | None) -> datetime:
-        if not value:
-            return timezone.now()
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise Erreur(
-                f"Date invalide : « {value} ». Attendu : AAAA-MM-JJ, par exemple 2026-01-31."
-            ) from None
-        return timezone.make_aware(datetime.combine(day, time.min))

@@ -4,16 +4,11 @@ Meant to run daily from a scheduler. Idempotent and safe to rerun or run twice a
 derives what to do from the files' state (status, last activity), never from a timer.
 """
 
-from datetime import date, datetime, time
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from msap.core.commands import add_now_argument, parse_now
 from msap.dossiers import rules, services
-
-
-class Erreur(CommandError):
-    """Django prints "<class name>: <message>" on stderr and exits with code 1: say it in French."""
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -29,10 +24,10 @@ class Command(BaseCommand):
             action="store_true",
             help="Compte les dossiers concernés sans rien modifier.",
         )
-        parser.add_argument("--now", help="Date de référence AAAA-MM-JJ (par défaut : maintenant).")
+        add_now_argument(parser)
 
     def handle(self, *args, dry_run: bool, now: str | None, **options):
-        instant = self._parse_now(now)
+        instant = parse_now(now)
         cutoff = rules.retention_cutoff(instant)
         self.stdout.write(
             f"Durée de conservation : {rules.retention_months()} mois ; "
@@ -58,15 +53,3 @@ class Command(BaseCommand):
                     f"{count} {_plural(count, 'dossier anonymisé', 'dossiers anonymisés')}."
                 )
             )
-
-    @staticmethod
-    def _parse_now(value: str | None) -> datetime:
-        if not value:
-            return timezone.now()
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise Erreur(
-                f"Date invalide : « {value} ». Attendu : AAAA-MM-JJ, par exemple 2026-01-31."
-            ) from None
-        return timezone.make_aware(datetime.combine(day, time.min))

@@ -4,17 +4,14 @@ The new token is printed once on stdout, alone on its line, so that a script can
 (`TOKEN=$(msap token agent@exemple.fr)`); only its sha256 digest is stored.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from msap.core import journal
+from msap.core.commands import Erreur
 from msap.people.models import ApiToken, User
-
-
-class Erreur(CommandError):
-    """Django prints "<class name>: <message>" on stderr and exits with code 1: say it in French."""
 
 
 class Command(BaseCommand):
