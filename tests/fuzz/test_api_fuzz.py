@@ -17,7 +17,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
@@ -106,6 +106,13 @@ def test_every_operation_answers_within_its_schema(api_schema, subtests):
 
 
 def test_chains_of_operations_answer_within_their_schema(api_schema, demo_network):
+    if connection.vendor == "postgresql":
+        # PostgreSQL's sequences survive a rollback: a replayed chain gets other ids in its
+        # responses, hence other links to follow, and hypothesis stops on "inconsistent data
+        # generation" (seen in a clean-clone CI run) before any check runs. The chains run on
+        # SQLite, whose ids a rollback gives back; every operation is fuzzed on both (above).
+        pytest.skip("stateful chains need ids that a rollback resets: SQLite only for now")
+
     class Chains(api_schema.as_state_machine()):
         # Each scenario starts from the same data: what one chain recorded is rolled back
         # before the next, so hypothesis replays a scenario against the state it first saw
