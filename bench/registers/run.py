@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from bench.database import admin, check_url, say
+from bench.workers import cpu_seconds, start_workers, stop, wait_connected
 from msap.lib.env import env_str
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_registers"
@@ -55,6 +56,16 @@ def parse_args(argv=None):
     p.add_argument("--items", type=int, default=1_000_000)
     p.add_argument("--repeat", type=int, default=1000, help="timed runs of each query")
     p.add_argument("--seed", type=int, default=4)
+    p.add_argument(
+        "--workers", type=int, default=2, help="`msap worker` processes sending the digests"
+    )
+    p.add_argument(
+        "--worker-interval",
+        type=float,
+        default=1.0,
+        help="seconds an idle worker waits before polling again (msap worker's default)",
+    )
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds before giving up")
     p.add_argument("--keep-db", action="store_true", help="keep the database (to look at it)")
     return p.parse_args(argv)
 
@@ -108,11 +119,13 @@ def main(argv=None) -> None:
     say(f"bench-registers: base {name} sur 127.0.0.1 (créée puis supprimée)")
     admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin(maintenance, f'CREATE DATABASE "{name}"')
+    workers: list = []
     try:
-        run(args)
+        run(args, workers)
     except KeyboardInterrupt:
         say("bench-registers: interrompu")
     finally:
+        stop(workers)
         from django.db import connections
 
         connections.close_all()
@@ -123,18 +136,16 @@ def main(argv=None) -> None:
             say(f"bench-registers: base {name} supprimée")
 
 
-def run(args) -> None:
+def run(args, workers: list) -> None:
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count, Q
-    from django.test import override_settings
     from django.utils import timezone
 
     from bench.registers import generate
-    from msap.core.queue import run_ready_tasks
     from msap.lib.mail import read_messages
     from msap.registers import reminders
     from msap.registers.models import OPEN_STATES, RegisterItem, ReminderSent
@@ -209,48 +220,100 @@ def run(args) -> None:
     figure("target_overdue_count_p95", TARGET_QUERY_P95_MS, "ms")
     plan_summary("overdue_count", explain(connection, overdue_count))
 
-    # 3. `msap remind` over the whole network, then again the same day. The mails are written to
-    # files (msap.lib.mail), built to bytes as an SMTP backend builds them, and read back.
+    # 3. `msap remind` over the whole network, then again the same day, with real `msap worker`
+    # processes sending what it queues. The mails are written to files (msap.lib.mail), built to
+    # bytes as an SMTP backend builds them, and read back.
     pairs = len(reminders.pending_pairs(timezone.now()))
     figure("remind_pending_pairs", pairs, "(recipient, item)")
+    figure("remind_worker_poll_interval", args.worker_interval, "s")
     with tempfile.TemporaryDirectory(prefix="msap-bench-mails-") as spool:
-        files = {
-            "default": {"BACKEND": "msap.lib.mail.EmailBackend", "OPTIONS": {"file_path": spool}}
-        }
-        with override_settings(MAILERS=files):
-            # The command queues one task per digest; a worker (here django-tasks-db's, in this
-            # process: one worker) sends them.
-            started = time.perf_counter()
-            call_command("remind")
-            queued = time.perf_counter() - started
-            run_ready_tasks("mail")
-            seconds = time.perf_counter() - started
-            figure("remind_queue_seconds", queued, "s")
-            figure("remind_network_seconds", seconds, "s")
-            figure("target_remind_network_seconds", TARGET_REMIND_S, "s")
-            messages = read_messages(spool)
-            figure("remind_digests", len(messages), "mails")
-            figure("remind_workers", 1, "processes")
-            figure(
-                "remind_items_listed", ReminderSent.objects.exclude(sent_at=None).count(), "rows"
-            )
-            figure("remind_mail_bytes", sum(p.stat().st_size for p in Path(spool).iterdir()), "B")
-            if messages:
-                say("remind_sample_subject: " + messages[0]["Subject"])
-            started = time.perf_counter()
-            again = reminders.handle_one()
-            run_ready_tasks("mail")
-            figure("remind_second_run_seconds", time.perf_counter() - started, "s")
-            figure("remind_second_run_digests", again, "mails")
+        phase = remind_phase(args, args.workers, mail_files(spool), workers, command=True)
+        figure("remind_queue_seconds", phase["queued_seconds"], "s")
+        figure("remind_network_seconds", phase["seconds"], "s")
+        figure("target_remind_network_seconds", TARGET_REMIND_S, "s")
+        messages = read_messages(spool)
+        figure("remind_digests", len(messages), "mails")
+        figure("remind_tasks", phase["tasks"], "tasks")
+        figure("remind_tasks_failed", phase["failed"], "tasks")
+        figure("remind_workers", len(workers), "processes")
+        figure("remind_workers_that_ran_tasks", phase["workers_used"], "processes")
+        figure("remind_worker_cpu_seconds", phase["cpu"], "s")
+        figure("remind_items_listed", ReminderSent.objects.exclude(sent_at=None).count(), "rows")
+        figure("remind_mail_bytes", sum(p.stat().st_size for p in Path(spool).iterdir()), "B")
+        if messages:
+            say("remind_sample_subject: " + messages[0]["Subject"])
+        # The same day again, the workers still running: nothing to queue, nothing sent.
+        started = time.perf_counter()
+        again = reminders.handle_one()
+        drain(timezone.now(), args.timeout)
+        figure("remind_second_run_seconds", time.perf_counter() - started, "s")
+        figure("remind_second_run_digests", again, "mails")
+        stop(workers)
+    # On a fresh day's slate: one worker (the baseline of the parallel ones).
+    if args.workers > 1:
+        ReminderSent.objects.all().delete()
+        with tempfile.TemporaryDirectory(prefix="msap-bench-mails-") as spool:
+            single = remind_phase(args, 1, mail_files(spool), workers)
+            stop(workers)
+        figure("remind_network_seconds_one_worker", single["seconds"], "s")
+        figure("remind_speedup_vs_one_worker", single["seconds"] / phase["seconds"])
     # And with the dummy backend (no message built): the job's and the queue's share of the time.
     ReminderSent.objects.all().delete()
-    dummy = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
-    with override_settings(MAILERS=dummy):
-        started = time.perf_counter()
-        reminders.handle_one()
-        run_ready_tasks("mail")
-    figure("remind_network_seconds_without_building_mails", time.perf_counter() - started, "s")
+    dummy = {"MSAP_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    bare = remind_phase(args, args.workers, dummy, workers)
+    stop(workers)
+    figure("remind_network_seconds_without_building_mails", bare["seconds"], "s")
+    figure("remind_worker_cpu_seconds_without_building_mails", bare["cpu"], "s")
     sys.stdout.flush()
+
+
+def mail_files(spool: str) -> dict:
+    """The workers' mail settings: each message written to a file of `spool` (msap.lib.mail)."""
+    return {"MSAP_EMAIL_BACKEND": "msap.lib.mail.EmailBackend", "MSAP_EMAIL_FILE_PATH": spool}
+
+
+def remind_phase(args, count: int, mail_env: dict, workers: list, *, command=False) -> dict:
+    """Start `count` real `msap worker` processes (waited for until each polls: production's
+    are already running), then time `msap remind` from its start to the end of the last task it
+    queued, as the task rows record it."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from msap.registers import reminders
+
+    workers.extend(start_workers(count, queue="mail", interval=args.worker_interval, env=mail_env))
+    wait_connected(workers)
+    cpu = sum(cpu_seconds(w.pid) for w in workers)
+    began = timezone.now()
+    started = time.perf_counter()
+    if command:
+        call_command("remind")
+    else:
+        reminders.handle_one()
+    queued = time.perf_counter() - started
+    tasks = drain(began, args.timeout)
+    ends = [t.finished_at for t in tasks if t.finished_at]
+    return {
+        "queued_seconds": queued,
+        "seconds": (max(ends) - began).total_seconds() if ends else queued,
+        "tasks": len(tasks),
+        "failed": sum(t.status == "FAILED" for t in tasks),
+        "workers_used": len({w for t in tasks for w in t.worker_ids}),
+        "cpu": sum(cpu_seconds(w.pid) for w in workers) - cpu,
+    }
+
+
+def drain(since, timeout: float) -> list:
+    """The mail tasks queued since `since`, once none is waiting or running."""
+    from django_tasks_db.models import DBTaskResult
+
+    mail_tasks = DBTaskResult.objects.filter(queue_name="mail", enqueued_at__gte=since)
+    deadline = time.perf_counter() + timeout
+    while mail_tasks.filter(status__in=["READY", "RUNNING"]).exists():
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"bench-registers: tasks still waiting after {timeout:.0f} s")
+        time.sleep(0.05)
+    return list(mail_tasks)
 
 
 def explain(connection, run) -> str:

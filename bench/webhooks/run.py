@@ -23,19 +23,16 @@ import hashlib
 import hmac
 import os
 import secrets
-import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 from bench.database import admin, check_url, say
+from bench.workers import cpu_seconds, rss_mb, start_workers, stop
 from msap.lib.env import env_str
 
-ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_webhooks"
 
 
@@ -110,44 +107,6 @@ class Receiver:
                 return 500
             self.accepted[msg_id] += 1
             return 200
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (/proc/<pid>/stat fields 14 and 15)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def start_workers(count: int) -> list[subprocess.Popen]:
-    command = [sys.executable, "-m", "msap", "worker", "--queue-name", "webhooks"]
-    command += ["--interval", "0.2", "--verbosity", "0"]
-    return [
-        subprocess.Popen(
-            [*command, "--worker-id", f"bench-{i}"],
-            cwd=ROOT,
-            env=os.environ.copy(),
-            start_new_session=True,  # Ctrl-C reaches the bench, which stops them
-        )
-        for i in range(count)
-    ]
-
-
-def stop(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
 
 
 def main(argv=None) -> None:
@@ -231,7 +190,7 @@ def run(args, workers: list) -> None:
     emitted = time.perf_counter() - started
     figure("webhook_events", len(ids), "events")
     figure("webhook_emit_rate", len(ids) / emitted, "events/s")
-    workers.extend(start_workers(args.workers))
+    workers.extend(start_workers(args.workers, queue="webhooks", interval=0.2))
     seconds = drain(len(ids), args.timeout)
     # CPU per delivery moves much less with the machine's load than the throughput does.
     cpu = sum(cpu_seconds(w.pid) for w in workers if w.poll() is None)

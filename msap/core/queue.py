@@ -1,6 +1,6 @@
 """The task queue (django.tasks with django-tasks-db): how msap enqueues, retries and runs.
 
-Every send is a task whose arguments name the state it derives from (a delivery, a recipient's
+Every send is a task whose arguments name the state it derives from (a delivery, a batch of
 reminder rows); the task claims that state with a conditional UPDATE before sending, so a task
 run twice, or two workers picking the same work, never send twice. See docs/architecture.md.
 """

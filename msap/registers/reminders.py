@@ -6,13 +6,16 @@ loses nothing: the next one catches up. Claims follow healthchecks' `sendalerts`
 claimed with a conditional UPDATE and only what a claim holds is sent by its holder.
 
 The command records and queues; the workers (`msap worker`, as many as needed, on any machine)
-send, one task per digest: building the MIME messages is most of a network-wide run, and the
-queue shares it between workers. A task that dies between its claim and its send leaves its
+send, one task per batch of a few hundred recipients (`DIGESTS_PER_TASK`): building the MIME
+messages is most of a network-wide run, and the queue shares the batches between workers, while
+what each task costs the queue and the database (its claim, a handful of set-based statements)
+is paid per batch, not per digest. A task that dies between its claim and its sends leaves its
 rows claimed: those items are not reminded again that day (never twice wins over at least
 once), and are the next day.
 
 Every query on ReminderSent filters on `day` first, so that an index on (day, claim) serves
-them as the table grows by a day's rows at each date (about 21,000 a day for the network).
+them as the table grows by a day's rows at each date (about 21,000 a day for the network); a
+batch's claim names it exactly, so a task reads and updates its own rows only.
 """
 
 import logging
@@ -29,12 +32,12 @@ from django.utils import timezone
 
 from msap.core.queue import backoff, enqueue
 from msap.lib.dates import local
-from msap.people.models import Membership, Role, User
+from msap.people.models import Membership, Role
 from msap.registers import rules
 from msap.registers.models import OPEN_STATES, Kind, RegisterItem, ReminderSent
 
 log = logging.getLogger(__name__)
-BATCH = 5000
+INSERT_BATCH = 5000
 
 
 def pending_pairs(now: datetime) -> list[tuple[int, int]]:
@@ -92,96 +95,150 @@ class Recipient(NamedTuple):
         return self.first_name or self.email
 
 
-def digest_lines(item_ids) -> dict[int, DigestLine]:
-    rows = RegisterItem.objects.filter(pk__in=list(item_ids)).values_list(
-        "pk", "kind", "number", "subject", "due_at", "status", "house__name",
-        "house__commune__departement_id",
-    )  # fmt: skip
-    return {row[0]: DigestLine(*row) for row in rows}
-
-
-def recipients(user_ids) -> dict[int, Recipient]:
-    rows = User.objects.filter(pk__in=list(user_ids)).values_list(
-        "pk", "email", "first_name", "is_active"
-    )
-    return {pk: Recipient(*rest) for pk, *rest in rows}
-
-
 def handle_one(now: datetime | None = None, *, dry_run: bool = False) -> int:
-    """One pass: record what is to remind today and queue one digest task per recipient who has
-    something not yet queued. Returns the number of digests queued; the workers send them."""
+    """One pass: record what is to remind today and queue the digests of every recipient who has
+    something not yet queued, one task per batch of recipients. Returns the number of digests
+    queued; the workers send them."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     pairs = pending_pairs(now)
     if dry_run:
         return len({r for r, _ in pairs})
     forget_old_reminders(day)
-    # 1. Make sure a row exists per (recipient, item, day); the unique constraint drops repeats.
-    for i in range(0, len(pairs), BATCH):
-        ReminderSent.objects.bulk_create(
-            [ReminderSent(recipient_id=r, item_id=it, day=day) for r, it in pairs[i : i + BATCH]],
-            ignore_conflicts=True,
-        )
-    # 2. Mark what nobody queued yet, and queue its digests, in one transaction: the task rows
-    # commit with the marks (a concurrent run sees them marked and queues nothing for them).
-    with transaction.atomic():
-        run = secrets.token_hex(8)
-        if not ReminderSent.objects.filter(day=day, claim="").update(claim=QUEUED + run):
-            return 0
-        queued = sorted(
-            set(
-                ReminderSent.objects.filter(day=day, claim=QUEUED + run).values_list(
-                    "recipient_id", flat=True
-                )
+    today = ReminderSent.objects.filter(day=day)  # day first: see above
+    # What is already recorded today (queued or sent by an earlier run), and the rows a run
+    # handed back after a send's last failed try (claim ""), to queue again.
+    recorded = today.values_list("recipient_id", "item_id", "claim")
+    known = {(r, i): claim for r, i, claim in recorded}
+    new = [pair for pair in pairs if pair not in known]
+    handed_back = {r for (r, _), claim in known.items() if claim == ""}
+    recipients = {r for r, _ in new} | handed_back
+    if not recipients:
+        return 0
+    # A recipient's rows all go to batch `recipient id mod n`: a digest is never split between
+    # two tasks, and the batches hold about DIGESTS_PER_TASK digests each.
+    n = -(-len(recipients) // DIGESTS_PER_TASK)
+    rows = defaultdict(list)
+    for r, item in new:  # sorted: concurrent runs insert in one order (no deadlock)
+        rows[r % n].append((r, item))
+    run = QUEUED + secrets.token_hex(8)
+    queued = 0
+    for batch in sorted({r % n for r in recipients}):
+        claim = f"{run}.{batch}"
+        # Each batch's rows commit with its task (a crash leaves nothing claimed without its
+        # task), and the workers start on the first batches while the next are recorded. A row
+        # a concurrent run recorded first is left to it (the unique constraint).
+        with transaction.atomic():
+            ReminderSent.objects.bulk_create(
+                [
+                    ReminderSent(recipient_id=r, item_id=i, day=day, claim=claim)
+                    for r, i in rows[batch]
+                ],
+                batch_size=INSERT_BATCH,
+                ignore_conflicts=True,
             )
-        )
-        for recipient_id in queued:
-            enqueue(send_reminder_digest, recipient_id, day.isoformat(), now.isoformat(), run, 1)
-    return len(queued)
+            back = [r for r in handed_back if r % n == batch]
+            if back:
+                today.filter(claim="", recipient_id__in=back).update(claim=claim)
+            held = len(set(today.filter(claim=claim).values_list("recipient_id", flat=True)))
+            if held:
+                enqueue(send_reminder_digests, claim, day.isoformat(), now.isoformat(), 1)
+                queued += held
+    return queued
 
 
-# --- sending (a task per digest, run by `msap worker`) -------------------------------------------
+# --- sending (a task per batch of digests, run by `msap worker`) ---------------------------------
 
-# The claim of rows whose digest is queued: "q" and the run's token; a sending task replaces it
-# with its own token, so a task run twice (a worker that died after sending) sends nothing twice.
+# The claim of rows whose digest is queued: "q", the run's token and the batch's number, set as
+# the rows are recorded; a sending task replaces it with its own token, so a task run twice (a
+# worker that died after sending) sends nothing twice.
 QUEUED = "q"
-# A failed send is retried by its task with backoff (1 min, 5 min, 25 min, then hourly); after the last try
-# its rows go back unclaimed, and the next `msap remind` queues them again.
+# Recipients per task: the queue's own work (claiming the task, recording its end) and the
+# task's queries are paid per batch, not per digest; and a few hundred digests keep the batches
+# of a network-wide run spread over the workers (about 30 for the network's 5,700 digests).
+DIGESTS_PER_TASK = 200
+# A failed send is retried with backoff (1 min, 5 min, 25 min, then hourly) by a task of its
+# own holding only the digests that failed; after the last try their rows go back unclaimed,
+# and the next `msap remind` queues them again.
 SEND_ATTEMPTS = 5
 
 
 @task(queue_name="mail")
-def send_reminder_digest(recipient_id: int, day: str, now: str, run: str, attempt: int) -> bool:
-    """Send one recipient's digest of the rows queued by `run`. True when a mail went out."""
+def send_reminder_digests(queued: str, day: str, now: str, attempt: int) -> int:
+    """Send the digests of the rows `queued` names (a batch of recipients): one UPDATE claims
+    them, one read brings their lines and recipients, the mails go out on one connection, one
+    UPDATE records them sent. Returns the number of mails sent."""
     day_ = date.fromisoformat(day)
     now_ = datetime.fromisoformat(now)
     token = secrets.token_hex(8)
-    rows = ReminderSent.objects.filter(day=day_, recipient_id=recipient_id)  # day first: see above
-    if not rows.filter(claim=QUEUED + run).update(claim=token):
-        return False  # already sent (a repeated task) or handed back
-    mine = rows.filter(claim=token)
-    try:
-        delivered = send_digest(recipient_id, list(mine.values_list("item_id", flat=True)), now_)
-    except Exception:
-        log.exception("remind: digest to user %s failed (attempt %d)", recipient_id, attempt)
-        if attempt >= SEND_ATTEMPTS:
-            mine.update(claim="")  # the next run starts again
-            return False
+    today = ReminderSent.objects.filter(day=day_)  # day first: see above
+    if not today.filter(claim=queued).update(claim=token):
+        return 0  # already sent (a repeated task) or handed back
+    mine = today.filter(claim=token)
+    sent, failed = deliver(read_digests(mine), now_, attempt)
+    # Sent, or nothing left to say (items answered meanwhile, account closed): done for the day.
+    mine.exclude(recipient_id__in=failed).update(sent_at=now_)
+    if failed and attempt >= SEND_ATTEMPTS:
+        mine.filter(recipient_id__in=failed).update(claim="")  # the next run starts again
+    elif failed:
+        retry = QUEUED + secrets.token_hex(8)
         with transaction.atomic():
-            mine.update(claim=QUEUED + run)
+            mine.filter(recipient_id__in=failed).update(claim=retry)
             enqueue(
-                send_reminder_digest,
-                recipient_id,
+                send_reminder_digests,
+                retry,
                 day,
                 now,
-                run,
                 attempt + 1,
                 run_after=timezone.now() + backoff(attempt, first=60, factor=5, cap=3600),
             )
-        return False
-    # Sent, or nothing left to say (items answered meanwhile): done for the day.
-    mine.update(sent_at=now_)
-    return delivered
+    return sent
+
+
+def read_digests(rows) -> dict[int, tuple[Recipient, list[DigestLine]]]:
+    """{recipient id: (recipient, lines)} of the claimed `rows`, in one query."""
+    digests = {}
+    for recipient_id, *person, item_id, kind, number, subject, due_at, status, name, dept in (
+        rows.order_by("recipient_id", "item_id").values_list(
+            "recipient_id", "recipient__email", "recipient__first_name", "recipient__is_active",
+            "item_id", "item__kind", "item__number", "item__subject", "item__due_at",
+            "item__status", "item__house__name", "item__house__commune__departement_id",
+        )
+    ):  # fmt: skip
+        _, lines = digests.setdefault(recipient_id, (Recipient(*person), []))
+        lines.append(DigestLine(item_id, kind, number, subject, due_at, status, name, dept))
+    return digests
+
+
+def deliver(digests: dict, now: datetime, attempt: int) -> tuple[int, list[int]]:
+    """Mail each digest on one connection of the default mailer: (mails sent, recipient ids whose
+    send failed). One failure does not stop the others; a connection that cannot open fails
+    them all (the retry is for the caller)."""
+    kinds = kind_labels()
+    mailer = mailers.default
+    try:
+        mailer.open()
+    except Exception:
+        log.exception(
+            "remind: no mail connection for %d digest(s) (attempt %d)", len(digests), attempt
+        )
+        return 0, list(digests)
+    sent, failed = 0, []
+    try:
+        for recipient_id, (user, lines) in digests.items():
+            try:
+                sent += send_digest(recipient_id, user, lines, now, mailer=mailer, kinds=kinds)
+            except Exception:
+                log.exception(
+                    "remind: digest to user %s failed (attempt %d)", recipient_id, attempt
+                )
+                failed.append(recipient_id)
+    finally:
+        try:
+            mailer.close()
+        except Exception:  # the mails went out: they are recorded sent all the same
+            log.exception("remind: closing the mail connection failed")
+    return sent, failed
 
 
 def forget_old_reminders(today) -> int:
@@ -199,26 +256,21 @@ def kind_labels() -> dict[str, str]:
 
 def send_digest(
     recipient_id: int,
-    item_ids: list[int],
+    user: Recipient,
+    items: list[DigestLine],
     now: datetime,
     *,
-    user: Recipient | None = None,
-    items: list[DigestLine] | None = None,
-    mailer=None,
-    kinds: dict[str, str] | None = None,
+    mailer,
+    kinds: dict[str, str],
 ) -> bool:
-    """Mail one digest; False when nothing is left to remind (items answered in the meantime,
-    e.g. before the retry of a failed send). `user`, `items` and `kinds` may come preloaded."""
-    user = user or recipients([recipient_id]).get(recipient_id)
-    if items is None:
-        items = list(digest_lines(item_ids).values())
+    """Mail one digest on `mailer`; False when nothing is left to remind (items answered in the
+    meantime, e.g. before the retry of a failed send) or the account was closed."""
     items = sorted(
         (i for i in items if i.status in OPEN_STATES and i.due_at is not None),
         key=lambda i: (i.due_at, i.pk),
     )
-    if not items or user is None or not user.is_active:
+    if not items or not user.is_active:
         return False
-    kinds = kinds or kind_labels()
     overdue = [i for i in items if i.due_at < now]
     soon = [i for i in items if i.due_at >= now]
     subject = f"msap — {len(overdue)} élément(s) en retard, {len(soon)} à échéance proche"
@@ -240,5 +292,5 @@ def send_digest(
         lines.append("")
     lines.append("Les engagements 11 à 14 de la charte de qualité fixent ces délais de réponse.")
     message = EmailMessage(subject, "\n".join(lines), None, [user.email])
-    (mailer or mailers.default).send_messages([message])
+    mailer.send_messages([message])
     return True

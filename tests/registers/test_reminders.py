@@ -5,13 +5,16 @@ worker (django-tasks-db's, run in the test's process by `run_ready_tasks`) sends
 import re
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -297,6 +300,15 @@ def test_run_starting_while_another_sends_never_sends_the_same_item_twice(world,
     assert set(pairs) == {(who, pk) for who in people for pk in (first.pk, state["new"].pk)}
 
 
+def concurrent(test):
+    """A test of true concurrency: PostgreSQL only (SQLite serialises writers), with real
+    transactions."""
+    only_postgresql = pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="true concurrency needs PostgreSQL"
+    )
+    return only_postgresql(pytest.mark.django_db(transaction=True)(test))
+
+
 @pytest.fixture
 def reference_data_reloaded(transactional_db):
     """A transactional test's database is emptied after each such test: reload the geography
@@ -322,36 +334,15 @@ def reference_data_reloaded(transactional_db):
     seed_procedures()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="true concurrency needs PostgreSQL (SQLite serialises writers)",
-)
-@pytest.mark.django_db(transaction=True)
+@concurrent
 def test_two_runs_at_once_on_postgresql_send_each_item_once(reference_data_reloaded, world):
     items = [
         item_due(world, NOW - timedelta(days=d), assignee=world.users.agent) for d in range(1, 6)
     ]
-    start = threading.Barrier(2)
-    results, errors = [], []
+    results = at_once(lambda: reminders.handle_one(NOW), lambda: reminders.handle_one(NOW))
 
-    def run():
-        try:
-            start.wait(timeout=10)
-            results.append(reminders.handle_one(NOW))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert errors == []
     assert sum(results) == 2  # one digest to the agent, one to the responsable, in all
-    assert run_ready_tasks() == 2
+    assert run_ready_tasks() == 1  # in one batch
     pairs = sent_pairs()
     assert set(pairs.values()) == {1}
     assert len(pairs) == 2 * len(items)
@@ -365,11 +356,11 @@ def test_a_digest_task_run_twice_sends_once(world):
     # task again; the claim it took on the rows makes the second run a no-op.
     item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
     reminders.handle_one()
-    task_row = DBTaskResult.objects.get(args_kwargs__args__0=world.users.agent.pk)
+    task_row = DBTaskResult.objects.get()  # one batch: the agent's and the responsable's digests
     run_ready_tasks()
     args = task_row.args_kwargs["args"]
 
-    assert reminders.send_reminder_digest.call(*args) is False
+    assert reminders.send_reminder_digests.call(*args) == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [world.users.agent.email, world.users.responsable.email]
     )
@@ -388,13 +379,16 @@ def test_a_task_that_dies_while_sending_leaves_its_rows_claimed_and_nothing_is_s
 
     monkeypatch.setattr(reminders, "send_digest", die_for_the_agent)
     assert remind() == 2
+    before = list(mail.outbox)  # what the batch sent before it died (the responsable's, or none)
     monkeypatch.undo()
     assert remind() == 0  # later the same day: never twice wins over at least once
+    run_ready_tasks()
 
-    doomed = ReminderSent.objects.filter(recipient=world.users.agent)
-    assert doomed.exists() and not doomed.filter(claim="").exists()
-    assert not doomed.exclude(sent_at=None).exists()
-    assert set(digests()) == {world.users.responsable.email}
+    batch = ReminderSent.objects.all()
+    assert batch.count() == 2 and not batch.filter(claim="").exists()
+    assert not batch.exclude(sent_at=None).exists()
+    assert mail.outbox == before
+    assert set(digests()) <= {world.users.responsable.email}
 
 
 def test_digests_wait_in_the_queue_until_a_worker_runs(world):
@@ -404,8 +398,142 @@ def test_digests_wait_in_the_queue_until_a_worker_runs(world):
     assert mail.outbox == []
     assert reminders.handle_one() == 0  # queued once, not twice
 
-    assert run_ready_tasks() == 2
+    assert run_ready_tasks() == 1  # one task for the batch of both digests
     assert set(digests()) == {world.users.agent.email, world.users.responsable.email}
+
+
+# --- batches: one task sends a few hundred digests ------------------------------------------------
+
+
+class CountingBackend(locmem.EmailBackend):
+    """The tests' mail backend, counting the connections opened."""
+
+    opened = 0
+
+    def open(self):
+        CountingBackend.opened += 1
+        return super().open()
+
+
+@pytest.fixture
+def counted_mail(settings):
+    CountingBackend.opened = 0
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.CountingBackend"}}
+    return CountingBackend
+
+
+def agents(world, count, prefix="agent"):
+    """`count` more agents of the house, each assigned an overdue item of their own."""
+    people = []
+    for i in range(count):
+        agent = f.UserFactory(email=f"{prefix}{i}@test.fr")
+        f.MembershipFactory(user=agent, role="agent", house=world.house)
+        item_due(world, NOW - timedelta(days=1, hours=i), assignee=agent)
+        people.append(agent)
+    return people
+
+
+def test_digests_are_sent_by_batches_each_digest_whole_in_one_task(world, monkeypatch):
+    monkeypatch.setattr(reminders, "DIGESTS_PER_TASK", 2)
+    people = agents(world, 4)  # 4 agents and the responsable: 5 digests, batches of about 2
+
+    assert reminders.handle_one() == 5
+    batches = Counter(ReminderSent.objects.values_list("claim", flat=True))
+    assert len(batches) == DBTaskResult.objects.count() <= 3
+    for claim, _ in batches.items():  # a recipient's rows are all in one batch
+        others = ReminderSent.objects.exclude(claim=claim)
+        mine = ReminderSent.objects.filter(claim=claim).values("recipient_id")
+        assert not others.filter(recipient_id__in=mine).exists()
+    run_ready_tasks()
+
+    sent = digests()  # one mail per recipient (digests() refuses two)
+    assert set(sent) == {p.email for p in people} | {world.users.responsable.email}
+    assert len(sent[world.users.responsable.email]) == 4
+
+
+def test_a_batch_sends_on_one_mail_connection_with_the_same_queries_however_many_digests(
+    world, counted_mail, frozen
+):
+    def one_batch() -> int:
+        reminders.handle_one()
+        with CaptureQueriesContext(connection) as captured:
+            assert run_ready_tasks() == 1
+        return len(captured)
+
+    agents(world, 1)
+    two_digests = one_batch()  # the agent's and the responsable's
+    frozen.move_to(NOW + timedelta(days=1))
+    agents(world, 4, prefix="nouvel-agent")
+
+    assert one_batch() == two_digests  # six digests the next day: the same statements
+    assert counted_mail.opened == 2
+    assert len(mail.outbox) == 2 + 6
+
+
+def test_a_mail_connection_that_cannot_open_retries_the_whole_batch_later(
+    world, frozen, counted_mail, monkeypatch
+):
+    item_due(world, NOW - timedelta(days=1), assignee=world.users.agent)
+    monkeypatch.setattr(CountingBackend, "open", failing_open)
+    assert remind() == 2
+    assert mail.outbox == []
+    assert ReminderSent.objects.filter(claim__startswith="q", sent_at=None).count() == 2
+
+    monkeypatch.undo()
+    frozen.shift(timedelta(minutes=1))  # the first backoff step
+    assert run_ready_tasks() == 1
+
+    assert set(digests()) == {world.users.agent.email, world.users.responsable.email}
+    assert not ReminderSent.objects.filter(sent_at=None).exists()
+
+
+def failing_open(self):
+    raise ConnectionRefusedError("SMTP indisponible")
+
+
+@concurrent
+def test_two_workers_at_once_on_postgresql_send_each_digest_once(
+    reference_data_reloaded, world, monkeypatch
+):
+    monkeypatch.setattr(reminders, "DIGESTS_PER_TASK", 1)  # 6 digests in up to 6 batches
+    agents(world, 5)
+    assert reminders.handle_one(NOW) == 6
+    tasks = DBTaskResult.objects.count()
+    ran = at_once(lambda: run_ready_tasks("mail"), lambda: run_ready_tasks("mail"))
+
+    assert tasks > 1 and sum(ran) == tasks
+    pairs = sent_pairs()
+    assert set(pairs.values()) == {1} and len(mail.outbox) == 6
+
+
+@concurrent
+def test_one_batch_run_by_two_workers_at_the_same_instant_on_postgresql_sends_once(
+    reference_data_reloaded, world
+):
+    agents(world, 3)
+    reminders.handle_one(NOW)
+    args = DBTaskResult.objects.get().args_kwargs["args"]
+
+    sent = at_once(*[lambda: reminders.send_reminder_digests.call(*args)] * 2)
+
+    assert sorted(sent) == [0, 4]
+    assert set(sent_pairs().values()) == {1} and len(mail.outbox) == 4
+
+
+def at_once(*calls):
+    """The results of `calls`, run in threads started together, each on its own connection
+    (an exception in one is raised here)."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait(timeout=10)
+            return call()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return [future.result(timeout=30) for future in [pool.submit(run, c) for c in calls]]
 
 
 # --- the record of reminders -----------------------------------------------------------------------
