@@ -25,13 +25,14 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import mailers
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
 from msap.core.queue import backoff, enqueue
 from msap.lib.dates import local
+from msap.lib.mail import EmailMessage
 from msap.people.models import Membership, Role
 from msap.registers import rules
 from msap.registers.models import OPEN_STATES, Kind, RegisterItem, ReminderSent

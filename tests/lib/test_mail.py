@@ -1,10 +1,13 @@
 """msap.lib.mail: the file backend writes each connection's messages to a file of its own
-(named with the process id) and reads them back."""
+(named with the process id) and reads them back; the mass-send message builds the same bytes as
+Django's."""
 
+import email.policy
 import os
 
 from django.core.mail import EmailMessage
 
+from msap.lib import mail
 from msap.lib.mail import EmailBackend, read_messages
 
 
@@ -28,3 +31,16 @@ def test_messages_written_to_files_are_read_back(tmp_path):
 
 def test_an_empty_directory_holds_no_message(tmp_path):
     assert read_messages(tmp_path) == []
+
+
+def test_the_mass_send_message_is_the_same_bytes_as_djangos_under_each_policy():
+    # The register digests are built with header classes made once (msap.lib.mail): the
+    # messages must not change by a byte, accents in the subject (RFC 2047) included.
+    fixed = {"Message-ID": "<1@msap.local>", "Date": "Tue, 10 Mar 2026 09:00:00 +0100"}
+    args = ("msap — 3 élément(s) en retard", "Bonjour Claire,\n« échéance »", None, ["c@ex.fr"])
+    for policy in (email.policy.default, email.policy.SMTP):
+        ours = mail.EmailMessage(*args, headers=fixed).message(policy=policy)
+        django = EmailMessage(*args, headers=fixed).message(policy=policy)
+        assert ours.as_bytes() == django.as_bytes()
+    policy = mail.EmailMessage(*args).message(policy=email.policy.SMTP).policy
+    assert policy.header_factory["Subject"] is policy.header_factory["subject"]
