@@ -9,7 +9,11 @@ Roles come from the user's current memberships (SPEC "Who uses it"):
 - technical admin (`is_staff`): everything, plus Django's admin.
 
 A house the user may not see answers 404 (its existence is not disclosed); a house they may see
-but an action they may not do answers 403.
+but an action they may not do answers 403. A record of a house (a register item, a personal
+file, a recorded request, an appointment) follows its house: 404 when the house is unseen, 403
+when it is seen but the record is not for them (an overseer, a partner referent, a colleague who
+is not its author) — every `get_X_for_user` fetches the record, then checks it with
+`record_access` and its `check_X`.
 
 This module imports no domain of msap. It states the rules as functions of the user and of the
 object (or as the lookups that reach a house), and each domain's `queries.py` fetches its own

@@ -89,11 +89,11 @@ STAFF_ANYWHERE = access(
     forbidden=("referent_caf", "referent_msa", "prefecture", "national", "norole"),
     hidden=(),
 )
-# A recorded request is amended by its author only, within the edit window.
+# A recorded request is amended by its author only, within the edit window; like every record
+# of a house, it is 404 only where the house is unseen (msap.permissions).
 AUTHOR = access(
     ok=("agent",),
-    forbidden=("responsable", "gestionnaire", "admin"),
-    hidden=("other_agent", "referent_caf", "referent_msa", "prefecture", "national", "norole"),
+    forbidden=("responsable", "gestionnaire", "admin", "referent_caf", "prefecture", "national"),
 )
 NATIONAL_CELL = access(
     ok=("national", "admin"),

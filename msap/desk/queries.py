@@ -46,11 +46,11 @@ def visible_requests(user) -> QuerySet:
 
 
 def get_request_for_user(user, pk, *, need: str = "author"):
-    """A request of the user's houses and the user's access to it: 404 outside the houses where
-    they are staff, 403 when `need` is not allowed ("author": only who recorded it corrects it,
-    and only within the edit window)."""
+    """A request and the user's access to it: 404 when its house is unseen, 403 when `need` is
+    not allowed ("author": only who recorded it corrects it, and only within the edit window),
+    as for every record of a house (msap.permissions)."""
     obj = permissions.fetch(
-        ServiceRequest.objects.filter(permissions.staff_houses_q(user, "house__")).select_related(
+        ServiceRequest.objects.select_related(
             "house__commune__departement", "house__organisation", *REQUEST_RELATED
         ),
         pk,

@@ -163,13 +163,25 @@ def test_a_colleague_of_the_same_house_may_not_edit_or_delete(client, world, rec
     assert recorded.duration_minutes == 10
 
 
-@pytest.mark.parametrize(
-    "role", ["other_agent", "referent_caf", "prefecture", "national", "norole"]
-)
+@pytest.mark.parametrize("role", ["other_agent", "referent_msa", "norole"])
 def test_people_outside_the_house_do_not_see_the_request(client, world, recorded, role):
     client.force_login(getattr(world.users, role))
     assert client.get(edit_url(recorded)).status_code == 404
     assert client.post(delete_url(recorded)).status_code == 404
+    assert ServiceRequest.objects.filter(pk=recorded.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["referent_caf", "prefecture", "national"])
+def test_who_sees_the_house_from_outside_is_refused_the_request_as_for_a_register_item(
+    client, world, recorded, role
+):
+    # One rule for every record of a house (msap.permissions): 404 where the house is unseen,
+    # 403 where it is seen but the record is not theirs to change.
+    client.force_login(getattr(world.users, role))
+    assert client.get(edit_url(recorded)).status_code == 403
+    response = client.post(delete_url(recorded))
+    assert response.status_code == 403
+    assert "Seul l'agent qui a enregistré la demande" in text(response)
     assert ServiceRequest.objects.filter(pk=recorded.pk).exists()
 
 
