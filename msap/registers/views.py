@@ -433,8 +433,10 @@ def item_action(request, register_item_pk, action):
                     reverse("item_detail", args=[item.pk])
                     + f"#{'pieces' if action == 'attachment' else 'statut'}"
                 )
+        # Refused: the page again with the form and its French errors, as every refused form
+        # answers (200), nothing changed.
         ctx = _detail_context(item.pk, access, failed=(action, form))
-        return render(request, "registers/item_detail.html", ctx, status=400)
+        return render(request, "registers/item_detail.html", ctx)
 
 
 @login_required

@@ -56,7 +56,7 @@ def test_an_answer_dated_outside_the_window_is_a_form_error(agent, world, moment
         reverse("item_action", args=[item.pk, "answer"]),
         {"answer-version": item.version, "answer-answered_at": moment, "answer-answer_text": "R"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert implausible(text(response))
     item.refresh_from_db()
     assert (item.status, item.answered_at) == ("new", None)
@@ -74,7 +74,7 @@ def test_a_new_deadline_outside_the_window_is_refused(agent, world, day):
         reverse("item_action", args=[item.pk, "due"]),
         {"due-version": item.version, "due-due_date": day, "due-reason": "Test"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert implausible(text(response))
     item.refresh_from_db()
     assert item.due_at == due_at
