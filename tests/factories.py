@@ -206,6 +206,14 @@ def agent_of(house: House) -> User:
     return MembershipFactory(house=house, role=Role.AGENT).user
 
 
+def overseas_house_of(user: User, commune_code: str = "97411") -> House:
+    """A house in Réunion (UTC+4 all year, Saint-Denis by default) where `user` is also an
+    agent: for the rules that count days in each house's own time zone."""
+    house = HouseFactory(name="France Services de Saint-Denis", commune=commune(commune_code))
+    MembershipFactory(user=user, house=house, role=Role.AGENT)
+    return house
+
+
 def service_category(code: str = "B1") -> ServiceCategory:
     return ServiceCategory.objects.get(code=code)
 

@@ -2,9 +2,11 @@
 
 import datetime
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from msap.core import rules
+from msap.lib.dates import local_days_q
 
 
 def period_errors(
@@ -19,3 +21,9 @@ def period_errors(
     if not errors and date_from and date_to and date_from > date_to:
         errors["date_to"] = [_("La date de fin précède la date de début.")]
     return errors
+
+
+def house_days_q(field: str, date_from: datetime.date | None, date_to: datetime.date | None) -> Q:
+    """The rows of a list's period: the instant `field` of a house's record within the days
+    asked, counted in that house's time zone (overseas houses have theirs)."""
+    return local_days_q(field, "house__commune__departement_id", date_from, date_to)

@@ -22,7 +22,7 @@ from ninja import Path, Query, Router, Status
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH
-from msap.api.params import period_errors
+from msap.api.params import house_days_q, period_errors
 from msap.api.schemas import (
     MAX_DB_ID,
     ErrorOut,
@@ -197,11 +197,9 @@ def create_item(request, body: RegisterItemIn):
 def list_items(request, filters: Query[RegisterItemFilters]):
     user = request.auth
     now = timezone.now()
-    tz = timezone.get_current_timezone()
     if filters.house is not None:
         house, _access = get_house_for_user(user, filters.house, need="staff")
         items = RegisterItem.objects.filter(house=house)
-        tz = house.tz
     else:
         houses = staff_houses(user)
         if not permissions.scope_for(user).admin and not houses.exists():
@@ -209,13 +207,9 @@ def list_items(request, filters: Query[RegisterItemFilters]):
         items = RegisterItem.objects.filter(house__in=houses)
     if errors := period_errors(filters.date_from, filters.date_to):
         raise DomainError(next(iter(errors.values()))[0], errors)
-    if filters.date_from:
-        items = items.filter(
-            received_at__gte=datetime.datetime.combine(filters.date_from, datetime.time.min, tz)
-        )
-    if filters.date_to:
-        end = filters.date_to + datetime.timedelta(days=1)
-        items = items.filter(received_at__lt=datetime.datetime.combine(end, datetime.time.min, tz))
+    if filters.date_from or filters.date_to:
+        # Each item's days are its house's (overseas houses have their own time zone).
+        items = items.filter(house_days_q("received_at", filters.date_from, filters.date_to))
     if filters.kind:
         items = items.filter(kind=filters.kind)
     if filters.status:

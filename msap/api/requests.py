@@ -6,7 +6,6 @@ counter screen; reading is scoped through msap.permissions. A personal file's id
 leaves: the dossier is at most a boolean, and notes are for the house's staff only.
 """
 
-import datetime
 from typing import get_args
 
 from django.db.models import Prefetch, Q
@@ -16,7 +15,7 @@ from ninja import Header, Query, Router, Status
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH
-from msap.api.params import period_errors
+from msap.api.params import house_days_q, period_errors
 from msap.api.schemas import (
     ErrorOut,
     NeedCode,
@@ -245,8 +244,8 @@ def create_request(
         "Demandes du périmètre de l'appelant, les plus récentes d'abord : un agent voit ses "
         "maisons ; un référent, les demandes concernant son organisme dans les maisons où il est "
         "partenaire ; la préfecture, son département ; la cellule nationale, tout le réseau. "
-        "Les dates s'entendent à l'heure de Paris. Les notes ne sont communiquées qu'aux agents "
-        "de la maison ; aucun élément d'identité d'un dossier usager n'est jamais renvoyé."
+        "Les dates s'entendent à l'heure de chaque maison (outre-mer compris). Les notes ne "
+        "sont communiquées qu'aux agents de la maison ; aucun élément d'identité d'un dossier usager n'est jamais renvoyé."
     ),
 )
 def list_requests(request, filters: Query[RequestFilters]):
@@ -256,18 +255,12 @@ def list_requests(request, filters: Query[RequestFilters]):
     if filters.house is not None:
         house, _access = get_house_for_user(user, filters.house)  # 404 when unseen
         requests = requests.filter(house=house)
-    tz = timezone.get_current_timezone()
     errors.update(period_errors(filters.date_from, filters.date_to))
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors)
-    if filters.date_from:
-        start = datetime.datetime.combine(filters.date_from, datetime.time.min, tzinfo=tz)
-        requests = requests.filter(occurred_at__gte=start)
-    if filters.date_to:
-        end = datetime.datetime.combine(
-            filters.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-        )
-        requests = requests.filter(occurred_at__lt=end)
+    if filters.date_from or filters.date_to:
+        # Each request's days are its house's (overseas houses have their own time zone).
+        requests = requests.filter(house_days_q("occurred_at", filters.date_from, filters.date_to))
     if filters.partner:
         partner_id = (
             Partner.objects.filter(code=filters.partner.strip().lower())

@@ -405,8 +405,8 @@ class RegisterItemFilters(Schema):
     date_from: datetime.date | None = Field(
         None,
         description=(
-            "Reçus depuis ce jour inclus (AAAA-MM-JJ) : à l'heure de la maison quand `house` "
-            "est donné, sinon à l'heure de Paris."
+            "Reçus depuis ce jour inclus (AAAA-MM-JJ), à l'heure de la maison de chaque "
+            "élément (outre-mer compris)."
         ),
     )
     date_to: datetime.date | None = Field(

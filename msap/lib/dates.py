@@ -2,11 +2,13 @@
 calendar arithmetic every domain shares (calendar months, a local day's bounds)."""
 
 import calendar
+import operator
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, reduce
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.db.models import Q
 from django.utils.translation import get_language
 
 # Overseas départements live in their own time zone; deadlines and opening hours are computed there.
@@ -65,6 +67,28 @@ def next_working_day(day: date, departement_code: str) -> date:
 
 def timezone_for(departement_code: str) -> ZoneInfo:
     return ZoneInfo(OVERSEAS_TIMEZONES.get(departement_code, "Europe/Paris"))
+
+
+def local_days_q(field: str, departement: str, first: date | None, last: date | None) -> Q:
+    """The lookups of the rows whose instant `field` falls from day `first` to day `last`
+    (inclusive, either may be None), each row's days counted in the time zone of its
+    département (the lookup path `departement`, e.g. "house__commune__departement_id"): a
+    house's days are its own, overseas included, whatever the server's time zone."""
+    clauses = []
+    for zone in sorted({"Europe/Paris", *OVERSEAS_TIMEZONES.values()}):
+        codes = [code for code, name in OVERSEAS_TIMEZONES.items() if name == zone]
+        where = (
+            Q(**{f"{departement}__in": codes})
+            if codes
+            else ~Q(**{f"{departement}__in": list(OVERSEAS_TIMEZONES)})
+        )
+        tz = ZoneInfo(zone)
+        if first is not None:
+            where &= Q(**{f"{field}__gte": datetime.combine(first, time.min, tz)})
+        if last is not None:
+            where &= Q(**{f"{field}__lt": datetime.combine(last + timedelta(days=1), time.min, tz)})
+        clauses.append(where)
+    return reduce(operator.or_, clauses)
 
 
 def local(instant: datetime, departement_code: str) -> datetime:

@@ -18,6 +18,7 @@ from tests import factories as f
 
 URL = "/api/v1/requests"
 PARIS = ZoneInfo("Europe/Paris")
+REUNION = ZoneInfo("Indian/Reunion")
 
 
 def bearer(user):
@@ -394,6 +395,24 @@ def test_list_filters_by_house_dates_partner_category_and_channel(client, world,
     assert ids(get(client, agent, partner="france-travail")) == {activity["house_ft"].pk}
     assert ids(get(client, agent, category="B2")) == {activity["house_ft"].pk}
     assert ids(get(client, agent, channel="phone")) == {old.pk}
+
+
+def test_list_dates_are_each_house_own_days_overseas_included(client, world):
+    # 00:30 on 11 June in Réunion is still 10 June in Paris: the request is of Réunion's 11 June.
+    agent = world.users.agent
+    reunion = f.overseas_house_of(agent)
+    late_paris = f.ServiceRequestFactory(
+        agent=agent, house=world.house, occurred_at=datetime(2024, 6, 10, 23, 30, tzinfo=PARIS)
+    )
+    early_reunion = f.ServiceRequestFactory(
+        agent=agent, house=reunion, occurred_at=datetime(2024, 6, 11, 0, 30, tzinfo=REUNION)
+    )
+
+    assert ids(get(client, agent, date_from="2024-06-11", date_to="2024-06-11")) == {
+        early_reunion.pk
+    }
+    assert ids(get(client, agent, date_from="2024-06-10", date_to="2024-06-10")) == {late_paris.pk}
+    assert ids(get(client, agent, house=reunion.pk, date_to="2024-06-10")) == set()
 
 
 def test_list_is_newest_first_and_paginated(client, world, activity):

@@ -20,7 +20,7 @@ from msap.registers.models import (
     Status,
 )
 from tests import factories as f
-from tests.registers import PARIS
+from tests.registers import PARIS, paris
 
 URL = "/api/v1/register-items"
 
@@ -318,6 +318,23 @@ def test_period_filter_uses_the_house_local_days(client, one_house):
 
     assert ids(response) == [inside.pk]
     assert before.pk not in ids(get(client, one_house.users.agent, date_from=day.isoformat()))
+
+
+def test_period_filter_counts_each_item_in_its_own_house_days_overseas_included(client, one_house):
+    # 22:30 on 9 March in Paris is already 01:30 on 10 March in Réunion (UTC+4).
+    agent = one_house.users.agent
+    reunion = f.overseas_house_of(agent)
+    paris_item = f.RegisterItemFactory(
+        house=one_house.house, created_by=agent, received_at=paris(2026, 3, 9, 23, 30)
+    )
+    reunion_item = f.RegisterItemFactory(
+        house=reunion, created_by=agent, received_at=paris(2026, 3, 9, 22, 30)
+    )
+
+    assert ids(get(client, agent, date_from="2026-03-10", date_to="2026-03-10")) == [
+        reunion_item.pk
+    ]
+    assert ids(get(client, agent, date_to="2026-03-09")) == [paris_item.pk]
 
 
 def test_reversed_period_is_refused_in_french(client, one_house):
