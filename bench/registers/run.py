@@ -8,11 +8,13 @@
    registers home's and the API's `overdue=true` query: open items of the house with
    due_at < now, by due_at, LIMIT 50) and the network-wide overdue count — and prints their
    p50/p95 and their `EXPLAIN (ANALYZE, BUFFERS)` summary (which index, time, buffers);
-4. runs `msap remind` over the whole network, its mails written to files (no mail leaves; each
-   message built to bytes as for SMTP) and read back, then once more (idempotent: nothing to send
-   the same day), and times both — the command queues one task per digest, a worker (in this
-   process) sends them; then, on a fresh day's slate, once with the dummy backend (the job's and
-   the queue's own share, without building the mails);
+4. runs `msap remind` over the whole network while real `msap worker` processes (default 2,
+   started and connected first, as production's are already running) send what it queues, in
+   tasks of about 200 digests; the mails are written to files (no mail leaves; each message
+   built to bytes as for SMTP) and read back; timed from the command's start to the end of the
+   last task (the task rows' `finished_at`); then once more (idempotent: nothing to send the
+   same day); then, on a fresh day's slate, with one worker (the baseline of the parallel ones)
+   and with the dummy backend (the job's and the queue's own share, without building the mails);
 5. drops the database, also on Ctrl-C or error (unless --keep-db).
 
 Output: one "name: value unit" line per figure, and the targets as "target_…" lines. It reports;
