@@ -2,6 +2,7 @@
 production starts them (their own processes and PostgreSQL connections), waited for, measured
 from /proc, stopped."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -65,6 +66,21 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (/proc/<pid>/stat fields 14 and 15)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backends_cpu() -> dict[int, float]:
+    """{pid: CPU seconds} of the PostgreSQL backends of this database (the bench's own and the
+    workers'), the server being on this machine: the database's share of a phase."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        pids = [pid for (pid,) in cursor.fetchall()]
+    seconds = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):  # gone meanwhile
+            seconds[pid] = cpu_seconds(pid)
+    return seconds
 
 
 def stop(workers: list[subprocess.Popen]) -> None:

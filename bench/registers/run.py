@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from bench.database import admin, check_url, say
-from bench.workers import cpu_seconds, start_workers, stop, wait_connected
+from bench.workers import backends_cpu, cpu_seconds, start_workers, stop, wait_connected
 from msap.lib.env import env_str
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_registers"
@@ -240,6 +240,8 @@ def run(args, workers: list) -> None:
         figure("remind_workers", len(workers), "processes")
         figure("remind_workers_that_ran_tasks", phase["workers_used"], "processes")
         figure("remind_worker_cpu_seconds", phase["cpu"], "s")
+        figure("remind_command_cpu_seconds", phase["command_cpu"], "s")
+        figure("remind_database_cpu_seconds", phase["database_cpu"], "s")
         figure("remind_items_listed", ReminderSent.objects.exclude(sent_at=None).count(), "rows")
         figure("remind_mail_bytes", sum(p.stat().st_size for p in Path(spool).iterdir()), "B")
         if messages:
@@ -286,6 +288,8 @@ def remind_phase(args, count: int, mail_env: dict, workers: list, *, command=Fal
     workers.extend(start_workers(count, queue="mail", interval=args.worker_interval, env=mail_env))
     wait_connected(workers)
     cpu = sum(cpu_seconds(w.pid) for w in workers)
+    database = backends_cpu()
+    command_cpu = time.process_time()
     began = timezone.now()
     started = time.perf_counter()
     if command:
@@ -293,7 +297,9 @@ def remind_phase(args, count: int, mail_env: dict, workers: list, *, command=Fal
     else:
         reminders.handle_one()
     queued = time.perf_counter() - started
+    command_cpu = time.process_time() - command_cpu
     tasks = drain(began, args.timeout)
+    database = sum(s - database.get(pid, 0.0) for pid, s in backends_cpu().items())
     ends = [t.finished_at for t in tasks if t.finished_at]
     return {
         "queued_seconds": queued,
@@ -302,6 +308,8 @@ def remind_phase(args, count: int, mail_env: dict, workers: list, *, command=Fal
         "failed": sum(t.status == "FAILED" for t in tasks),
         "workers_used": len({w for t in tasks for w in t.worker_ids}),
         "cpu": sum(cpu_seconds(w.pid) for w in workers) - cpu,
+        "command_cpu": command_cpu,
+        "database_cpu": database,
     }
 
 
