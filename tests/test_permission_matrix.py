@@ -283,6 +283,7 @@ MATRIX = {
     "appointment_ics": ("GET", {"pk": "appointment_pk"}, COUNTER),
     "transmission_list": ("GET", ("house_pk",), COUNTER),
     "transmission_new": ("GET", ("house_pk",), COUNTER),
+    "transmission_figures": ("GET", ("house_pk",), SEES_STAFF),
     "transmission_detail": ("GET", {"pk": "transmission_pk"}, TRANSMISSION),
     "transmission_answer": ("POST", {"pk": "transmission_pk"}, TRANSMISSION_HOUSE),
     "transmission_attachment": (

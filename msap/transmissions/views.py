@@ -71,6 +71,24 @@ def transmission_list(request, house_pk):
 
 @never_cache
 @login_required
+@require_GET
+def transmission_figures(request, house_pk):
+    """The partners' delays only, for the house's staff and its overseers (département, nation):
+    no transmission, no person."""
+    house, access = get_house_for_user(request.user, house_pk, need="sees_staff")
+    today = timezone.now().astimezone(timezone_for(house.commune.departement_id)).date()
+    return _house_page(
+        request,
+        "transmissions/figures.html",
+        house,
+        access,
+        figures=queries.partner_figures(Transmission.objects.filter(house=house), today),
+        title=_("Délais des partenaires — %(name)s") % {"name": house.name},
+    )
+
+
+@never_cache
+@login_required
 @require_http_methods(["GET", "POST"])
 def transmission_new(request, house_pk):
     house, access = get_house_for_user(request.user, house_pk, need="counter")

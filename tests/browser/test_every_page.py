@@ -90,6 +90,7 @@ PAGES = {
     "transmissions/list.html": ("agent", "/saisines/maison/{house}/"),
     "transmissions/new.html": ("agent", "/saisines/maison/{house}/nouvelle/"),
     "transmissions/detail.html": ("agent", "/saisines/{transmission}/"),
+    "transmissions/figures.html": ("prefecture", "/saisines/maison/{house}/indicateurs/"),
 }
 
 

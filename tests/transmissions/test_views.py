@@ -172,3 +172,16 @@ def test_the_referent_of_the_partner_reads_the_transmission_but_not_another_orga
     page = client.get(reverse("transmission_detail", args=[t.pk])).content.decode()
     assert "Rose Martin" in page
     assert client.get(reverse("transmission_detail", args=[to_ft.pk])).status_code == 404
+
+
+def test_overseers_read_the_partners_delays_and_nothing_of_the_transmissions(client, world):
+    t = services.take_in_charge(world.users.referent_caf, send_personal(world))
+    login(client, world.users.prefecture)
+    house = reverse("house_detail", args=[world.house.pk])
+    figures = reverse("transmission_figures", args=[world.house.pk])
+    assert f'href="{figures}"' in client.get(house).content.decode()
+    page = client.get(figures).content.decode()
+    assert "CAF" in page and "Rose Martin" not in page and t.subject not in page
+    assert client.get(reverse("transmission_detail", args=[t.pk])).status_code == 404
+    login(client, world.users.referent_caf)
+    assert client.get(figures).status_code == 403
