@@ -18,6 +18,7 @@ from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment, MobileStop
 from msap.people.models import Membership
 from msap.registers import services as register_services
+from msap.transmissions import services as transmission_services
 from tests import factories as f
 
 ROLES = [
@@ -110,6 +111,15 @@ NATIONAL_CELL = access(
     hidden=(),
 )
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
+# A transmission: the agents of the house and the referents of the partner it is addressed to;
+# for everyone else it does not exist (the overseers read figures only).
+NOT_ADDRESSED = tuple(
+    r for r in ROLES if r not in ("anonymous", "agent", "responsable", "referent_caf")
+)
+TRANSMISSION = access(ok=("agent", "responsable", "referent_caf"), hidden=NOT_ADDRESSED)
+TRANSMISSION_HOUSE = access(
+    ok=("agent", "responsable"), forbidden=("referent_caf",), hidden=NOT_ADDRESSED
+)
 
 
 def objects(world):
@@ -157,7 +167,21 @@ def objects(world):
         person_name="Jeanne Moreau",
         person_phone="06 12 34 56 78",
     )
+    transmission, _created = transmission_services.send(
+        world.users.agent,
+        house,
+        partnership=world.caf,
+        subject="Droits RSA",
+        question="Quels droits ?",
+        person_name="Rose Martin",
+        consent=True,
+        consent_categories=["identity", "documents"],
+        consent_until=timezone.localdate() + dt.timedelta(days=30),
+        attachments=[SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")],
+    )
     return {
+        "transmission_pk": transmission.pk,
+        "transmission_attachment_pk": transmission.attachments.get().pk,
         "appointment_pk": appointment.pk,
         "appointment_status": "confirmed",
         "register_item_pk": letter.pk,
@@ -257,6 +281,16 @@ MATRIX = {
     ),
     "appointment_sheet": ("GET", {"pk": "appointment_pk"}, COUNTER),
     "appointment_ics": ("GET", {"pk": "appointment_pk"}, COUNTER),
+    "transmission_list": ("GET", ("house_pk",), COUNTER),
+    "transmission_new": ("GET", ("house_pk",), COUNTER),
+    "transmission_figures": ("GET", ("house_pk",), SEES_STAFF),
+    "transmission_detail": ("GET", {"pk": "transmission_pk"}, TRANSMISSION),
+    "transmission_answer": ("POST", {"pk": "transmission_pk"}, TRANSMISSION_HOUSE),
+    "transmission_attachment": (
+        "GET",
+        {"pk": "transmission_pk", "attachment_pk": "transmission_attachment_pk"},
+        TRANSMISSION,
+    ),
 }
 # Not application screens: the login flow, the language switch, the health check, the API (its
 # own permission tests live in tests/api) and Django's admin (tested in tests/core/test_login.py).

@@ -32,6 +32,8 @@ API du réseau des Maisons de services au public (France Services).
 - **Registres** (`/register-items`) : courriers, courriels, appels, réclamations et suggestions
   d'une maison, avec leurs échéances de réponse ; réservé à l'équipe de la maison (ils contiennent
   les coordonnées des expéditeurs).
+- **Saisines** (`/referrals`) : les dossiers et situations complexes transmis par une maison à un
+  partenaire ; réservé aux agents de la maison et aux référents du partenaire destinataire.
 
 Les erreurs sont renvoyées en JSON : `{"detail": "message en français"}`.
 """
@@ -54,6 +56,7 @@ api = NinjaAPI(
 api.add_router("", houses_router)
 api.add_router("", requests_router)
 api.add_router("", "msap.api.registers.router")
+api.add_router("", "msap.api.referrals.router")
 
 
 def _error(request, status: int, detail: str, **extra):

@@ -19,6 +19,7 @@ from msap.appointments import queries as appointment_queries
 from msap.appointments import services as appointment_services
 from msap.network import services as network
 from msap.people.models import Role
+from msap.transmissions import services as transmission_services
 from tests import factories as f
 from tests.browser.conftest import assert_accessible, login
 
@@ -86,6 +87,10 @@ PAGES = {
     "appointments/new.html": ("agent", "/rendez-vous/maison/{house}/nouveau/?type={kind}"),
     "appointments/detail.html": ("agent", "/rendez-vous/{appointment}/"),
     "appointments/revoke.html": ("agent", "/rendez-vous/{appointment}/statut/revoked/"),
+    "transmissions/list.html": ("agent", "/saisines/maison/{house}/"),
+    "transmissions/new.html": ("agent", "/saisines/maison/{house}/nouvelle/"),
+    "transmissions/detail.html": ("agent", "/saisines/{transmission}/"),
+    "transmissions/figures.html": ("prefecture", "/saisines/maison/{house}/indicateurs/"),
 }
 
 
@@ -161,7 +166,19 @@ def build_network_world():
         person_name="Jeanne Martin",
         person_phone="06 12 34 56 78",
     )
+    transmission, _created = transmission_services.send(
+        agent,
+        house,
+        partnership=caf,
+        subject="Droits au RSA après une séparation",
+        question="Quels droits, quelles pièces ?",
+        request=request,
+    )
+    transmission = transmission_services.request_information(
+        users["referent"], transmission, "L'avis d'imposition 2025, s'il vous plaît."
+    )
     ids = {
+        "transmission": transmission.pk,
         "kind": kind.pk,
         "appointment": appointment.pk,
         "house": house.pk,

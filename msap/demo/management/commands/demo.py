@@ -34,6 +34,7 @@ from msap.people import services as people
 from msap.people.models import Membership, Role, User
 from msap.registers.demo import build_registers
 from msap.territory.models import Commune, Departement
+from msap.transmissions.demo import build_transmissions
 
 
 class Command(BaseCommand):
@@ -66,6 +67,8 @@ class Command(BaseCommand):
             items = build_registers(houses, today=today)
         with transaction.atomic():
             appointments = build_appointments(houses, today=today)
+        with transaction.atomic():
+            transmissions = build_transmissions(houses, today=today)
         if requests or items:
             self.stdout.write(
                 _(
@@ -76,6 +79,10 @@ class Command(BaseCommand):
         if appointments:
             self.stdout.write(
                 _("Rendez-vous avec les partenaires ajoutés : %(count)s.") % {"count": appointments}
+            )
+        if transmissions:
+            self.stdout.write(
+                _("Saisines des partenaires ajoutées : %(count)s.") % {"count": transmissions}
             )
         self.stdout.write(summary())
 
