@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("msap.desk.urls")),
     path("dossiers/", include("msap.dossiers.urls")),
     path("rendez-vous/", include("msap.appointments.urls")),
+    path("", include("msap.portal.urls")),
     path("registres/", include("msap.registers.urls")),
     path("imports/", include("msap.desk.import_urls")),
     path("api/v1/", include("msap.api.urls")),

@@ -1,0 +1,117 @@
+"""The signed links' sends, as tasks of the queue (run by `msap worker`).
+
+Derived from state: the task names an item; it creates the missing link rows of the item's
+current referents and claims each unsent one with a conditional UPDATE before mailing it, so a
+task run twice, or two workers, never mail a link twice. A failed send gives its claim back and
+queues the task again with a backoff.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.tasks import task
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from msap.appointments.models import LIVE_STATUSES, Appointment
+from msap.core.queue import backoff, enqueue
+from msap.partners.queries import current_referents
+from msap.portal import links, rules
+from msap.portal.models import LinkKind, PartnerLink
+
+log = logging.getLogger(__name__)
+MAX_SEND_ATTEMPTS = 8
+
+
+def _appointment_mail(link: PartnerLink) -> tuple[str, str]:
+    appointment = link.appointment
+    kind = appointment.appointment_type
+    params = {
+        "partner": kind.partnership.partner.short_name,
+        "house": appointment.house.name,
+        "subject": kind.subject,
+        "day": formats.date_format(timezone.localtime(appointment.start), "DATETIME_FORMAT"),
+        "url": settings.SITE_URL.rstrip("/") + links.url_for(link),
+        "expires": formats.date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT"),
+    }
+    subject = _("Rendez-vous %(partner)s à confirmer — %(house)s") % params
+    body = (
+        _(
+            "Bonjour,\n\n%(house)s a réservé un rendez-vous avec %(partner)s : « %(subject)s », "
+            "le %(day)s.\n\nConfirmez-le ou annulez-le, sans compte, par ce lien personnel "
+            "(valable jusqu'au %(expires)s, pour ce seul rendez-vous) :\n%(url)s\n\n"
+            "Ne transférez pas ce lien : il permet de répondre au nom de votre organisme.\n"
+        )
+        % params
+    )
+    return subject, body
+
+
+def _issue(kind: str, item, partnership, expires_at) -> list[int]:
+    """The link rows of the item's current referents with an email (created when missing)."""
+    ids = []
+    for referent in current_referents().filter(partnership=partnership).exclude(email=""):
+        try:
+            with transaction.atomic():
+                link, _created = PartnerLink.objects.get_or_create(
+                    kind=kind,
+                    appointment=item,
+                    referent=referent,
+                    defaults={"email": referent.email, "expires_at": expires_at},
+                )
+        except IntegrityError:  # another run created it between our read and our insert
+            link = PartnerLink.objects.get(kind=kind, appointment=item, referent=referent)
+        ids.append(link.pk)
+    return ids
+
+
+def _send(link_id: int) -> bool:
+    """Claim and mail one link; True when this call sent it."""
+    now = timezone.now()
+    if not PartnerLink.objects.filter(
+        pk=link_id, sent_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(sent_at=now, attempts=F("attempts") + 1):
+        return False
+    link = PartnerLink.objects.select_related(
+        "appointment__house", "appointment__appointment_type__partnership__partner"
+    ).get(pk=link_id)
+    try:
+        with translation.override("fr"):
+            subject, body = _appointment_mail(link)
+        send_mail(subject, body, None, [link.email])
+    except Exception:
+        log.exception("partner link %s not sent, released for a retry", link_id)
+        PartnerLink.objects.filter(pk=link_id).update(sent_at=None)
+        if link.attempts < MAX_SEND_ATTEMPTS:
+            delay = backoff(link.attempts, first=60, factor=3, cap=6 * 3600)
+            enqueue(send_link, link_id, run_after=now + delay)
+        return False
+    return True
+
+
+@task(queue_name="mail")
+def send_link(link_id: int) -> bool:
+    return _send(link_id)
+
+
+@task(queue_name="mail")
+def send_appointment_links(appointment_id: int) -> int:
+    """Mail the appointment's partner referents their signed link; returns how many went."""
+    now = timezone.now()
+    appointment = (
+        Appointment.objects.select_related("appointment_type__partnership")
+        .filter(pk=appointment_id, status__in=LIVE_STATUSES, start__gt=now)
+        .first()
+    )
+    if appointment is None:
+        return 0
+    ids = _issue(
+        LinkKind.APPOINTMENT,
+        appointment,
+        appointment.appointment_type.partnership,
+        rules.appointment_link_expiry(now, appointment.start),
+    )
+    return sum(_send(pk) for pk in ids)
