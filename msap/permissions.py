@@ -387,3 +387,54 @@ def require_referent(user) -> Scope:
     if not s.partners:
         raise PermissionDenied(_("Cet espace est réservé aux référents des partenaires."))
     return s
+
+
+# --- transmissions (saisines) --------------------------------------------------------------------
+
+
+@dataclass
+class TransmissionAccess:
+    """A transmission from a house to a partner, and one user."""
+
+    view: bool = False
+    house: bool = False  # an agent of the house: reads it all, sends, answers the partner
+    partner: bool = False  # a referent of the addressed partner in that house: the partner's moves
+
+
+def transmission_access(user, transmission) -> TransmissionAccess:
+    """The agents of the house (who hold the person's data) and the referents of the partner
+    it is addressed to, while their organisation is a partner of the house; nobody else — the
+    house's overseers read figures only (transmissions_figures_q)."""
+    s = scope_for(user)
+    house = transmission.house_id in s.agent_houses
+    partnership = transmission.partnership
+    partner = partnership.status == "active" and partnership.partner_id in s.partners
+    return TransmissionAccess(view=house or partner, house=house, partner=partner)
+
+
+def check_transmission(access: TransmissionAccess, need: str = "view") -> None:
+    check(
+        access,
+        need,
+        unseen=_("Saisine introuvable."),
+        refused=(
+            _("Seuls les référents du partenaire destinataire agissent sur cette saisine.")
+            if need == "partner"
+            else _("Seuls les agents de la maison agissent sur cette saisine pour elle.")
+        ),
+    )
+
+
+def transmissions_q(user, via: str = "") -> Q:
+    """The transmissions a user may open: those of the houses where they work at the counter,
+    and those addressed to their partner organisation in a house where it is an active partner."""
+    s = scope_for(user)
+    q = Q(**{f"{via}house_id__in": s.agent_houses}) if s.agent_houses else NOTHING
+    if s.partners:
+        q |= Q(
+            **{
+                f"{via}partnership__partner_id__in": s.partners,
+                f"{via}partnership__status": "active",
+            }
+        )
+    return q

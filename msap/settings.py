@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "msap.desk",
     "msap.dossiers",
     "msap.appointments",
+    "msap.transmissions",
     "msap.registers",
     "msap.webhooks",
     "msap.api",

@@ -63,6 +63,26 @@ def next_working_day(day: date, departement_code: str) -> date:
     return day
 
 
+def add_working_days(day: date, count: int, departement_code: str) -> date:
+    """The `count`-th working day after `day` (`day` itself not counted, whatever it is): a
+    time limit of 3 working days from a Friday falls on the Wednesday."""
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day, departement_code):
+            count -= 1
+    return day
+
+
+def working_days_between(first: date, last: date, departement_code: str) -> int:
+    """The working days after `first` up to `last` included (0 when `last` is not after it):
+    what `add_working_days` counts, so that working_days_between(d, add_working_days(d, n)) = n."""
+    count, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        count += is_working_day(day, departement_code)
+    return count
+
+
 def timezone_for(departement_code: str) -> ZoneInfo:
     return ZoneInfo(OVERSEAS_TIMEZONES.get(departement_code, "Europe/Paris"))
 

@@ -1,5 +1,7 @@
 """Check uploaded files by their content, not their name: size limit and sniffed type."""
 
+import zipfile
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,18 @@ SIGNATURES = {
 TYPE_LABELS = {"pdf": "PDF", "png": "PNG", "jpg": "JPEG"}
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 
+# Office documents are ZIP containers: their kind is read from the archive's own manifest
+# (OOXML's word/ or xl/ part, OpenDocument's `mimetype` entry), never from the file's name.
+ZIP_MAGIC = b"PK\x03\x04"
+OFFICE_CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+OFFICE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+TYPE_LABELS.update({"docx": "Word", "xlsx": "Excel", "odt": "ODT", "ods": "ODS"})
+
 
 class UploadError(ValueError):
     pass
@@ -23,6 +37,28 @@ def sniff(head: bytes) -> str | None:
     for kind, magics in SIGNATURES.items():
         if any(head.startswith(m) for m in magics):
             return kind
+    return None
+
+
+def office_kind(upload) -> str | None:
+    """The office kind of a ZIP upload ("docx", "xlsx", "odt", "ods"), or None. Reads only the
+    archive's directory and its small `mimetype` entry; leaves the upload at its start."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
+                declared = archive.read("mimetype").decode("ascii", "ignore").strip()
+                for kind in ("odt", "ods"):
+                    if declared == OFFICE_CONTENT_TYPES[kind]:
+                        return kind
+            if "[Content_Types].xml" in names:
+                for kind, part in OFFICE_PARTS.items():
+                    if part in names:
+                        return kind
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError):
+        return None
+    finally:
+        upload.seek(0)
     return None
 
 
@@ -40,6 +76,8 @@ def check_upload(upload, allowed=("pdf", "png", "jpg"), max_bytes: int | None = 
     head = upload.read(16)
     upload.seek(0)
     kind = sniff(head)
+    if kind is None and head.startswith(ZIP_MAGIC) and set(allowed) & set(OFFICE_CONTENT_TYPES):
+        kind = office_kind(upload)
     if kind not in allowed:
         labels = ", ".join(TYPE_LABELS[a] for a in allowed)
         raise UploadError(
@@ -49,12 +87,13 @@ def check_upload(upload, allowed=("pdf", "png", "jpg"), max_bytes: int | None = 
     return kind
 
 
-def private_file_response(fieldfile, stem: str, *, missing: str):
+def private_file_response(fieldfile, stem: str, *, missing: str, kind: str | None = None):
     """Stream a private upload as an attachment named `stem` + the extension of its sniffed type.
 
     The only way out of MEDIA_ROOT (no public URL): callers check permissions first. Never
     rendered inline, never sniffed by the browser, sandboxed if opened anyway. `missing` is the
-    French message of the 404 when the file is gone from storage.
+    French message of the 404 when the file is gone from storage; `kind`, the type checked at
+    upload when the first bytes cannot tell it (an office document).
     """
     import logging
 
@@ -65,13 +104,15 @@ def private_file_response(fieldfile, stem: str, *, missing: str):
     except FileNotFoundError:
         logging.getLogger(__name__).error("private file missing: %s", fieldfile.name)
         raise Http404(missing) from None
-    kind = sniff(handle.read(16))
+    kind = kind or sniff(handle.read(16))
     handle.seek(0)
     response = FileResponse(
         handle,
         as_attachment=True,
         filename=f"{stem}.{kind or 'bin'}",
-        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+        content_type={**CONTENT_TYPES, **OFFICE_CONTENT_TYPES}.get(
+            kind, "application/octet-stream"
+        ),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -2,15 +2,13 @@
 clients, each its own thread and database connection, book the house's only video equipment
 for the same start with twenty different advisers: one appointment, nineteen French refusals."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from msap.appointments.models import Appointment
-from msap.core.errors import DomainError
 from tests import factories as f
 from tests.appointments.conftest import NOW, book, paris
+from tests.concurrency import run_at_once
 
 CLIENTS = 20
 
@@ -27,25 +25,10 @@ def test_twenty_concurrent_bookings_of_the_video_equipment_one_wins(
     for adviser in advisers:
         f.SlotRuleFactory(adviser=adviser, appointment_type=offer.video, weekday=1)
     start = paris(2026, 3, 3, 10)
-    barrier = threading.Barrier(CLIENTS)
-    won, refused, errors = [], [], []
-
-    def client(adviser):
-        try:
-            barrier.wait(timeout=20)
-            won.append(book(world, offer.video, adviser, start, now=NOW).pk)
-        except DomainError as exc:
-            refused.append(exc.message)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=client, args=(a,)) for a in advisers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    won, refused, errors = run_at_once(
+        lambda adviser: book(world, offer.video, adviser, start, now=NOW).pk,
+        [(a,) for a in advisers],
+    )
 
     assert errors == []
     assert len(won) == 1 and len(refused) == CLIENTS - 1

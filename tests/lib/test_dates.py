@@ -97,3 +97,31 @@ def test_next_working_day_skips_weekends_and_holidays():
     assert dates.next_working_day(date(2026, 2, 28), "19") == date(2026, 3, 2)  # Saturday
     assert dates.next_working_day(date(2026, 5, 1), "19") == date(2026, 5, 4)  # Friday, 1 May
     assert dates.next_working_day(date(2026, 3, 2), "19") == date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("start", "count", "dept", "expected"),
+    [
+        # A Friday + 3 working days: Monday, Tuesday, Wednesday.
+        (date(2026, 3, 6), 3, "19", date(2026, 3, 11)),
+        # Easter Monday 2026 (6 April) is not counted.
+        (date(2026, 4, 3), 1, "19", date(2026, 4, 7)),
+        # Good Friday is a holiday in Moselle only (then Easter Monday everywhere).
+        (date(2026, 4, 2), 1, "57", date(2026, 4, 7)),
+        (date(2026, 4, 2), 1, "19", date(2026, 4, 3)),
+        # Martinique's abolition of slavery (Friday 22 May), then Whit Monday.
+        (date(2026, 5, 21), 1, "972", date(2026, 5, 26)),
+        (date(2026, 5, 21), 1, "19", date(2026, 5, 22)),
+    ],
+)
+def test_working_days_skip_weekends_and_the_departements_holidays(start, count, dept, expected):
+    assert dates.add_working_days(start, count, dept) == expected
+    assert dates.working_days_between(start, expected, dept) == count
+
+
+def test_no_working_day_passes_before_the_start_or_on_the_same_day():
+    day = date(2026, 3, 4)
+    assert dates.working_days_between(day, day, "19") == 0
+    assert dates.working_days_between(day, day - timedelta(days=3), "19") == 0
+    # A weekend counts nothing.
+    assert dates.working_days_between(date(2026, 3, 6), date(2026, 3, 8), "19") == 0

@@ -60,3 +60,41 @@ def test_a_private_file_leaves_as_a_sandboxed_attachment_named_after_its_type():
 def test_a_file_missing_from_storage_is_a_404_with_the_given_message():
     with pytest.raises(Http404, match=r"Le fichier est introuvable\."):
         private_file_response(StoredFile(None), "x", missing="Le fichier est introuvable.")
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+ODS = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"})
+OFFICE = ("pdf", "docx", "xlsx", "odt", "ods")
+
+
+def test_office_documents_are_recognised_by_their_archives_manifest():
+    assert check_upload(SimpleUploadedFile("lettre.pdf", DOCX), allowed=OFFICE) == "docx"
+    assert check_upload(SimpleUploadedFile("budget", ODS), allowed=OFFICE) == "ods"
+
+
+def test_a_plain_zip_or_a_broken_one_is_not_an_office_document():
+    for content in (_zip({"virus.exe": b"MZ"}), b"PK\x03\x04 truncated"):
+        with pytest.raises(UploadError, match="Type de fichier refusé"):
+            check_upload(SimpleUploadedFile("lettre.docx", content), allowed=OFFICE)
+
+
+def test_office_documents_are_refused_where_only_scans_are_accepted():
+    with pytest.raises(UploadError, match="Type de fichier refusé"):
+        check_upload(SimpleUploadedFile("lettre.docx", DOCX))
+
+
+def test_an_office_document_leaves_with_the_type_checked_at_upload():
+    response = private_file_response(StoredFile(DOCX), "piece-1", missing="x", kind="docx")
+    assert 'filename="piece-1.docx"' in response["Content-Disposition"]
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
