@@ -20,6 +20,7 @@ from msap.people.models import Membership
 from msap.portal import links
 from msap.portal.models import PartnerLink
 from msap.registers import services as register_services
+from msap.transmissions import services as transmission_services
 from msap.webhooks import services as webhook_services
 from msap.webhooks.models import Delivery, Endpoint
 from tests import factories as f
@@ -131,6 +132,13 @@ PARTNER_ENDPOINT = access(
     forbidden=tuple(r for r in ROLES if r not in REFERENTS and r != "anonymous"),
     hidden=("referent_msa",),
 )
+# A transmission to the CAF: its referents answer it, the house's agents see it but answer for
+# the house only (403); for anyone else it does not exist (permissions.transmission_access).
+PARTNER_TRANSMISSION = access(
+    ok=("referent_caf",),
+    forbidden=("agent", "responsable"),
+    hidden=(*HIDDEN, "gestionnaire", "prefecture", "national", "admin"),
+)
 # A signed link opens its one item for whoever holds it, signed in or not (Dora).
 SIGNED_LINK = access(ok=ROLES, hidden=())
 
@@ -191,7 +199,16 @@ def objects(world):
         partner=world.caf.partner, url="https://93.184.216.34/msap", event_types=["ping"]
     )
     webhook_services.emit("ping", world.caf.partner, {})
+    transmission, _created = transmission_services.send(
+        world.users.agent,
+        house,
+        partnership=world.caf,
+        subject="Droits au RSA",
+        question="Quels droits ?",
+    )
     return {
+        "transmission_pk": transmission.pk,
+        "transmission_move": "prise-en-charge",
         "link_kind": "rendez-vous",
         "token": links.token_for(link),
         "endpoint_pk": endpoint.pk,
@@ -307,6 +324,12 @@ MATRIX = {
         {"pk": "appointment_pk", "status": "appointment_status"},
         PARTNER_ITEM,
     ),
+    "portal_transmission": ("GET", {"pk": "transmission_pk"}, PARTNER_TRANSMISSION),
+    "portal_transmission_move": (
+        "POST",
+        {"pk": "transmission_pk", "move": "transmission_move"},
+        PARTNER_TRANSMISSION,
+    ),
     "portal_webhook": ("GET+POST", {"pk": "endpoint_pk"}, PARTNER_ENDPOINT),
     "portal_webhook_action": (
         "POST",
@@ -337,6 +360,8 @@ MATRIX = {
 # The portal's items, walked as the referent of another partner of the same house: none exists
 # for it (a partner never sees another partner's items, nor learns that they exist).
 OTHER_PARTNER_HIDDEN = [
+    "portal_transmission",
+    "portal_transmission_move",
     "portal_appointment",
     "portal_appointment_answer",
     "portal_webhook",

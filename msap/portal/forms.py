@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from msap.lib.forms import style_widgets, version_field
+from msap.transmissions.models import RefusalReason
 from msap.webhooks.rules import EventType
 
 
@@ -53,4 +54,31 @@ class EndpointForm(forms.Form):
                 self.fields["partner"].initial = partners[0].pk
         if not with_url:
             del self.fields["url"]
+        style_widgets(self)
+
+
+class TransmissionMoveForm(forms.Form):
+    """One of the partner's moves on a transmission: its message, and for a refusal its reason,
+    for a redirection the other partner of the house."""
+
+    text = forms.CharField(
+        label=_("Message à la maison"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    refusal_reason = forms.ChoiceField(
+        label=_("Motif du refus"), choices=[("", "—"), *RefusalReason.choices], required=False
+    )
+    redirected_to = forms.TypedChoiceField(
+        label=_("Partenaire compétent"), coerce=int, required=False, empty_value=None
+    )
+    version = version_field()
+
+    def __init__(self, *args, partnerships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["redirected_to"].choices = [
+            ("", "—"),
+            *((p.pk, p.partner.short_name) for p in partnerships),
+        ]
         style_widgets(self)

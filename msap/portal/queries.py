@@ -19,6 +19,8 @@ from msap.appointments.models import (
 from msap.partners.models import Partnership
 from msap.partners.queries import current_referents
 from msap.portal import rules
+from msap.transmissions import queries as transmissions
+from msap.transmissions.models import OPEN_STATUSES, Transmission
 
 APPOINTMENT_RELATED = (
     "house__commune",
@@ -147,3 +149,32 @@ def appointment_figures(user, now: datetime) -> dict:
         row["no_show_rate"] = rules.rate(row["no_show"], row["seen"] + row["no_show"])
         row["cancellation_rate"] = rules.rate(row["excused"] + row["revoked"], row["total"])
     return {"rows": rows, "totals": totals, "since": since}
+
+
+def inbox(user, now: datetime) -> list:
+    """The transmissions addressed to the user's organisations, open ones first, each with the
+    time limit running now (transmissions.queries.deadline): at most LIST_SIZE."""
+    scope = permissions.scope_for(user)
+    rows = list(
+        Transmission.objects.filter(
+            partnership__partner_id__in=scope.partners, partnership__status="active"
+        )
+        .select_related(*transmissions.RELATED)
+        .order_by("-sent_at", "-pk")[:LIST_SIZE]
+    )
+    rows.sort(key=lambda t: t.status not in OPEN_STATUSES)
+    for t in rows:
+        t.running = transmissions.deadline(t, now)
+    return rows
+
+
+def transmission_figures(user, now: datetime):
+    """Per partner: transmissions, open, overdue, median and 90th percentile of the working days
+    to take in charge and to resolve (transmissions.queries.partner_figures, one query)."""
+    scope = permissions.scope_for(user)
+    qs = Transmission.objects.filter(
+        partnership__partner_id__in=scope.partners,
+        partnership__status="active",
+        sent_at__gte=now - timedelta(days=rules.FIGURES_DAYS),
+    )
+    return transmissions.partner_figures(qs, now.date())

@@ -10,6 +10,12 @@ urlpatterns = [
         views.portal_appointment_answer,
         name="portal_appointment_answer",
     ),
+    path("partenaire/saisines/<int:pk>/", views.portal_transmission, name="portal_transmission"),
+    path(
+        "partenaire/saisines/<int:pk>/<str:move>/",
+        views.portal_transmission_move,
+        name="portal_transmission_move",
+    ),
     path("partenaire/offre/", views.portal_offer, name="portal_offer"),
     path("partenaire/fiches/", views.portal_cards, name="portal_cards"),
     path("partenaire/chiffres/", views.portal_figures, name="portal_figures"),

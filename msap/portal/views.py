@@ -23,8 +23,11 @@ from msap.core.errors import DomainError, StaleVersion
 from msap.core.forms import add_domain_error
 from msap.partners.models import Partner
 from msap.portal import queries, services
-from msap.portal.forms import ConfirmForm, EndpointForm, RevokeForm
+from msap.portal.forms import ConfirmForm, EndpointForm, RevokeForm, TransmissionMoveForm
 from msap.portal.links import LinkRefused
+from msap.transmissions import queries as transmission_queries
+from msap.transmissions import services as transmission_services
+from msap.transmissions.models import TransmissionStatus
 from msap.webhooks import queries as webhook_queries
 from msap.webhooks import services as webhooks
 
@@ -52,6 +55,7 @@ def portal_home(request):
         partners=Partner.objects.filter(pk__in=scope.partners),
         to_confirm=list(queries.to_confirm(request.user, now)),
         coming=list(queries.coming(request.user, now)),
+        inbox=queries.inbox(request.user, now),
         partnerships=list(queries.partnerships(request.user)),
         title=_("Espace partenaire"),
     )
@@ -197,6 +201,7 @@ def portal_figures(request):
         "portal/figures.html",
         "figures",
         figures=queries.appointment_figures(request.user, timezone.now()),
+        transmission_figures=queries.transmission_figures(request.user, timezone.now()),
         title=_("Chiffres de votre organisme"),
     )
 
@@ -386,3 +391,98 @@ def link_open(request, kind, pk, token):
             "title": _("Rendez-vous du %(day)s") % {"day": _when(appointment)},
         },
     )
+
+
+# --- transmissions (saisines) --------------------------------------------------------------------
+
+# The partner's moves, by the URL segment of their form.
+MOVES = {
+    "prise-en-charge": "taken",
+    "demande-informations": "info_requested",
+    "resolution": "resolved",
+    "reorientation": "redirected",
+    "refus": "refused",
+}
+
+
+def _transmission_page(request, transmission, form=None, move=""):
+    others = transmission.house.partnerships.active().exclude(pk=transmission.partnership_id)
+    others = list(others.select_related("partner"))
+    allowed = [
+        (slug, TransmissionStatus(status).label)
+        for slug, status in MOVES.items()
+        if status in transmission.available_statuses()
+    ]
+    forms = {
+        slug: form
+        if slug == move and form is not None
+        else TransmissionMoveForm(
+            initial={"version": transmission.version}, partnerships=others, prefix=slug
+        )
+        for slug, _label in allowed
+    }
+    return _page(
+        request,
+        "portal/transmission.html",
+        "home",
+        transmission=transmission,
+        running=transmission_queries.deadline(transmission, timezone.now()),
+        steps=list(transmission.steps.select_related("actor").order_by("at", "pk")),
+        moves=[(slug, label, forms[slug]) for slug, label in allowed],
+        title=_("Saisine n° %(pk)s") % {"pk": transmission.pk},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def portal_transmission(request, pk):
+    transmission, _access = transmission_queries.get_transmission_for_user(
+        request.user, pk, need="partner"
+    )
+    return _transmission_page(request, transmission)
+
+
+@never_cache
+@login_required
+@require_POST
+def portal_transmission_move(request, pk, move):
+    transmission, _access = transmission_queries.get_transmission_for_user(
+        request.user, pk, need="partner"
+    )
+    if move not in MOVES:
+        raise Http404(_("Action inconnue."))
+    others = transmission.house.partnerships.active().exclude(pk=transmission.partnership_id)
+    form = TransmissionMoveForm(
+        request.POST, partnerships=others.select_related("partner"), prefix=move
+    )
+    if form.is_valid():
+        data, user, version = form.cleaned_data, request.user, form.cleaned_data["version"]
+        try:
+            status = MOVES[move]
+            if status == "taken":
+                transmission_services.take_in_charge(user, transmission, version=version)
+            elif status == "info_requested":
+                transmission_services.request_information(
+                    user, transmission, data["text"], version=version
+                )
+            elif status == "resolved":
+                transmission_services.resolve(user, transmission, data["text"], version=version)
+            elif status == "redirected":
+                target = others.filter(pk=data["redirected_to"]).first()
+                transmission_services.redirect(
+                    user, transmission, target, data["text"], version=version
+                )
+            else:
+                transmission_services.refuse(
+                    user, transmission, data["refusal_reason"], data["text"], version=version
+                )
+        except DomainError as exc:
+            add_domain_error(form, exc, {"__all__": "text"})
+        else:
+            messages.success(
+                request,
+                _("Saisine : %(status)s.") % {"status": TransmissionStatus(status).label},
+            )
+            return redirect("portal_transmission", transmission.pk)
+    return _transmission_page(request, transmission, form, move)

@@ -21,6 +21,7 @@ from msap.network import services as network
 from msap.people.models import Role
 from msap.portal import links
 from msap.portal.models import PartnerLink
+from msap.transmissions import services as transmission_services
 from msap.webhooks.models import Endpoint
 from tests import factories as f
 from tests.browser.conftest import assert_accessible, login
@@ -93,6 +94,7 @@ PAGES = {
     "portal/appointment.html": ("referent", "/partenaire/rendez-vous/{appointment}/"),
     "portal/revoke.html": ("referent", "/partenaire/rendez-vous/{appointment}/reponse/revoked/"),
     "portal/offer.html": ("referent", "/partenaire/offre/"),
+    "portal/transmission.html": ("referent", "/partenaire/saisines/{transmission}/"),
     "portal/cards.html": ("referent", "/partenaire/fiches/"),
     "portal/figures.html": ("referent", "/partenaire/chiffres/"),
     "portal/webhooks.html": ("referent", "/partenaire/webhooks/"),
@@ -186,7 +188,15 @@ def build_network_world():
         url="https://93.184.216.34/msap",
         event_types=["appointment.requested", "appointment.confirmed"],
     )
+    transmission, _created = transmission_services.send(
+        agent,
+        house,
+        partnership=caf,
+        subject="Droits au RSA après une séparation",
+        question="Quels droits, quelles pièces ?",
+    )
     ids = {
+        "transmission": transmission.pk,
         "token": links.token_for(link),
         "endpoint": endpoint.pk,
         "kind": kind.pk,
