@@ -16,6 +16,7 @@ urlpatterns = [
     path("dossiers/", include("msap.dossiers.urls")),
     path("rendez-vous/", include("msap.appointments.urls")),
     path("", include("msap.portal.urls")),
+    path("saisines/", include("msap.transmissions.urls")),
     path("registres/", include("msap.registers.urls")),
     path("imports/", include("msap.desk.import_urls")),
     path("api/v1/", include("msap.api.urls")),

@@ -141,6 +141,15 @@ PARTNER_TRANSMISSION = access(
 )
 # A signed link opens its one item for whoever holds it, signed in or not (Dora).
 SIGNED_LINK = access(ok=ROLES, hidden=())
+# A transmission: the agents of the house and the referents of the partner it is addressed to;
+# for everyone else it does not exist (the overseers read figures only).
+NOT_ADDRESSED = tuple(
+    r for r in ROLES if r not in ("anonymous", "agent", "responsable", "referent_caf")
+)
+TRANSMISSION = access(ok=("agent", "responsable", "referent_caf"), hidden=NOT_ADDRESSED)
+TRANSMISSION_HOUSE = access(
+    ok=("agent", "responsable"), forbidden=("referent_caf",), hidden=NOT_ADDRESSED
+)
 
 
 def objects(world):
@@ -203,11 +212,17 @@ def objects(world):
         world.users.agent,
         house,
         partnership=world.caf,
-        subject="Droits au RSA",
+        subject="Droits RSA",
         question="Quels droits ?",
+        person_name="Rose Martin",
+        consent=True,
+        consent_categories=["identity", "documents"],
+        consent_until=timezone.localdate() + dt.timedelta(days=30),
+        attachments=[SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")],
     )
     return {
         "transmission_pk": transmission.pk,
+        "transmission_attachment_pk": transmission.attachments.get().pk,
         "transmission_move": "prise-en-charge",
         "link_kind": "rendez-vous",
         "token": links.token_for(link),
@@ -355,6 +370,15 @@ MATRIX = {
             "status": "appointment_status",
         },
         SIGNED_LINK,
+    ),
+    "transmission_list": ("GET", ("house_pk",), COUNTER),
+    "transmission_new": ("GET", ("house_pk",), COUNTER),
+    "transmission_detail": ("GET", {"pk": "transmission_pk"}, TRANSMISSION),
+    "transmission_answer": ("POST", {"pk": "transmission_pk"}, TRANSMISSION_HOUSE),
+    "transmission_attachment": (
+        "GET",
+        {"pk": "transmission_pk", "attachment_pk": "transmission_attachment_pk"},
+        TRANSMISSION,
     ),
 }
 # The portal's items, walked as the referent of another partner of the same house: none exists

@@ -101,6 +101,9 @@ PAGES = {
     "portal/webhook.html": ("referent", "/partenaire/webhooks/{endpoint}/"),
     "portal/link.html": (None, "/lien/rendez-vous/{appointment}/{token}/"),
     "portal/link_refused.html": (None, "/lien/rendez-vous/{appointment}/altere/"),
+    "transmissions/list.html": ("agent", "/saisines/maison/{house}/"),
+    "transmissions/new.html": ("agent", "/saisines/maison/{house}/nouvelle/"),
+    "transmissions/detail.html": ("agent", "/saisines/{transmission}/"),
 }
 
 
@@ -194,6 +197,10 @@ def build_network_world():
         partnership=caf,
         subject="Droits au RSA après une séparation",
         question="Quels droits, quelles pièces ?",
+        request=request,
+    )
+    transmission = transmission_services.request_information(
+        users["referent"], transmission, "L'avis d'imposition 2025, s'il vous plaît."
     )
     ids = {
         "transmission": transmission.pk,
