@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from msap.appointments.models import LIVE_STATUSES
 from msap.portal.models import LinkKind, PartnerLink
+from msap.transmissions.models import OPEN_STATUSES
 
 SALT = "msap.portal.link"
 # The URL segment of each kind of item.
-PATHS = {LinkKind.APPOINTMENT: "rendez-vous"}
+PATHS = {LinkKind.APPOINTMENT: "rendez-vous", LinkKind.TRANSMISSION: "saisine"}
 
 
 class LinkRefused(Exception):
@@ -43,6 +44,10 @@ def item_closed(link: PartnerLink, now: datetime) -> str | None:
             }
         if appointment.start <= now:
             return _("Ce rendez-vous a commencé : il ne se confirme ni ne s'annule plus en ligne.")
+    elif link.transmission.status not in OPEN_STATUSES:
+        return _("Cette saisine est close (%(status)s) : elle n'attend plus de réponse.") % {
+            "status": link.transmission.get_status_display()
+        }
     return None
 
 
@@ -66,6 +71,8 @@ def open_link(token: str, kind: str, item_pk: int, now: datetime) -> PartnerLink
             "appointment__house__commune",
             "appointment__appointment_type__partnership__partner",
             "appointment__adviser",
+            "transmission__house__commune__departement",
+            "transmission__partnership__partner",
         )
         .filter(pk=pk, nonce=nonce)
         .first()

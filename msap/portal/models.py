@@ -20,6 +20,7 @@ def new_nonce() -> str:
 
 class LinkKind(models.TextChoices):
     APPOINTMENT = "appointment", _("Rendez-vous")
+    TRANSMISSION = "transmission", _("Saisine")
 
 
 class PartnerLink(models.Model):
@@ -31,6 +32,14 @@ class PartnerLink(models.Model):
         on_delete=models.CASCADE,
         related_name="partner_links",
         verbose_name=_("rendez-vous"),
+    )
+    transmission = models.ForeignKey(
+        "transmissions.Transmission",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="partner_links",
+        verbose_name=_("saisine"),
     )
     referent = models.ForeignKey(
         "partners.Referent",
@@ -59,9 +68,16 @@ class PartnerLink(models.Model):
                 condition=Q(appointment__isnull=False),
                 name="partner_link_once_per_appointment",
             ),
+            models.UniqueConstraint(
+                fields=["transmission", "referent"],
+                condition=Q(transmission__isnull=False),
+                name="partner_link_once_per_transmission",
+            ),
+            # A link opens exactly one item, of its kind.
             models.CheckConstraint(
                 name="partner_link_kind_matches_item",
-                condition=Q(kind="appointment", appointment__isnull=False),
+                condition=Q(kind="appointment", appointment__isnull=False, transmission=None)
+                | Q(kind="transmission", transmission__isnull=False, appointment=None),
             ),
         ]
 
@@ -70,8 +86,8 @@ class PartnerLink(models.Model):
 
     @property
     def item(self):
-        return self.appointment
+        return self.appointment if self.kind == LinkKind.APPOINTMENT else self.transmission
 
     @property
     def item_id(self):
-        return self.appointment_id
+        return self.appointment_id if self.kind == LinkKind.APPOINTMENT else self.transmission_id

@@ -16,7 +16,9 @@ from msap.core.errors import DomainError
 from msap.core.queue import enqueue
 from msap.portal import links
 from msap.portal.models import PartnerLink
-from msap.portal.tasks import send_appointment_links
+from msap.portal.tasks import send_appointment_links, send_transmission_links
+from msap.transmissions import services as transmissions
+from msap.transmissions.models import OPEN_STATUSES, Transmission, TransmissionStatus
 
 # What a partner answers to an appointment: it confirms it, or cancels it with its reason.
 PARTNER_MOVES = (AppointmentStatus.CONFIRMED, AppointmentStatus.REVOKED)
@@ -28,6 +30,44 @@ def appointment_addressed(sender, instance: Appointment, created: bool, raw=Fals
     booking)."""
     if created and not raw and instance.status in LIVE_STATUSES:
         enqueue(send_appointment_links, instance.pk)
+
+
+def transmission_addressed(sender, instance: Transmission, created: bool, raw=False, **kwargs):
+    """post_save of a transmission: a new one is addressed to its partner, whose referent gets
+    a signed link valid 30 days (Dora), by the queue, in the sending's transaction."""
+    if created and not raw and instance.status in OPEN_STATUSES:
+        enqueue(send_transmission_links, instance.pk)
+
+
+def move_transmission(actor, transmission, status: str, data: dict, *, version, link=None):
+    """The partner's move on a transmission, signed in (`actor`) or through `link` (vouched: the
+    link was opened for this transmission of this partner)."""
+    S = TransmissionStatus
+    kw = {"version": version, "vouched": link is not None}
+    with transaction.atomic():
+        if status == S.TAKEN:
+            moved = transmissions.take_in_charge(actor, transmission, **kw)
+        elif status == S.INFO_REQUESTED:
+            moved = transmissions.request_information(actor, transmission, data["text"], **kw)
+        elif status == S.RESOLVED:
+            moved = transmissions.resolve(actor, transmission, data["text"], **kw)
+        elif status == S.REDIRECTED:
+            target = (
+                transmission.house.partnerships.active()
+                .exclude(pk=transmission.partnership_id)
+                .filter(pk=data.get("redirected_to"))
+                .first()
+            )
+            moved = transmissions.redirect(actor, transmission, target, data["text"], **kw)
+        elif status == S.REFUSED:
+            moved = transmissions.refuse(
+                actor, transmission, data["refusal_reason"], data["text"], **kw
+            )
+        else:
+            raise DomainError(_("Cette action n'est pas une réponse du partenaire."))
+        if link is not None:
+            _used(link, moved, timezone.now())
+    return moved
 
 
 def answer_appointment(

@@ -21,6 +21,7 @@ from msap.core.queue import backoff, enqueue
 from msap.partners.queries import current_referents
 from msap.portal import links, rules
 from msap.portal.models import LinkKind, PartnerLink
+from msap.transmissions.models import OPEN_STATUSES, Transmission
 
 log = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 8
@@ -50,20 +51,45 @@ def _appointment_mail(link: PartnerLink) -> tuple[str, str]:
     return subject, body
 
 
-def _issue(kind: str, item, partnership, expires_at) -> list[int]:
-    """The link rows of the item's current referents with an email (created when missing)."""
+def _transmission_mail(link: PartnerLink) -> tuple[str, str]:
+    transmission = link.transmission
+    params = {
+        "partner": transmission.partnership.partner.short_name,
+        "house": transmission.house.name,
+        "pk": transmission.pk,
+        "subject": transmission.subject,
+        "url": settings.SITE_URL.rstrip("/") + links.url_for(link),
+        "expires": formats.date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT"),
+    }
+    subject = _("Saisine n° %(pk)s de %(house)s pour %(partner)s") % params
+    body = (
+        _(
+            "Bonjour,\n\n%(house)s vous transmet la saisine n° %(pk)s : « %(subject)s ».\n\n"
+            "Prenez-la en charge, demandez des informations, répondez, réorientez-la ou "
+            "refusez-la, sans compte, par ce lien personnel (valable jusqu'au %(expires)s, pour "
+            "cette seule saisine) :\n%(url)s\n\n"
+            "Ne transférez pas ce lien : il permet de répondre au nom de votre organisme.\n"
+        )
+        % params
+    )
+    return subject, body
+
+
+MAILS = {LinkKind.APPOINTMENT: _appointment_mail, LinkKind.TRANSMISSION: _transmission_mail}
+
+
+def _issue(kind: str, item, referents, expires_at) -> list[int]:
+    """The link rows of the item's referents with an email (created when missing)."""
     ids = []
-    for referent in current_referents().filter(partnership=partnership).exclude(email=""):
+    for referent in referents.exclude(email=""):
+        keys = {"kind": kind, kind: item, "referent": referent}
         try:
             with transaction.atomic():
                 link, _created = PartnerLink.objects.get_or_create(
-                    kind=kind,
-                    appointment=item,
-                    referent=referent,
-                    defaults={"email": referent.email, "expires_at": expires_at},
+                    **keys, defaults={"email": referent.email, "expires_at": expires_at}
                 )
         except IntegrityError:  # another run created it between our read and our insert
-            link = PartnerLink.objects.get(kind=kind, appointment=item, referent=referent)
+            link = PartnerLink.objects.get(**keys)
         ids.append(link.pk)
     return ids
 
@@ -76,11 +102,14 @@ def _send(link_id: int) -> bool:
     ).update(sent_at=now, attempts=F("attempts") + 1):
         return False
     link = PartnerLink.objects.select_related(
-        "appointment__house", "appointment__appointment_type__partnership__partner"
+        "appointment__house",
+        "appointment__appointment_type__partnership__partner",
+        "transmission__house",
+        "transmission__partnership__partner",
     ).get(pk=link_id)
     try:
         with translation.override("fr"):
-            subject, body = _appointment_mail(link)
+            subject, body = MAILS[link.kind](link)
         send_mail(subject, body, None, [link.email])
     except Exception:
         log.exception("partner link %s not sent, released for a retry", link_id)
@@ -111,7 +140,28 @@ def send_appointment_links(appointment_id: int) -> int:
     ids = _issue(
         LinkKind.APPOINTMENT,
         appointment,
-        appointment.appointment_type.partnership,
+        current_referents().filter(partnership=appointment.appointment_type.partnership),
         rules.appointment_link_expiry(now, appointment.start),
+    )
+    return sum(_send(pk) for pk in ids)
+
+
+@task(queue_name="mail")
+def send_transmission_links(transmission_id: int) -> int:
+    """Mail the referent the transmission is addressed to (else every current referent of the
+    partnership) their signed link, valid 30 days (Dora); returns how many went."""
+    now = timezone.now()
+    transmission = (
+        Transmission.objects.select_related("partnership", "referent")
+        .filter(pk=transmission_id, status__in=OPEN_STATUSES)
+        .first()
+    )
+    if transmission is None:
+        return 0
+    referents = current_referents().filter(partnership=transmission.partnership)
+    if transmission.referent_id and referents.filter(pk=transmission.referent_id).exists():
+        referents = referents.filter(pk=transmission.referent_id)
+    ids = _issue(
+        LinkKind.TRANSMISSION, transmission, referents, rules.transmission_link_expiry(now)
     )
     return sum(_send(pk) for pk in ids)

@@ -26,7 +26,6 @@ from msap.portal import queries, services
 from msap.portal.forms import ConfirmForm, EndpointForm, RevokeForm, TransmissionMoveForm
 from msap.portal.links import LinkRefused
 from msap.transmissions import queries as transmission_queries
-from msap.transmissions import services as transmission_services
 from msap.transmissions.models import TransmissionStatus
 from msap.webhooks import queries as webhook_queries
 from msap.webhooks import services as webhooks
@@ -341,7 +340,7 @@ def portal_delivery_replay(request, pk, delivery_pk):
 
 # --- signed links --------------------------------------------------------------------------------
 
-KINDS = {"rendez-vous": "appointment"}
+KINDS = {"rendez-vous": "appointment", "saisine": "transmission"}
 
 
 def _open(request, kind, pk, token):
@@ -366,6 +365,12 @@ def link_answer(request, kind, pk, token, status):
     if refused:
         return refused
     back = reverse("link_open", args=[kind, pk, token])
+    if link.kind == "transmission":
+        if request.method != "POST":
+            return redirect(back)
+        return _transmission_move(
+            request, link.transmission, status, link=link, token=token, back=back
+        )
     return _answer(request, link.appointment, status, link=link, back=back)
 
 
@@ -376,6 +381,8 @@ def link_open(request, kind, pk, token):
     link, refused = _open(request, kind, pk, token)
     if refused:
         return refused
+    if link.kind == "transmission":
+        return _transmission_page(request, link.transmission, link=link, token=token)
     appointment = link.appointment
     moves = [s for s in appointment.available_statuses() if s in services.PARTNER_MOVES]
     return render(
@@ -405,9 +412,17 @@ MOVES = {
 }
 
 
-def _transmission_page(request, transmission, form=None, move=""):
-    others = transmission.house.partnerships.active().exclude(pk=transmission.partnership_id)
-    others = list(others.select_related("partner"))
+def _others(transmission):
+    """The other active partners of the house, where the partner may redirect."""
+    return (
+        transmission.house.partnerships.active()
+        .exclude(pk=transmission.partnership_id)
+        .select_related("partner")
+    )
+
+
+def _transmission_page(request, transmission, form=None, move="", link=None, token=""):
+    others = list(_others(transmission))
     allowed = [
         (slug, TransmissionStatus(status).label)
         for slug, status in MOVES.items()
@@ -421,16 +436,48 @@ def _transmission_page(request, transmission, form=None, move=""):
         )
         for slug, _label in allowed
     }
-    return _page(
+    return render(
         request,
-        "portal/transmission.html",
-        "home",
-        transmission=transmission,
-        running=transmission_queries.deadline(transmission, timezone.now()),
-        steps=list(transmission.steps.select_related("actor").order_by("at", "pk")),
-        moves=[(slug, label, forms[slug]) for slug, label in allowed],
-        title=_("Saisine n° %(pk)s") % {"pk": transmission.pk},
+        "portal/link_transmission.html" if link else "portal/transmission.html",
+        {
+            "tab": "home",
+            "transmission": transmission,
+            "link": link,
+            "token": token,
+            "running": transmission_queries.deadline(transmission, timezone.now()),
+            "steps": list(transmission.steps.select_related("actor").order_by("at", "pk")),
+            "moves": [(slug, label, forms[slug]) for slug, label in allowed],
+            "title": _("Saisine n° %(pk)s") % {"pk": transmission.pk},
+        },
     )
+
+
+def _transmission_move(request, transmission, move, *, actor=None, link=None, token="", back):
+    if move not in MOVES:
+        raise Http404(_("Action inconnue."))
+    form = TransmissionMoveForm(
+        request.POST or None, partnerships=_others(transmission), prefix=move
+    )
+    if request.method == "POST" and form.is_valid():
+        status = MOVES[move]
+        try:
+            services.move_transmission(
+                actor,
+                transmission,
+                status,
+                form.cleaned_data,
+                version=form.cleaned_data["version"],
+                link=link,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, {"__all__": "text"})
+        else:
+            messages.success(
+                request,
+                _("Saisine : %(status)s.") % {"status": TransmissionStatus(status).label},
+            )
+            return redirect(back)
+    return _transmission_page(request, transmission, form, move, link=link, token=token)
 
 
 @never_cache
@@ -450,39 +497,5 @@ def portal_transmission_move(request, pk, move):
     transmission, _access = transmission_queries.get_transmission_for_user(
         request.user, pk, need="partner"
     )
-    if move not in MOVES:
-        raise Http404(_("Action inconnue."))
-    others = transmission.house.partnerships.active().exclude(pk=transmission.partnership_id)
-    form = TransmissionMoveForm(
-        request.POST, partnerships=others.select_related("partner"), prefix=move
-    )
-    if form.is_valid():
-        data, user, version = form.cleaned_data, request.user, form.cleaned_data["version"]
-        try:
-            status = MOVES[move]
-            if status == "taken":
-                transmission_services.take_in_charge(user, transmission, version=version)
-            elif status == "info_requested":
-                transmission_services.request_information(
-                    user, transmission, data["text"], version=version
-                )
-            elif status == "resolved":
-                transmission_services.resolve(user, transmission, data["text"], version=version)
-            elif status == "redirected":
-                target = others.filter(pk=data["redirected_to"]).first()
-                transmission_services.redirect(
-                    user, transmission, target, data["text"], version=version
-                )
-            else:
-                transmission_services.refuse(
-                    user, transmission, data["refusal_reason"], data["text"], version=version
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc, {"__all__": "text"})
-        else:
-            messages.success(
-                request,
-                _("Saisine : %(status)s.") % {"status": TransmissionStatus(status).label},
-            )
-            return redirect("portal_transmission", transmission.pk)
-    return _transmission_page(request, transmission, form, move)
+    back = reverse("portal_transmission", args=[transmission.pk])
+    return _transmission_move(request, transmission, move, actor=request.user, back=back)

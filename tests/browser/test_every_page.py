@@ -101,6 +101,7 @@ PAGES = {
     "portal/webhook.html": ("referent", "/partenaire/webhooks/{endpoint}/"),
     "portal/link.html": (None, "/lien/rendez-vous/{appointment}/{token}/"),
     "portal/link_refused.html": (None, "/lien/rendez-vous/{appointment}/altere/"),
+    "portal/link_transmission.html": (None, "/lien/saisine/{transmission}/{transmission_token}/"),
     "transmissions/list.html": ("agent", "/saisines/maison/{house}/"),
     "transmissions/new.html": ("agent", "/saisines/maison/{house}/nouvelle/"),
     "transmissions/detail.html": ("agent", "/saisines/{transmission}/"),
@@ -205,6 +206,15 @@ def build_network_world():
     ids = {
         "transmission": transmission.pk,
         "token": links.token_for(link),
+        "transmission_token": links.token_for(
+            PartnerLink.objects.create(
+                kind="transmission",
+                transmission=transmission,
+                referent=referent,
+                email="claire.dumont@caf.exemple.fr",
+                expires_at=timezone.now() + timedelta(days=30),
+            )
+        ),
         "endpoint": endpoint.pk,
         "kind": kind.pk,
         "appointment": appointment.pk,

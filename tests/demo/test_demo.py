@@ -31,7 +31,7 @@ from msap.network.models import (
 from msap.network.queries import current_ranges, house_flags, visible_houses
 from msap.partners.models import Partner, Partnership, Referent
 from msap.people.models import Membership, Role, Training, User
-from msap.portal.queries import to_confirm
+from msap.portal.queries import inbox, to_confirm
 from tests import factories as f
 
 MODELS = [
@@ -222,6 +222,7 @@ def test_each_demo_referent_account_has_its_card_and_appointments_to_confirm(dem
         assert card.partnership.house.slug == FIRST_HOUSE
         assert card.partnership.partner.code == code
         assert list(to_confirm(user, timezone.now())), email
+        assert any(t.is_open for t in inbox(user, timezone.now())), email
 
 
 @override_settings(DEMO_MODE=True)

@@ -15,6 +15,8 @@ from msap.core.models import JournalEntry
 from msap.core.queue import run_ready_tasks
 from msap.portal import links, services
 from msap.portal.models import PartnerLink
+from msap.transmissions import services as transmission_services
+from msap.transmissions.models import Transmission
 
 
 @pytest.fixture
@@ -107,3 +109,77 @@ def test_a_link_expires_with_its_appointment(world, booked):
     assert link.expires_at <= booked.caf.start
     with pytest.raises(links.LinkRefused):
         links.open_link(links.token_for(link), "appointment", booked.caf.pk, booked.caf.start)
+
+
+# --- transmissions (Dora: a link valid 30 days) ----------------------------------------------------
+
+
+@pytest.fixture
+def transmission(world):
+    sent, _created = transmission_services.send(
+        world.users.agent,
+        world.house,
+        partnership=world.caf,
+        subject="Droits au RSA après une séparation",
+        question="Quels droits, quelles pièces ?",
+    )
+    return sent
+
+
+@pytest.fixture
+def transmission_url(world, transmission):
+    mail.outbox.clear()
+    run_ready_tasks()
+    (message,) = [
+        m for m in mail.outbox if world.caf_referent.email in m.to and "/lien/saisine/" in m.body
+    ]
+    return (
+        "/" + re.search(r"https?://\S+", message.body).group(0).split("://", 1)[1].split("/", 1)[1]
+    )
+
+
+def test_a_transmission_link_lasts_30_days_and_takes_it_in_charge_without_an_account(
+    client, world, transmission, transmission_url
+):
+    link = PartnerLink.objects.get(transmission=transmission)
+    assert link.expires_at - link.created_at >= timedelta(days=30) - timedelta(minutes=1)
+    page = client.get(transmission_url).content.decode()
+    assert "Droits au RSA" in page and world.caf_referent.email not in page
+    client.post(transmission_url + "prise-en-charge/", {"prise-en-charge-version": 1})
+    assert Transmission.objects.get(pk=transmission.pk).status == "taken"
+    client.post(
+        transmission_url + "resolution/",
+        {"resolution-version": 2, "resolution-text": "Droits ouverts."},
+    )
+    assert Transmission.objects.get(pk=transmission.pk).status == "resolved"
+    # Replayed once the transmission is closed: a French page, nothing changes.
+    response = client.post(
+        transmission_url + "refus/", {"refus-version": 3, "refus-refusal_reason": "other"}
+    )
+    assert response.status_code == 410 and "est close" in response.content.decode()
+    assert Transmission.objects.get(pk=transmission.pk).status == "resolved"
+
+
+def test_a_tampered_or_expired_transmission_link_changes_nothing(
+    client, transmission, transmission_url
+):
+    tampered = transmission_url.replace(":", ":x", 1)
+    assert (
+        client.post(tampered + "prise-en-charge/", {"prise-en-charge-version": 1}).status_code
+        == 404
+    )
+    PartnerLink.objects.update(expires_at=timezone.now())
+    assert (
+        client.post(
+            transmission_url + "prise-en-charge/", {"prise-en-charge-version": 1}
+        ).status_code
+        == 410
+    )
+    assert Transmission.objects.get(pk=transmission.pk).status == "sent"
+
+
+def test_a_transmission_link_does_not_open_an_appointment(client, booked, transmission_url):
+    other = transmission_url.replace("/saisine/", "/rendez-vous/").replace(
+        f"/{transmission_url.split('/')[3]}/", f"/{booked.caf.pk}/"
+    )
+    assert client.get(other).status_code == 404

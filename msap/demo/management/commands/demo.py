@@ -32,6 +32,7 @@ from msap.partners import services as partners
 from msap.partners.models import Partner, PartnerKind, Partnership, Referent, ServiceItem
 from msap.people import services as people
 from msap.people.models import Membership, Role, User
+from msap.portal.demo import build_partner_inbox
 from msap.registers.demo import build_registers
 from msap.territory.models import Commune, Departement
 
@@ -66,12 +67,18 @@ class Command(BaseCommand):
             items = build_registers(houses, today=today)
         with transaction.atomic():
             appointments = build_appointments(houses, today=today)
+        inbox = build_partner_inbox(House.objects.get(slug=data.FIRST_HOUSE))
         if requests or items:
             self.stdout.write(
                 _(
                     "Activité de l'année ajoutée : %(requests)s demandes, %(items)s éléments de registre."
                 )
                 % {"requests": requests, "items": items}
+            )
+        if inbox:
+            self.stdout.write(
+                _("Saisines à traiter par les référents de démonstration : %(count)s.")
+                % {"count": inbox}
             )
         if appointments:
             self.stdout.write(
