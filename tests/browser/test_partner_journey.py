@@ -1,6 +1,7 @@
 """Issue 9's done-when, in a real Chromium: the agent books a video appointment in the house and
 prints its preparation sheet; the CAF referent signs in, confirms it and answers a transmission;
-the agent sees the appointment confirmed. axe-core on every page visited."""
+the agent sees both: the appointment confirmed, the transmission resolved. axe-core on every
+page visited."""
 
 from datetime import time
 
@@ -75,8 +76,12 @@ def test_the_agent_books_and_the_caf_referent_confirms_and_answers(page, live_se
     assert Transmission.objects.get(pk=transmission.pk).status == "resolved"
     page.context.clear_cookies()
 
-    # The agent sees the appointment confirmed.
+    # The agent sees both: the appointment confirmed, the transmission resolved with its answer.
     login(page, "agent@test.fr", f.PASSWORD)
     page.goto(detail)
     page.get_by_text("Confirmé par le partenaire").first.wait_for()
+    assert_accessible(page)
+    page.goto(f"/saisines/{transmission.pk}/")
+    page.get_by_text("Résolue").first.wait_for()
+    page.get_by_text("Droits ouverts : versement le 5 du mois.").wait_for()
     assert_accessible(page)

@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from msap.appointments.models import Appointment, AppointmentStatus
 from msap.core.models import JournalEntry
+from msap.permissions import forget_scope
+from msap.transmissions import services as transmission_services
 from tests import factories as f
 from tests.conftest import count_queries, login
 from tests.portal.conftest import book, offer_of
@@ -104,6 +106,9 @@ def test_the_portals_pages_cost_the_same_queries_whatever_the_number_of_houses(c
     login(client, world.users.referent_caf)
     kind, adviser = offer_of(world.caf)
     book(world, kind, adviser)
+    transmission_services.send(
+        world.users.agent, world.house, partnership=world.caf, subject="Objet", question="?"
+    )
     urls = [reverse(n) for n in ("portal_home", "portal_offer", "portal_cards", "portal_figures")]
     before = [count_queries(client, url) for url in urls]
     for n in range(3):
@@ -113,6 +118,10 @@ def test_the_portals_pages_cost_the_same_queries_whatever_the_number_of_houses(c
         f.MembershipFactory(user=world.users.agent, role="agent", house=house)
         kind, adviser = offer_of(partnership)
         book(world, kind, adviser, house=house)
+        forget_scope(world.users.agent)
+        transmission_services.send(
+            world.users.agent, house, partnership=partnership, subject="Objet", question="?"
+        )
     assert [count_queries(client, url) for url in urls] == before
 
 
