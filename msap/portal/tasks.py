@@ -27,17 +27,26 @@ log = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 8
 
 
+def _moment(value) -> str:
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _link_params(link: PartnerLink, partnership, house, subject: str) -> dict:
+    """What every link mail names: who sends what to whom, the link and when it expires."""
+    return {
+        "partner": partnership.partner.short_name,
+        "house": house.name,
+        "subject": subject,
+        "url": settings.SITE_URL.rstrip("/") + links.url_for(link),
+        "expires": _moment(link.expires_at),
+    }
+
+
 def _appointment_mail(link: PartnerLink) -> tuple[str, str]:
     appointment = link.appointment
     kind = appointment.appointment_type
-    params = {
-        "partner": kind.partnership.partner.short_name,
-        "house": appointment.house.name,
-        "subject": kind.subject,
-        "day": formats.date_format(timezone.localtime(appointment.start), "DATETIME_FORMAT"),
-        "url": settings.SITE_URL.rstrip("/") + links.url_for(link),
-        "expires": formats.date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT"),
-    }
+    params = _link_params(link, kind.partnership, appointment.house, kind.subject)
+    params["day"] = _moment(appointment.start)
     subject = _("Rendez-vous %(partner)s à confirmer — %(house)s") % params
     body = (
         _(
@@ -53,14 +62,8 @@ def _appointment_mail(link: PartnerLink) -> tuple[str, str]:
 
 def _transmission_mail(link: PartnerLink) -> tuple[str, str]:
     transmission = link.transmission
-    params = {
-        "partner": transmission.partnership.partner.short_name,
-        "house": transmission.house.name,
-        "pk": transmission.pk,
-        "subject": transmission.subject,
-        "url": settings.SITE_URL.rstrip("/") + links.url_for(link),
-        "expires": formats.date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT"),
-    }
+    params = _link_params(link, transmission.partnership, transmission.house, transmission.subject)
+    params["pk"] = transmission.pk
     subject = _("Saisine n° %(pk)s de %(house)s pour %(partner)s") % params
     body = (
         _(
