@@ -367,6 +367,32 @@ def check_appointment(access: RecordAccess, need: str = "counter") -> None:
     )
 
 
+# --- what is addressed to a partner (the partner portal) -------------------------------------------
+
+
+def check_partner_item(access: HouseAccess, partner_id: int, need: str = "answer") -> None:
+    """An appointment or a transmission addressed to one partner in a house (issue 9, item 6).
+
+    Its partner's referents answer it. For any other referent it does not exist (404: a partner
+    never learns of another partner's items); the house's staff and overseers see that it
+    exists but answer nothing in the partner's name (403)."""
+    addressed = partner_id in access.partner_ids
+    if not (addressed or access.staff or access.oversee):
+        raise Http404(_("Élément introuvable."))
+    if need == "answer" and not addressed:
+        raise PermissionDenied(
+            _("Seuls les référents du partenaire concerné répondent à cet élément.")
+        )
+
+
+def require_referent(user) -> Scope:
+    """The partner portal's pages: for partner referents only."""
+    s = scope_for(user)
+    if not s.partners:
+        raise PermissionDenied(_("Cet espace est réservé aux référents des partenaires."))
+    return s
+
+
 # --- transmissions (saisines) --------------------------------------------------------------------
 
 

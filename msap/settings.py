@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "msap.registers",
     "msap.webhooks",
     "msap.api",
+    "msap.portal",
     "msap.site",
     "msap.demo",
 ]

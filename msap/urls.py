@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("msap.desk.urls")),
     path("dossiers/", include("msap.dossiers.urls")),
     path("rendez-vous/", include("msap.appointments.urls")),
+    path("", include("msap.portal.urls")),
     path("saisines/", include("msap.transmissions.urls")),
     path("registres/", include("msap.registers.urls")),
     path("imports/", include("msap.desk.import_urls")),

@@ -17,8 +17,12 @@ from msap.appointments.models import Appointment
 from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment, MobileStop
 from msap.people.models import Membership
+from msap.portal import links
+from msap.portal.models import PartnerLink
 from msap.registers import services as register_services
 from msap.transmissions import services as transmission_services
+from msap.webhooks import services as webhook_services
+from msap.webhooks.models import Delivery, Endpoint
 from tests import factories as f
 
 ROLES = [
@@ -111,6 +115,32 @@ NATIONAL_CELL = access(
     hidden=(),
 )
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
+# The partner portal (issue 9, item 6): for partner referents, each of its own organisation.
+REFERENTS = ("referent_caf", "referent_msa")
+REFERENT_ONLY = access(
+    ok=REFERENTS, forbidden=tuple(r for r in ROLES if r not in (*REFERENTS, "anonymous")), hidden=()
+)
+# An item addressed to the CAF: its referents answer it; the house's staff and overseers see it
+# exists (403); for any other referent, or a user without the house, it does not exist.
+PARTNER_ITEM = access(
+    ok=("referent_caf",),
+    forbidden=("agent", "responsable", "gestionnaire", "prefecture", "national", "admin"),
+)
+# The CAF's own webhook endpoint: another partner's referents do not learn of it.
+PARTNER_ENDPOINT = access(
+    ok=("referent_caf",),
+    forbidden=tuple(r for r in ROLES if r not in REFERENTS and r != "anonymous"),
+    hidden=("referent_msa",),
+)
+# A transmission to the CAF: its referents answer it, the house's agents see it but answer for
+# the house only (403); for anyone else it does not exist (permissions.transmission_access).
+PARTNER_TRANSMISSION = access(
+    ok=("referent_caf",),
+    forbidden=("agent", "responsable"),
+    hidden=(*HIDDEN, "gestionnaire", "prefecture", "national", "admin"),
+)
+# A signed link opens its one item for whoever holds it, signed in or not (Dora).
+SIGNED_LINK = access(ok=ROLES, hidden=())
 # A transmission: the agents of the house and the referents of the partner it is addressed to;
 # for everyone else it does not exist (the overseers read figures only).
 NOT_ADDRESSED = tuple(
@@ -167,6 +197,17 @@ def objects(world):
         person_name="Jeanne Moreau",
         person_phone="06 12 34 56 78",
     )
+    link = PartnerLink.objects.create(
+        kind="appointment",
+        appointment=appointment,
+        referent=world.caf_referent,
+        email=world.caf_referent.email,
+        expires_at=appointment.start,
+    )
+    endpoint = Endpoint.objects.create(
+        partner=world.caf.partner, url="https://93.184.216.34/msap", event_types=["ping"]
+    )
+    webhook_services.emit("ping", world.caf.partner, {})
     transmission, _created = transmission_services.send(
         world.users.agent,
         house,
@@ -182,6 +223,12 @@ def objects(world):
     return {
         "transmission_pk": transmission.pk,
         "transmission_attachment_pk": transmission.attachments.get().pk,
+        "transmission_move": "prise-en-charge",
+        "link_kind": "rendez-vous",
+        "token": links.token_for(link),
+        "endpoint_pk": endpoint.pk,
+        "delivery_pk": Delivery.objects.get(endpoint=endpoint).pk,
+        "webhook_action": "pause",
         "appointment_pk": appointment.pk,
         "appointment_status": "confirmed",
         "register_item_pk": letter.pk,
@@ -281,6 +328,49 @@ MATRIX = {
     ),
     "appointment_sheet": ("GET", {"pk": "appointment_pk"}, COUNTER),
     "appointment_ics": ("GET", {"pk": "appointment_pk"}, COUNTER),
+    "portal_home": ("GET", (), REFERENT_ONLY),
+    "portal_offer": ("GET", (), REFERENT_ONLY),
+    "portal_cards": ("GET", (), REFERENT_ONLY),
+    "portal_figures": ("GET", (), REFERENT_ONLY),
+    "portal_webhooks": ("GET+POST", (), REFERENT_ONLY),
+    "portal_appointment": ("GET", {"pk": "appointment_pk"}, PARTNER_ITEM),
+    "portal_appointment_answer": (
+        "GET+POST",
+        {"pk": "appointment_pk", "status": "appointment_status"},
+        PARTNER_ITEM,
+    ),
+    "portal_transmission": ("GET", {"pk": "transmission_pk"}, PARTNER_TRANSMISSION),
+    "portal_transmission_move": (
+        "POST",
+        {"pk": "transmission_pk", "move": "transmission_move"},
+        PARTNER_TRANSMISSION,
+    ),
+    "portal_webhook": ("GET+POST", {"pk": "endpoint_pk"}, PARTNER_ENDPOINT),
+    "portal_webhook_action": (
+        "POST",
+        {"pk": "endpoint_pk", "action": "webhook_action"},
+        PARTNER_ENDPOINT,
+    ),
+    "portal_delivery_replay": (
+        "POST",
+        {"pk": "endpoint_pk", "delivery_pk": "delivery_pk"},
+        PARTNER_ENDPOINT,
+    ),
+    "link_open": (
+        "GET",
+        {"kind": "link_kind", "pk": "appointment_pk", "token": "token"},
+        SIGNED_LINK,
+    ),
+    "link_answer": (
+        "GET",
+        {
+            "kind": "link_kind",
+            "pk": "appointment_pk",
+            "token": "token",
+            "status": "appointment_status",
+        },
+        SIGNED_LINK,
+    ),
     "transmission_list": ("GET", ("house_pk",), COUNTER),
     "transmission_new": ("GET", ("house_pk",), COUNTER),
     "transmission_figures": ("GET", ("house_pk",), SEES_STAFF),
@@ -292,6 +382,17 @@ MATRIX = {
         TRANSMISSION,
     ),
 }
+# The portal's items, walked as the referent of another partner of the same house: none exists
+# for it (a partner never sees another partner's items, nor learns that they exist).
+OTHER_PARTNER_HIDDEN = [
+    "portal_transmission",
+    "portal_transmission_move",
+    "portal_appointment",
+    "portal_appointment_answer",
+    "portal_webhook",
+    "portal_webhook_action",
+    "portal_delivery_replay",
+]
 # Not application screens: the login flow, the language switch, the health check, the API (its
 # own permission tests live in tests/api) and Django's admin (tested in tests/core/test_login.py).
 OUT_OF_MATRIX = {"login", "logout", "set_language", "healthz"}
@@ -345,3 +446,16 @@ def test_permission_matrix(client, world, name):
             if not good:
                 failures.append(f"{role} {verb}: expected {want}, got {got}")
     assert not failures, f"{name} {url}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize("name", OTHER_PARTNER_HIDDEN)
+def test_a_referent_of_another_partner_of_the_same_house_gets_404(client, world, name):
+    method, kwarg_names, _expected, *_query = MATRIX[name]
+    ids = objects(world)
+    url = reverse(name, kwargs={k: ids[v] for k, v in kwarg_names.items()})
+    user = f.UserFactory(email="referent.ft@test.fr")
+    f.MembershipFactory(user=user, role="referent", partner=world.ft.partner)
+    client.force_login(user)
+    for verb in method.split("+"):
+        response = client.get(url) if verb == "GET" else client.post(url, {"version": 1})
+        assert response.status_code == 404, (name, verb, response.status_code)

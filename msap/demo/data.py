@@ -55,6 +55,13 @@ REFERENT_CAF = Account(
     "referent",
     "référente CAF — maisons où la CAF est partenaire",
 )
+REFERENT_FT = Account(
+    f"referent.francetravail@{ACCOUNT_DOMAIN}",
+    "Karim",
+    "Mansouri",
+    "referent",
+    "référent France Travail — maisons où France Travail est partenaire",
+)
 PREFECTURE = Account(
     f"prefecture@{ACCOUNT_DOMAIN}",
     "Hélène",
@@ -65,7 +72,7 @@ PREFECTURE = Account(
 NATIONAL = Account(
     f"national@{ACCOUNT_DOMAIN}", "Julien", "Morel", "national", "cellule nationale d'animation"
 )
-ACCOUNTS = [AGENT, RESPONSABLE, GESTIONNAIRE, REFERENT_CAF, PREFECTURE, NATIONAL]
+ACCOUNTS = [AGENT, RESPONSABLE, GESTIONNAIRE, REFERENT_CAF, REFERENT_FT, PREFECTURE, NATIONAL]
 ADMIN_ACCOUNT = Account(
     ADMIN_EMAIL,
     "Administrateur",
@@ -73,7 +80,8 @@ ADMIN_ACCOUNT = Account(
     "admin",
     "administrateur technique (administration Django)",
 )
-REFERENT_PARTNER = "caf"
+# Each referent account's partner; in the first house, it is the person on that partner's card.
+REFERENT_ACCOUNTS = {REFERENT_CAF.email: "caf", REFERENT_FT.email: "france-travail"}
 
 # Gestionnaires (art. 1, 3): key -> (name, kind, département). Several kinds on purpose.
 ORGANISATIONS = {

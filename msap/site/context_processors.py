@@ -32,6 +32,8 @@ def navigation(request) -> dict:
     items = [{"label": _("Accueil"), "link": reverse("home")}]
     if scope.has_any_role:
         items.append({"label": _("Maisons"), "link": reverse("house_list")})
+    if scope.partners:
+        items.append({"label": _("Espace partenaire"), "link": reverse("portal_home")})
     if _records_activity(user, scope):
         items.append({"label": _("Saisie"), "link": reverse("desk_entry")})
         items.append({"label": _("Activité"), "link": reverse("desk_day")})

@@ -13,6 +13,7 @@ from msap.lib.dates import day_bounds, today_in
 from msap.network.models import House, HouseStatus
 from msap.network.queries import houses_flags, visible_houses
 from msap.partners.models import Partner
+from msap.portal.queries import addressed_appointments
 from msap.registers.indicators import overdue
 from msap.registers.models import RegisterItem
 from msap.territory.models import Departement
@@ -37,6 +38,12 @@ def home_context(user, scope, now: datetime | None = None) -> dict:
         ctx.update(_network_figures(houses, scope))
     if scope.partners:
         ctx["partners"] = list(Partner.objects.filter(pk__in=scope.partners))
+        # What waits for the partner: the portal's list, counted (item 6 of issue 9).
+        ctx["to_confirm"] = (
+            addressed_appointments(user)
+            .filter(status="requested", start__gt=now or timezone.now())
+            .count()
+        )
     if scope.agent_houses or scope.admin:
         ctx.update(_counter_figures(user, scope, now or timezone.now(), ctx.get("houses")))
     ctx["no_role"] = not scope.has_any_role

@@ -352,10 +352,13 @@ def _move(
     text: str = "",
     fields: dict | None = None,
     attachments=(),
+    vouched: bool = False,
 ) -> Transmission:
     """Move the transmission to `new` for `actor` of `side` ("partner" or "house"): lock its
     row, refuse a stale version, record the step, its journal entry, the webhook event and the
-    notice to the agent who sent it (for the partner's moves)."""
+    notice to the agent who sent it (for the partner's moves). `vouched`: the caller opened a
+    signed link of the addressed partner for this very transmission (msap.portal, Dora); the
+    actor is then None and the partner's side is granted while its partnership is active."""
     now = now or timezone.now()
     checked = _check_attachments(attachments)
     stored: list = []
@@ -367,7 +370,9 @@ def _move(
                 .get(pk=transmission.pk)
             )
             access = transmission_access(actor, locked)
-            if not getattr(access, side):
+            if vouched and side == "partner" and locked.partnership.status == "active":
+                pass
+            elif not getattr(access, side):
                 _refuse(
                     _("Seuls les référents du partenaire destinataire agissent sur cette saisine.")
                     if side == "partner"
@@ -428,19 +433,31 @@ def _move(
     return locked
 
 
-def _by_partner(actor, transmission, new, version, now, text="", **fields) -> Transmission:
+def _by_partner(
+    actor, transmission, new, version, now, text="", vouched=False, **fields
+) -> Transmission:
     return _move(
-        actor, transmission, new, side="partner", version=version, now=now, text=text, fields=fields
+        actor,
+        transmission,
+        new,
+        side="partner",
+        version=version,
+        now=now,
+        text=text,
+        fields=fields,
+        vouched=vouched,
     )
 
 
-def take_in_charge(actor, transmission, *, version=None, now=None) -> Transmission:
-    return _by_partner(actor, transmission, S.TAKEN, version, now)
+def take_in_charge(actor, transmission, *, version=None, now=None, vouched=False):
+    return _by_partner(actor, transmission, S.TAKEN, version, now, vouched=vouched)
 
 
-def request_information(actor, transmission, question: str, *, version=None, now=None):
+def request_information(
+    actor, transmission, question: str, *, version=None, now=None, vouched=False
+):
     text = _message(question, _("Indiquez les informations ou les pièces qu'il vous faut."))
-    return _by_partner(actor, transmission, S.INFO_REQUESTED, version, now, text)
+    return _by_partner(actor, transmission, S.INFO_REQUESTED, version, now, text, vouched)
 
 
 def answer(actor, transmission, text: str, attachments=(), *, version=None, now=None):
@@ -459,12 +476,21 @@ def answer(actor, transmission, text: str, attachments=(), *, version=None, now=
     )
 
 
-def resolve(actor, transmission, text: str, *, version=None, now=None) -> Transmission:
+def resolve(actor, transmission, text: str, *, version=None, now=None, vouched=False):
     text = _message(text, _("Indiquez la réponse apportée ou la suite convenue."))
-    return _by_partner(actor, transmission, S.RESOLVED, version, now, text)
+    return _by_partner(actor, transmission, S.RESOLVED, version, now, text, vouched)
 
 
-def redirect(actor, transmission, to_partnership, text: str = "", *, version=None, now=None):
+def redirect(
+    actor,
+    transmission,
+    to_partnership,
+    text: str = "",
+    *,
+    version=None,
+    now=None,
+    vouched=False,
+):
     """The partner points to another partner of the house, more competent; the house transmits
     to it anew if the person agrees (their consent was given for the first partner only)."""
     if (
@@ -479,17 +505,28 @@ def redirect(actor, transmission, to_partnership, text: str = "", *, version=Non
         )
     text = _message(text)
     return _by_partner(
-        actor, transmission, S.REDIRECTED, version, now, text, redirected_to=to_partnership
+        actor,
+        transmission,
+        S.REDIRECTED,
+        version,
+        now,
+        text,
+        vouched,
+        redirected_to=to_partnership,
     )
 
 
-def refuse(actor, transmission, reason: str, text: str = "", *, version=None, now=None):
+def refuse(
+    actor, transmission, reason: str, text: str = "", *, version=None, now=None, vouched=False
+):
     if reason not in RefusalReason.values:
         _refuse(_("Choisissez le motif du refus dans la liste."), "refusal_reason")
     text = _message(
         text, _("Précisez le motif du refus.") if reason == RefusalReason.OTHER else None
     )
-    return _by_partner(actor, transmission, S.REFUSED, version, now, text, refusal_reason=reason)
+    return _by_partner(
+        actor, transmission, S.REFUSED, version, now, text, vouched, refusal_reason=reason
+    )
 
 
 # --- expiry and purge (the daily job) -----------------------------------------------------------

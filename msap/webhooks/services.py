@@ -104,6 +104,32 @@ def create_endpoint(user, partner, url: str, event_types, description: str = "")
     return endpoint
 
 
+def update_endpoint(user, endpoint: Endpoint, event_types, description: str = "") -> Endpoint:
+    """Change what the endpoint subscribes to and its description (its URL stays: a new address
+    is a new endpoint, with its own secret)."""
+    _check(user, endpoint.partner)
+    types = _clean_event_types(event_types)
+    description = (description or "").strip()[:200]
+    changes = {}
+    if types != endpoint.event_types:
+        changes["event_types"] = [endpoint.event_types, types]
+    if description != endpoint.description:
+        changes["description"] = [endpoint.description, description]
+    if not changes:
+        return endpoint
+    endpoint.event_types, endpoint.description = types, description
+    with transaction.atomic():
+        endpoint.save(update_fields=["event_types", "description"])
+        journal.record(
+            user,
+            "webhook.updated",
+            endpoint,
+            summary=gettext_noop("Souscriptions de l'adresse de webhook modifiées"),
+            changes=changes,
+        )
+    return endpoint
+
+
 def rotate_secret(user, endpoint: Endpoint) -> str:
     """A new signing secret, effective for the next attempt; returns it (shown once)."""
     _check(user, endpoint.partner)

@@ -19,14 +19,17 @@ from msap.appointments import queries as appointment_queries
 from msap.appointments import services as appointment_services
 from msap.network import services as network
 from msap.people.models import Role
+from msap.portal import links
+from msap.portal.models import PartnerLink
 from msap.transmissions import services as transmission_services
+from msap.webhooks.models import Endpoint
 from tests import factories as f
 from tests.browser.conftest import assert_accessible, login
 
 WIDTHS = (320, 768, 1280)
 DESKTOP = 992  # the DSFR header shows its tools and menu inline from this width on
 # Templates that extend the layout but are not pages of their own: the house frame.
-FRAMES = {"msap/house_base.html"}
+FRAMES = {"msap/house_base.html", "portal/base.html"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "msap"
 
 
@@ -34,7 +37,7 @@ def page_templates() -> set[str]:
     found = set()
     for path in TEMPLATES.glob("*/templates/**/*.html"):
         head = path.read_text(encoding="utf-8")[:400]
-        if re.search(r'{% extends "msap/(base|house_base)\.html" %}', head):
+        if re.search(r'{% extends "(msap/base|msap/house_base|portal/base)\.html" %}', head):
             found.add(path.as_posix().split("/templates/", 1)[1])
     return found - FRAMES
 
@@ -87,6 +90,18 @@ PAGES = {
     "appointments/new.html": ("agent", "/rendez-vous/maison/{house}/nouveau/?type={kind}"),
     "appointments/detail.html": ("agent", "/rendez-vous/{appointment}/"),
     "appointments/revoke.html": ("agent", "/rendez-vous/{appointment}/statut/revoked/"),
+    "portal/home.html": ("referent", "/partenaire/"),
+    "portal/appointment.html": ("referent", "/partenaire/rendez-vous/{appointment}/"),
+    "portal/revoke.html": ("referent", "/partenaire/rendez-vous/{appointment}/reponse/revoked/"),
+    "portal/offer.html": ("referent", "/partenaire/offre/"),
+    "portal/transmission.html": ("referent", "/partenaire/saisines/{transmission}/"),
+    "portal/cards.html": ("referent", "/partenaire/fiches/"),
+    "portal/figures.html": ("referent", "/partenaire/chiffres/"),
+    "portal/webhooks.html": ("referent", "/partenaire/webhooks/"),
+    "portal/webhook.html": ("referent", "/partenaire/webhooks/{endpoint}/"),
+    "portal/link.html": (None, "/lien/rendez-vous/{appointment}/{token}/"),
+    "portal/link_refused.html": (None, "/lien/rendez-vous/{appointment}/altere/"),
+    "portal/link_transmission.html": (None, "/lien/saisine/{transmission}/{transmission_token}/"),
     "transmissions/list.html": ("agent", "/saisines/maison/{house}/"),
     "transmissions/new.html": ("agent", "/saisines/maison/{house}/nouvelle/"),
     "transmissions/detail.html": ("agent", "/saisines/{transmission}/"),
@@ -166,6 +181,18 @@ def build_network_world():
         person_name="Jeanne Martin",
         person_phone="06 12 34 56 78",
     )
+    link = PartnerLink.objects.create(
+        kind="appointment",
+        appointment=appointment,
+        referent=referent,
+        email="claire.dumont@caf.exemple.fr",
+        expires_at=appointment.start,
+    )
+    endpoint = Endpoint.objects.create(
+        partner=caf.partner,
+        url="https://93.184.216.34/msap",
+        event_types=["appointment.requested", "appointment.confirmed"],
+    )
     transmission, _created = transmission_services.send(
         agent,
         house,
@@ -179,6 +206,17 @@ def build_network_world():
     )
     ids = {
         "transmission": transmission.pk,
+        "token": links.token_for(link),
+        "transmission_token": links.token_for(
+            PartnerLink.objects.create(
+                kind="transmission",
+                transmission=transmission,
+                referent=referent,
+                email="claire.dumont@caf.exemple.fr",
+                expires_at=timezone.now() + timedelta(days=30),
+            )
+        ),
+        "endpoint": endpoint.pk,
         "kind": kind.pk,
         "appointment": appointment.pk,
         "house": house.pk,

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from msap.core.models import JournalEntry
 from msap.demo.data import ACCOUNTS, ADMIN_EMAIL, DEMO_PASSWORD, FIRST_HOUSE, HOUSE_SLUGS
@@ -30,6 +31,7 @@ from msap.network.models import (
 from msap.network.queries import current_ranges, house_flags, visible_houses
 from msap.partners.models import Partner, Partnership, Referent
 from msap.people.models import Membership, Role, Training, User
+from msap.portal.queries import inbox, to_confirm
 from tests import factories as f
 
 MODELS = [
@@ -189,7 +191,7 @@ def test_demo_goes_through_the_services_so_the_journal_is_filled(demo):
 # --- accounts --------------------------------------------------------------------------------
 
 
-def test_the_six_demo_accounts_have_their_roles_and_the_admin_is_a_demo_superuser(demo):
+def test_the_demo_accounts_have_their_roles_and_the_admin_is_a_demo_superuser(demo):
     tulle = House.objects.get(slug=FIRST_HOUSE)
     for account in ACCOUNTS:
         user = User.objects.get(email=account.email)
@@ -206,6 +208,21 @@ def test_the_six_demo_accounts_have_their_roles_and_the_admin_is_a_demo_superuse
     assert referent.partner.code == "caf"
     admin = User.objects.get(email=ADMIN_EMAIL)
     assert admin.is_staff and admin.is_superuser and admin.is_demo
+
+
+def test_each_demo_referent_account_has_its_card_and_appointments_to_confirm(demo, client):
+    """Issue 9, item 10: a referent account per demo partner, with things to answer today."""
+    for email, code in (
+        ("referent.caf@demo.msap.fr", "caf"),
+        ("referent.francetravail@demo.msap.fr", "france-travail"),
+    ):
+        user = User.objects.get(email=email)
+        assert Membership.objects.current().get(user=user).partner.code == code
+        card = Referent.objects.get(user=user, ended_on__isnull=True)
+        assert card.partnership.house.slug == FIRST_HOUSE
+        assert card.partnership.partner.code == code
+        assert list(to_confirm(user, timezone.now())), email
+        assert any(t.is_open for t in inbox(user, timezone.now())), email
 
 
 @override_settings(DEMO_MODE=True)

@@ -152,7 +152,6 @@ def ensure_accounts() -> dict[str, User]:
     # The gestionnaire manages the first house (and others); the prefecture is its département's.
     scopes = {
         Role.GESTIONNAIRE: {"organisation": first_house.organisation},
-        Role.REFERENT: {"partner": Partner.objects.get(code=data.REFERENT_PARTNER)},
         Role.DEPARTEMENT: {"departement": first_house.commune.departement},
         Role.NATIONAL: {},
     }
@@ -172,7 +171,10 @@ def ensure_accounts() -> dict[str, User]:
                     started_on=date(2018, 9, 3),
                 )
             continue
-        scope = scopes[account.role]
+        if account.role == Role.REFERENT:
+            scope = {"partner": Partner.objects.get(code=data.REFERENT_ACCOUNTS[account.email])}
+        else:
+            scope = scopes[account.role]
         people.grant_role(actor, user, account.role, started_on=date(2020, 1, 6), **scope)
     return users
 
@@ -410,13 +412,21 @@ class Builder:
         self, partnership, h, offer_key: str, dept: str, *, started_on: date, replaces=None
     ) -> Referent:
         functions, domains, mail_domain = data.REFERENT_PROFILES[offer_key]
-        if h.slug == data.FIRST_HOUSE and partnership.partner.code == data.REFERENT_PARTNER:
-            # The CAF referent of the first house is the person behind referent.caf@demo.
-            first, last, gender = (
-                data.REFERENT_CAF.first_name,
-                data.REFERENT_CAF.last_name,
-                "female",
-            )
+        account = next(
+            (
+                a
+                for a in data.ACCOUNTS
+                if data.REFERENT_ACCOUNTS.get(a.email) == partnership.partner.code
+            ),
+            None,
+        )
+        user = None
+        if h.slug == data.FIRST_HOUSE and account is not None:
+            # The first house's CAF and France Travail referents are the people behind
+            # referent.caf@demo and referent.francetravail@demo: their cards carry their account.
+            first, last = account.first_name, account.last_name
+            gender = "female" if account is data.REFERENT_CAF else "male"
+            user = self.users[account.email]
         else:
             first, last, gender = self._person(dept, partnership.house)
         masculine, feminine = functions[1] if self.rng.random() < 0.25 else functions[0]
@@ -434,6 +444,7 @@ class Builder:
             domains=domains,
             phone=self._phone(dept),
             email=f"{_email_part(first)}.{_email_part(last)}@{mail_domain}",
+            user=user,
         )
 
     def _staff(self, house: House, h: data.HouseData, dept: str, trainers: list[Partner]) -> None:

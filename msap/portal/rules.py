@@ -1,0 +1,23 @@
+"""The rules of the partner portal (issue 9, item 6), in one place."""
+
+from datetime import datetime, timedelta
+
+# Dora: a partner answers a transmission through a signed link valid for 30 days.
+TRANSMISSION_LINK_DAYS = 30
+# An appointment's link serves until the appointment starts, and never longer than this.
+APPOINTMENT_LINK_DAYS = 30
+# The figures of the portal look back this far.
+FIGURES_DAYS = 365
+
+
+def appointment_link_expiry(now: datetime, start: datetime) -> datetime:
+    return min(start, now + timedelta(days=APPOINTMENT_LINK_DAYS))
+
+
+def transmission_link_expiry(now: datetime) -> datetime:
+    return now + timedelta(days=TRANSMISSION_LINK_DAYS)
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A share in percent, or None when there is nothing to divide."""
+    return round(100 * part / whole, 1) if whole else None
