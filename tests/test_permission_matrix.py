@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from msap.appointments import services as appointment_services
 from msap.appointments.models import Appointment
 from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment, MobileStop
@@ -159,6 +160,7 @@ def objects(world):
     )
     return {
         "appointment_pk": appointment.pk,
+        "feed_token": appointment_services.feed_of(adviser=appointment.adviser).token,
         "appointment_status": "confirmed",
         "register_item_pk": letter.pk,
         "attachment_pk": scan.pk,
@@ -257,6 +259,9 @@ MATRIX = {
     ),
     "appointment_sheet": ("GET", {"pk": "appointment_pk"}, COUNTER),
     "appointment_ics": ("GET", {"pk": "appointment_pk"}, COUNTER),
+    "appointment_feeds": ("GET+POST", ("house_pk",), COUNTER),
+    # A private calendar feed: its secret token is the key, no login (tests/appointments/test_feeds).
+    "appointment_feed": ("GET", {"token": "feed_token"}, access(ok=ROLES, hidden=())),
 }
 # Not application screens: the login flow, the language switch, the health check, the API (its
 # own permission tests live in tests/api) and Django's admin (tested in tests/core/test_login.py).

@@ -54,6 +54,7 @@ api = NinjaAPI(
 api.add_router("", houses_router)
 api.add_router("", requests_router)
 api.add_router("", "msap.api.registers.router")
+api.add_router("", "msap.api.appointments.router")
 
 
 def _error(request, status: int, detail: str, **extra):

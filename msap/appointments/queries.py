@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from msap import permissions
@@ -13,6 +14,7 @@ from msap.appointments.models import (
     Adviser,
     Appointment,
     AppointmentType,
+    CalendarFeed,
     LocationType,
     SlotException,
 )
@@ -38,6 +40,65 @@ def get_appointment_for_user(user, pk, *, need: str = "counter"):
     access = permissions.record_access(user, appointment)
     permissions.check_appointment(access, need)
     return appointment, access
+
+
+def counter_appointments(user):
+    """The appointments of the houses where the user works at the counter: the API's list, as
+    the screens (the person's name and contact are need-to-know)."""
+    return Appointment.objects.filter(house_id__in=permissions.scope_for(user).agent_houses)
+
+
+def searchable_types(houses, partner, *, type_id=None, location_type=None):
+    """The bookable appointment types of `partner` in `houses`, for the free-slot search."""
+    types = AppointmentType.objects.filter(
+        partnership__house__in=houses,
+        partnership__partner=partner,
+        partnership__status="active",
+        active=True,
+    ).select_related("partnership__house__commune", "partnership__partner")
+    if type_id is not None:
+        types = types.filter(pk=type_id)
+    if location_type:
+        types = types.filter(location_type=location_type)
+    return types.order_by("pk")
+
+
+def feed_appointments(feed: CalendarFeed, now: datetime):
+    """What a private calendar feed lists: the adviser's appointments, or those the agent booked
+    in the houses where they still work at the counter (leaving a house empties its part)."""
+    if feed.adviser_id:
+        appointments = Appointment.objects.filter(adviser_id=feed.adviser_id)
+    else:
+        appointments = Appointment.objects.filter(
+            booked_by_id=feed.user_id,
+            house_id__in=permissions.scope_for(feed.user).agent_houses,
+        )
+    return (
+        appointments.filter(start__gte=now - timedelta(days=rules.FEED_PAST_DAYS))
+        .select_related("house__commune", "appointment_type__partnership__partner")
+        .order_by("start", "pk")
+    )
+
+
+def get_feed(token: str) -> CalendarFeed:
+    """The feed of a secret token, or 404 (an unknown or renewed token alike)."""
+    feed = (
+        CalendarFeed.objects.select_related("user", "adviser")
+        .filter(token=token, token__gt="")
+        .first()
+    )
+    if feed is None or (feed.user_id and not feed.user.is_active):
+        raise Http404(_("Agenda introuvable : l'adresse a peut-être été renouvelée."))
+    return feed
+
+
+def house_advisers(house):
+    """The active advisers of the house's active partnerships."""
+    return (
+        Adviser.objects.filter(partnership__house=house, partnership__status="active", active=True)
+        .select_related("partnership__partner")
+        .order_by("partnership__partner__short_name", "last_name", "first_name")
+    )
 
 
 def bookable_types(house):
@@ -143,18 +204,94 @@ class Offer:
                     out.append(Slot(rule.adviser, start, start + step))
         return sorted(out, key=lambda s: (s.start, s.adviser.last_name))
 
+    def check_resources(self) -> bool:
+        """Whether the house has what the type books (the office for a permanence, video
+        equipment for a video appointment); keeps the number of video equipment."""
+        kind = self.type.location_type
+        self.videos = video_equipment(self.house).count() if kind == LocationType.VIDEO else 0
+        if kind == LocationType.VIDEO:
+            return self.videos > 0
+        if kind == LocationType.PERMANENCE:
+            return office_of(self.house) is not None
+        return True
 
-def taken(adviser_ids, house, start: datetime, end: datetime, *, in_house: bool) -> list:
-    """The live appointments between two instants that hold an adviser of `adviser_ids` or,
-    for an appointment in the house, one of the house's shared resources."""
+    def candidates(self, first: date, days: int, now: datetime) -> list[Slot]:
+        return [
+            slot
+            for offset in range(days)
+            for slot in self.slots_on(first + timedelta(days=offset))
+            if slot.start > now
+        ]
+
+    def is_free(self, slot: Slot, busy) -> bool:
+        """Whether `slot` is free among `busy` (taken()'s rows): the adviser and, in the house,
+        the resource it needs."""
+        overlapping = [b for b in busy if b[3] < slot.end and b[4] > slot.start]
+        if any(b[0] == slot.adviser.pk for b in overlapping):
+            return False
+        in_house = [b for b in overlapping if b[5] == self.house.pk]
+        if self.type.location_type == LocationType.PERMANENCE:
+            return not any(b[1] for b in in_house)
+        if self.type.location_type == LocationType.VIDEO:
+            return len({b[2] for b in in_house if b[2]}) < self.videos
+        return True
+
+
+def taken(adviser_ids, houses, start: datetime, end: datetime) -> list:
+    """The live appointments between two instants that hold an adviser of `adviser_ids` or one
+    of the shared resources of `houses` (the houses of the appointments in the house)."""
     holds = Q(adviser_id__in=adviser_ids)
-    if in_house:
-        holds |= Q(house=house, office__isnull=False) | Q(house=house, equipment__isnull=False)
+    if houses:
+        holds |= Q(house__in=houses, office__isnull=False) | Q(
+            house__in=houses, equipment__isnull=False
+        )
     return list(
         Appointment.objects.filter(LIVE, holds, start__lt=end, end__gt=start).values_list(
-            "adviser_id", "office_id", "equipment_id", "start", "end"
+            "adviser_id", "office_id", "equipment_id", "start", "end", "house_id"
         )
     )
+
+
+def next_free_slots(
+    appointment_types,
+    *,
+    now: datetime,
+    count: int | None = None,
+    days: int = rules.SLOT_SEARCH_DAYS,
+) -> list[tuple[AppointmentType, Slot]]:
+    """The first `count` free slots (all of them when None) of several appointment types from
+    `now` over `days` days, the earliest first: what the booking screen offers for one type and
+    the API's search across a département's houses. The days are read a week at a time, with
+    one query for what is taken, and the search stops at the week that fills `count`."""
+    offers = [offer for t in appointment_types if (offer := Offer(t)).rules]
+    offers = [offer for offer in offers if offer.check_resources()]
+    if not offers:
+        return []
+    advisers = {r.adviser_id for offer in offers for r in offer.rules}
+    houses = {offer.house.pk for offer in offers if offer.type.in_house}
+    found: list[tuple[AppointmentType, Slot]] = []
+    for week in range(0, days, rules.SLOT_SEARCH_STEP_DAYS):
+        length = min(rules.SLOT_SEARCH_STEP_DAYS, days - week)
+        candidates = [
+            (offer, slot)
+            for offer in offers
+            for slot in offer.candidates(
+                now.astimezone(offer.tz).date() + timedelta(days=week), length, now
+            )
+        ]
+        if not candidates:
+            continue
+        busy = taken(
+            advisers,
+            houses,
+            min(slot.start for _offer, slot in candidates),
+            max(slot.end for _offer, slot in candidates),
+        )
+        found += [(offer.type, slot) for offer, slot in candidates if offer.is_free(slot, busy)]
+        if count is not None and len(found) >= count:
+            break
+    found.sort(key=lambda pair: (pair[1].start, pair[1].adviser.last_name, pair[0].pk))
+    return found if count is None else found[:count]
 
 
 def free_slots(
@@ -163,40 +300,4 @@ def free_slots(
     """The slots of the type still free from `now` over `days` days: the adviser is free and,
     in the house, the resource it needs (the office for a permanence, one of the video
     equipment for a video appointment)."""
-    offer = Offer(appointment_type)
-    if not offer.rules:
-        return []
-    first = now.astimezone(offer.tz).date()
-    candidates = [
-        slot
-        for offset in range(days)
-        for slot in offer.slots_on(first + timedelta(days=offset))
-        if slot.start > now
-    ]
-    if not candidates:
-        return []
-    busy = taken(
-        {r.adviser_id for r in offer.rules},
-        offer.house,
-        candidates[0].start,
-        candidates[-1].end,
-        in_house=appointment_type.in_house,
-    )
-    kind = appointment_type.location_type
-    videos = video_equipment(offer.house).count() if kind == LocationType.VIDEO else 0
-    if (kind == LocationType.VIDEO and not videos) or (
-        kind == LocationType.PERMANENCE and office_of(offer.house) is None
-    ):
-        return []
-
-    def free(slot: Slot) -> bool:
-        overlapping = [b for b in busy if b[3] < slot.end and b[4] > slot.start]
-        if any(b[0] == slot.adviser.pk for b in overlapping):
-            return False
-        if appointment_type.location_type == LocationType.PERMANENCE:
-            return not any(b[1] for b in overlapping)
-        if appointment_type.location_type == LocationType.VIDEO:
-            return len({b[2] for b in overlapping if b[2]}) < videos
-        return True
-
-    return [slot for slot in candidates if free(slot)]
+    return [slot for _type, slot in next_free_slots([appointment_type], now=now, days=days)]

@@ -16,6 +16,8 @@ PERSONAL_DATA_DAYS = 30
 
 # How far ahead the booking screen looks for free slots, and how far ahead one may book.
 SLOT_SEARCH_DAYS = 21
+# The free-slot search reads this many days at a time (one query for what is taken each).
+SLOT_SEARCH_STEP_DAYS = 7
 BOOKING_HORIZON_DAYS = 365
 
 # The purge works in batches so that one run never holds a long transaction.
@@ -83,3 +85,10 @@ def sms_number(phone: str) -> str | None:
         return None
     code = OVERSEAS_MOBILE_CODES.get(digits[:4], "+33")
     return code + digits[1:]
+
+
+# Private calendar feeds (issue 9 §4): what a feed lists, from this many days back (so that a
+# calendar sees a recent cancellation) to every appointment ahead; and its secret's length
+# (32 random bytes, URL-safe: unguessable, the only key of an address a calendar polls).
+FEED_PAST_DAYS = 30
+FEED_TOKEN_BYTES = 32

@@ -3,6 +3,7 @@ appointment no longer needs. Each owns its transaction, its checks (DomainError 
 nothing saved) and its journal entry. Sending the preparation sheet and the reminder is not done
 here: appointments/reminders.py derives what to send from the state these functions leave."""
 
+import secrets
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from msap.appointments.models import (
     Appointment,
     AppointmentStatus,
     AppointmentType,
+    CalendarFeed,
     LocationType,
 )
 from msap.core import journal
@@ -149,33 +151,10 @@ def _lock_resource(appointment_type, house, start, end):
     return None, None
 
 
-def book(
-    actor,
-    house,
-    *,
-    appointment_type: AppointmentType,
-    adviser: Adviser,
-    start: datetime,
-    person_name: str,
-    person_email: str = "",
-    person_phone: str = "",
-    request=None,
-    now: datetime | None = None,
-) -> Appointment:
-    """Book an appointment for a person, by an agent of the house (the third party booking)."""
-    appointment, _created = book_or_replay(
-        actor,
-        house,
-        appointment_type=appointment_type,
-        adviser=adviser,
-        start=start,
-        person_name=person_name,
-        person_email=person_email,
-        person_phone=person_phone,
-        request=request,
-        now=now,
-    )
-    return appointment
+def book(actor, house, **booking) -> Appointment:
+    """Book an appointment for a person, by an agent of the house (the third party booking):
+    `book_or_replay`'s arguments, without the key."""
+    return book_or_replay(actor, house, **booking)[0]
 
 
 def _replay(actor, idempotency_key: str, given: dict) -> Appointment | None:
@@ -360,3 +339,40 @@ def purge_personal_data(
         )
         if progress:
             progress(done)
+
+
+# --- private calendar feeds ------------------------------------------------------------------------
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(rules.FEED_TOKEN_BYTES)
+
+
+def feed_of(*, user=None, adviser: Adviser | None = None) -> CalendarFeed:
+    """The private feed of an agent or of an adviser, made on first use."""
+    owner = {"user": user} if user is not None else {"adviser": adviser}
+    feed = CalendarFeed.objects.filter(**owner).first()
+    if feed is not None:
+        return feed
+    try:
+        with transaction.atomic():
+            return CalendarFeed.objects.create(token=_new_token(), **owner)
+    except IntegrityError:  # made by a concurrent first use
+        return CalendarFeed.objects.get(**owner)
+
+
+def renew_feed(actor, feed: CalendarFeed, *, now: datetime | None = None) -> CalendarFeed:
+    """Give the feed a new secret: the old address answers 404 from now on (a leaked or shared
+    address is closed this way)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        CalendarFeed.objects.filter(pk=feed.pk).update(token=_new_token(), renewed_at=now)
+        feed.refresh_from_db()
+        journal.record(
+            actor,
+            "appointment.feed_renew",
+            feed.adviser or feed.user,
+            summary=gettext_noop("Adresse de l'agenda privé renouvelée"),
+            house_id=feed.adviser.partnership.house_id if feed.adviser_id else None,
+        )
+    return feed

@@ -8,6 +8,7 @@ Thin views: parse, check access, call msap.appointments.services, render.
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -287,3 +288,69 @@ def appointment_ics(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="rendez-vous-{appointment.pk}.ics"'
     return response
+
+
+# --- private calendar feeds ---------------------------------------------------------------------
+
+
+def _detail_url(appointment) -> str:
+    return settings.SITE_URL + reverse("appointment_detail", args=[appointment.pk])
+
+
+def _feed_url(request, feed) -> str:
+    return request.build_absolute_uri(reverse("appointment_feed", args=[feed.token]))
+
+
+@never_cache
+@require_GET
+def appointment_feed(request, token):
+    """A private calendar feed: no login (a calendar application cannot log in), the secret
+    token is the key. Lists no personal data of the person (sheet.render_feed)."""
+    feed = queries.get_feed(token)
+    appointments = queries.feed_appointments(feed, timezone.now())
+    response = HttpResponse(
+        sheet.render_feed(feed, appointments, detail_url=_detail_url),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="rendez-vous.ics"'
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_feeds(request, house_pk):
+    """The agent's own feed and, for the house's managers, its advisers' feeds: their secret
+    addresses, each renewable (the old address stops answering)."""
+    house, access = get_house_for_user(request.user, house_pk, need="counter")
+    advisers = list(queries.house_advisers(house)) if access.manage else []
+    if request.method == "POST":
+        chosen = request.POST.get("feed", "")
+        if chosen == "mine":
+            feed = services.feed_of(user=request.user)
+        else:
+            adviser = next((a for a in advisers if str(a.pk) == chosen), None)
+            if adviser is None:
+                messages.error(request, _("Choisissez un agenda de la liste."))
+                return redirect("appointment_feeds", house.pk)
+            feed = services.feed_of(adviser=adviser)
+        services.renew_feed(request.user, feed)
+        messages.success(
+            request,
+            _(
+                "Nouvelle adresse créée : l'ancienne ne fonctionne plus. Abonnez-vous à la nouvelle."
+            ),
+        )
+        return redirect("appointment_feeds", house.pk)
+    mine = services.feed_of(user=request.user)
+    return _house_page(
+        request,
+        "appointments/feeds.html",
+        house,
+        access,
+        mine=_feed_url(request, mine),
+        advisers=[(a, _feed_url(request, services.feed_of(adviser=a))) for a in advisers],
+        title=_("Agendas privés — %(name)s") % {"name": house.name},
+    )
