@@ -260,6 +260,25 @@ MATRIX = {
     "appointment_sheet": ("GET", {"pk": "appointment_pk"}, COUNTER),
     "appointment_ics": ("GET", {"pk": "appointment_pk"}, COUNTER),
     "appointment_feeds": ("GET+POST", ("house_pk",), COUNTER),
+    # Counts and rates, no person: whoever sees the house (a referent, its own partner's only).
+    "appointment_indicators": ("GET", ("house_pk",), VIEW),
+    "appointment_network_indicators": (
+        "GET",
+        (),
+        access(
+            ok=("prefecture", "national", "admin"),
+            forbidden=(
+                "agent",
+                "responsable",
+                "other_agent",
+                "gestionnaire",
+                "referent_caf",
+                "referent_msa",
+                "norole",
+            ),
+            hidden=(),
+        ),
+    ),
     # A private calendar feed: its secret token is the key, no login (tests/appointments/test_feeds).
     "appointment_feed": ("GET", {"token": "feed_token"}, access(ok=ROLES, hidden=())),
 }

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -13,11 +13,13 @@ from msap.appointments.models import (
     LIVE,
     Adviser,
     Appointment,
+    AppointmentStatus,
     AppointmentType,
     CalendarFeed,
     LocationType,
     SlotException,
 )
+from msap.desk.models import Outcome, ServiceRequest
 from msap.lib.dates import holiday_name, timezone_for
 from msap.network.hours import HouseCalendar
 from msap.network.models import Equipment, EquipmentKind, Premises
@@ -301,3 +303,126 @@ def free_slots(
     in the house, the resource it needs (the office for a permanence, one of the video
     equipment for a video appointment)."""
     return [slot for _type, slot in next_free_slots([appointment_type], now=now, days=days)]
+
+
+# --- indicators (issue 9 §8; charter commitment 5) ------------------------------------------------
+
+
+@dataclass
+class TypeFigures:
+    """The appointments of one partner's type over a period, by status, and their rates."""
+
+    partner: str
+    subject: str
+    location_type: str
+    total: int = 0
+    requested: int = 0
+    confirmed: int = 0
+    seen: int = 0
+    no_show: int = 0
+    excused: int = 0
+    revoked: int = 0
+
+    @property
+    def location_label(self) -> str:
+        return LocationType(self.location_type).label if self.location_type else ""
+
+    @property
+    def reached_confirmation(self) -> int:
+        return self.confirmed + self.seen + self.no_show
+
+    @property
+    def confirmation_rate(self) -> float | None:
+        """Share of the appointments the partner confirmed (whatever happened after)."""
+        return rules.rate(self.reached_confirmation, self.total)
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """Share of the appointments that took place where the person did not come."""
+        return rules.rate(self.no_show, self.seen + self.no_show)
+
+    @property
+    def cancellation_rate(self) -> float | None:
+        """Share cancelled, by the person (excused) or by the partner (revoked)."""
+        return rules.rate(self.excused + self.revoked, self.total)
+
+    def add(self, other: "TypeFigures") -> None:
+        for name in ("total", "requested", "confirmed", "seen", "no_show", "excused", "revoked"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Indicators:
+    rows: list[TypeFigures]
+    by_partner: list[TypeFigures]
+    overall: TypeFigures
+    requests: int
+    requests_with_appointment: int
+
+    @property
+    def appointment_share(self) -> float | None:
+        """Commitment 5's signal: the house must not become a mere appointment desk. The share
+        of its requests that ended in an appointment (the desk's outcome "appointment taken",
+        or an appointment booked from the request)."""
+        return rules.rate(self.requests_with_appointment, self.requests)
+
+
+STATUS_NAMES = [s.value for s in AppointmentStatus]
+
+
+def indicators(houses, start: datetime, end: datetime, *, partner_ids=None) -> Indicators:
+    """The appointments' figures of `houses` (a queryset or list of house ids; None for the whole
+    network) for appointments starting and requests made in [start, end), restricted to
+    `partner_ids` when given (a referent sees only its organisation's). Two queries."""
+    appointments = Appointment.objects.filter(start__gte=start, start__lt=end)
+    requests = ServiceRequest.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+    if houses is not None:
+        appointments = appointments.filter(house__in=houses)
+        requests = requests.filter(house__in=houses)
+    if partner_ids is not None:
+        appointments = appointments.filter(appointment_type__partnership__partner__in=partner_ids)
+        requests = requests.filter(partner__in=partner_ids)
+    counts = {name: Count("pk", filter=Q(status=name)) for name in STATUS_NAMES}
+    grouped = (
+        appointments.values(
+            "appointment_type__partnership__partner__short_name",
+            "appointment_type__subject",
+            "appointment_type__location_type",
+        )
+        .annotate(total=Count("pk"), **counts)
+        .order_by(
+            "appointment_type__partnership__partner__short_name",
+            "appointment_type__subject",
+            "appointment_type__location_type",
+        )
+    )
+    rows = [
+        TypeFigures(
+            partner=row["appointment_type__partnership__partner__short_name"],
+            subject=row["appointment_type__subject"],
+            location_type=row["appointment_type__location_type"],
+            total=row["total"],
+            **{name: row[name] for name in STATUS_NAMES},
+        )
+        for row in grouped
+    ]
+    partners: dict[str, TypeFigures] = {}
+    overall = TypeFigures(partner="", subject="", location_type="")
+    for row in rows:
+        partners.setdefault(row.partner, TypeFigures(row.partner, "", "")).add(row)
+        overall.add(row)
+    share = requests.aggregate(
+        total=Count("pk", distinct=True),
+        booked=Count(
+            "pk",
+            filter=Q(outcome=Outcome.APPOINTMENT) | Q(appointments__isnull=False),
+            distinct=True,
+        ),
+    )
+    return Indicators(
+        rows=rows,
+        by_partner=list(partners.values()),
+        overall=overall,
+        requests=share["total"],
+        requests_with_appointment=share["booked"],
+    )

@@ -92,3 +92,9 @@ def sms_number(phone: str) -> str | None:
 # (32 random bytes, URL-safe: unguessable, the only key of an address a calendar polls).
 FEED_PAST_DAYS = 30
 FEED_TOKEN_BYTES = 32
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A share in percent, one decimal; None when there is nothing to divide (shown as "—", not
+    as a misleading 0 %)."""
+    return round(100 * part / whole, 1) if whole else None
