@@ -32,6 +32,10 @@ API du réseau des Maisons de services au public (France Services).
 - **Registres** (`/register-items`) : courriers, courriels, appels, réclamations et suggestions
   d'une maison, avec leurs échéances de réponse ; réservé à l'équipe de la maison (ils contiennent
   les coordonnées des expéditeurs).
+- **Rendez-vous** (`/appointments`) : rendez-vous pris par les agents d'une maison avec les
+  conseillers des partenaires, réservés à l'équipe d'accueil de la maison (ils portent le nom et
+  les coordonnées de la personne) ; `/slots` cherche les prochains créneaux libres d'un
+  partenaire dans une maison ou dans les maisons d'un département.
 
 Les erreurs sont renvoyées en JSON : `{"detail": "message en français"}`.
 """

@@ -1,15 +1,18 @@
 """The reads of appointments that screens, the sends and the API share, scoped by msap.permissions."""
 
+import heapq
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from msap import permissions
 from msap.appointments import rules
 from msap.appointments.models import (
+    IN_HOUSE,
     LIVE,
     Adviser,
     Appointment,
@@ -18,11 +21,12 @@ from msap.appointments.models import (
     CalendarFeed,
     LocationType,
     SlotException,
+    SlotRule,
 )
 from msap.desk.models import Outcome, ServiceRequest
 from msap.lib.dates import holiday_name, timezone_for
 from msap.network.hours import HouseCalendar
-from msap.network.models import Equipment, EquipmentKind, Premises
+from msap.network.models import Equipment, EquipmentKind, House, Premises
 
 
 def get_appointment_for_user(user, pk, *, need: str = "counter"):
@@ -57,7 +61,7 @@ def searchable_types(houses, partner, *, type_id=None, location_type=None):
         partnership__partner=partner,
         partnership__status="active",
         active=True,
-    ).select_related("partnership__house__commune", "partnership__partner")
+    ).select_related("partnership__house__commune")
     if type_id is not None:
         types = types.filter(pk=type_id)
     if location_type:
@@ -139,6 +143,57 @@ def office_of(house):
     return Premises.objects.filter(house=house, permanence_office=True).first()
 
 
+class Rule(NamedTuple):
+    """A weekly opening (SlotRule) read as plain values: a search reads hundreds of them."""
+
+    adviser_id: int
+    weekday: int
+    start: time
+    end: time
+    starts_on: date
+    ends_on: date | None
+    adviser: Adviser
+
+
+def rules_of(type_ids) -> dict[int, list[Rule]]:
+    """The weekly openings of the active advisers of these appointment types, by type, in one
+    query (each adviser made once from the same rows)."""
+    rows = (
+        SlotRule.objects.filter(appointment_type_id__in=type_ids, adviser__active=True)
+        .order_by("weekday", "start", "pk")
+        .values_list(
+            "appointment_type_id",
+            "adviser_id",
+            "weekday",
+            "start",
+            "end",
+            "starts_on",
+            "ends_on",
+            "adviser__partnership_id",
+            "adviser__first_name",
+            "adviser__last_name",
+        )
+    )
+    advisers: dict[int, Adviser] = {}
+    out: dict[int, list[Rule]] = {}
+    for type_id, adviser_id, *values, partnership_id, first_name, last_name in rows:
+        adviser = advisers.get(adviser_id)
+        if adviser is None:
+            adviser = advisers[adviser_id] = Adviser(
+                pk=adviser_id,
+                partnership_id=partnership_id,
+                first_name=first_name,
+                last_name=last_name,
+                active=True,
+            )
+        out.setdefault(type_id, []).append(Rule(adviser_id, *values, adviser))
+    return out
+
+
+def slot_order(slot) -> tuple:
+    return (slot.start, slot.adviser.last_name, slot.adviser.pk)
+
+
 @dataclass(frozen=True)
 class Slot:
     adviser: Adviser
@@ -156,20 +211,29 @@ class Offer:
     weekly openings minus their absences and the département's public holidays, minus the
     house's closures and outside its hours for an appointment in the house."""
 
-    def __init__(self, appointment_type: AppointmentType):
+    def __init__(self, appointment_type: AppointmentType, *, preloaded: dict | None = None):
+        """`preloaded` (from `load_offers`) holds the rules, absences and house resources of
+        many types read at once; without it, the type's own are read here."""
         self.type = appointment_type
         house = appointment_type.partnership.house
         self.house = house
         self.dept = house.commune.departement_id
         self.tz = timezone_for(self.dept)
         self.calendar = HouseCalendar(house) if appointment_type.in_house else None
-        self.rules = list(
-            appointment_type.slot_rules.filter(adviser__active=True).select_related("adviser")
-        )
+        if preloaded is not None:
+            self.rules = preloaded["rules"].get(appointment_type.pk, [])
+            self.absences = preloaded["absences"]
+            self.videos = preloaded["videos"].get(house.pk, 0)
+            self.has_office = house.pk in preloaded["offices"]
+            return
+        self.rules = rules_of([appointment_type.pk]).get(appointment_type.pk, [])
         advisers = {r.adviser_id for r in self.rules}
         self.absences = set(
             SlotException.objects.filter(adviser_id__in=advisers).values_list("adviser_id", "day")
         )
+        kind = appointment_type.location_type
+        self.videos = video_equipment(house).count() if kind == LocationType.VIDEO else 0
+        self.has_office = kind == LocationType.PERMANENCE and office_of(house) is not None
 
     def closed_reason(self, day: date) -> str | None:
         """Why nothing is offered on `day` at all: a public holiday, or the house closed."""
@@ -189,54 +253,118 @@ class Offer:
         return None
 
     def slots_on(self, day: date) -> list[Slot]:
+        return list(self.iter_slots_on(day))
+
+    def iter_slots_on(self, day: date):
+        """The day's slots, earliest first (then by adviser), made as they are read: a search
+        that needs ten slots does not build the hundreds a département offers in a day."""
         if self.closed_reason(day):
-            return []
+            return iter(())
         openings = self.calendar.openings_on(day) if self.calendar else None
         step = timedelta(minutes=self.type.duration_minutes)
-        out = []
-        for rule in self.rules:
-            if rule.weekday != day.weekday() or day < rule.starts_on:
-                continue
-            if (rule.ends_on and day > rule.ends_on) or (rule.adviser_id, day) in self.absences:
-                continue
+
+        def of(rule):
             for start in rules.slot_starts(
                 rule.start, rule.end, self.type.duration_minutes, day, self.tz
             ):
                 if openings is None or rules.within(start, start + step, openings):
-                    out.append(Slot(rule.adviser, start, start + step))
-        return sorted(out, key=lambda s: (s.start, s.adviser.last_name))
+                    yield Slot(rule.adviser, start, start + step)
+
+        streams = [
+            of(rule)
+            for rule in self.rules
+            if rule.weekday == day.weekday()
+            and rule.starts_on <= day
+            and not (rule.ends_on and day > rule.ends_on)
+            and (rule.adviser_id, day) not in self.absences
+        ]
+        return heapq.merge(*streams, key=slot_order)
 
     def check_resources(self) -> bool:
-        """Whether the house has what the type books (the office for a permanence, video
-        equipment for a video appointment); keeps the number of video equipment."""
+        """Whether the house has what the type books: the office for a permanence, video
+        equipment for a video appointment."""
         kind = self.type.location_type
-        self.videos = video_equipment(self.house).count() if kind == LocationType.VIDEO else 0
         if kind == LocationType.VIDEO:
             return self.videos > 0
         if kind == LocationType.PERMANENCE:
-            return office_of(self.house) is not None
+            return self.has_office
         return True
 
-    def candidates(self, first: date, days: int, now: datetime) -> list[Slot]:
-        return [
-            slot
-            for offset in range(days)
-            for slot in self.slots_on(first + timedelta(days=offset))
-            if slot.start > now
-        ]
-
-    def is_free(self, slot: Slot, busy) -> bool:
-        """Whether `slot` is free among `busy` (taken()'s rows): the adviser and, in the house,
-        the resource it needs."""
-        overlapping = [b for b in busy if b[3] < slot.end and b[4] > slot.start]
-        if any(b[0] == slot.adviser.pk for b in overlapping):
+    def is_free(self, slot: Slot, busy: "Busy") -> bool:
+        """Whether `slot` is free: the adviser and, in the house, the resource it needs."""
+        if any(s < slot.end and e > slot.start for s, e in busy.advisers.get(slot.adviser.pk, ())):
             return False
-        in_house = [b for b in overlapping if b[5] == self.house.pk]
-        if self.type.location_type == LocationType.PERMANENCE:
-            return not any(b[1] for b in in_house)
-        if self.type.location_type == LocationType.VIDEO:
-            return len({b[2] for b in in_house if b[2]}) < self.videos
-        return True
+        kind = self.type.location_type
+        if kind not in IN_HOUSE:
+            return True
+        held = [
+            (office, equipment)
+            for office, equipment, s, e in busy.houses.get(self.house.pk, ())
+            if s < slot.end and e > slot.start
+        ]
+        if kind == LocationType.PERMANENCE:
+            return not any(office for office, _equipment in held)
+        return len({equipment for _office, equipment in held if equipment}) < self.videos
+
+
+class Busy:
+    """What is taken over a window (taken()'s rows), by adviser and by house's resource."""
+
+    def __init__(self, rows):
+        self.advisers: dict[int, list] = {}
+        self.houses: dict[int, list] = {}
+        for adviser, office, equipment, start, end, house in rows:
+            self.advisers.setdefault(adviser, []).append((start, end))
+            if office or equipment:
+                self.houses.setdefault(house, []).append((office, equipment, start, end))
+
+
+def load_offers(appointment_types) -> list[Offer]:
+    """The offers of many appointment types (a département's houses), in a fixed number of
+    queries whatever their number: rules, absences, the houses' hours, closures, video
+    equipment and offices, each read once for all."""
+    types = list(appointment_types)
+    if not types:
+        return []
+    rules_by_type = rules_of([t.pk for t in types])
+    advisers = {r.adviser_id for rules_ in rules_by_type.values() for r in rules_}
+    # One instance per house, shared by its types, so its hours and closures are read once.
+    shared: dict[int, object] = {}
+    for t in types:
+        t.partnership.house = shared.setdefault(t.partnership.house_id, t.partnership.house)
+    houses = list(
+        {t.partnership.house_id: t.partnership.house for t in types if t.in_house}.values()
+    )
+    prefetch_related_objects(houses, "opening_ranges", "closures")
+    # The video equipment in service and the permanence office of each house, in one query.
+    videos, offices = {}, set()
+    if houses:
+        resources = (
+            House.objects.filter(pk__in=[h.pk for h in houses])
+            .annotate(
+                videos=Count(
+                    "equipment",
+                    filter=Q(equipment__kind=EquipmentKind.VISIO, equipment__in_service=True),
+                ),
+                office=Exists(
+                    Premises.objects.filter(house=OuterRef("pk"), permanence_office=True)
+                ),
+            )
+            .values_list("pk", "videos", "office")
+        )
+        for pk, count, office in resources:
+            videos[pk] = count
+            if office:
+                offices.add(pk)
+    preloaded = {
+        "rules": rules_by_type,
+        "absences": set(
+            SlotException.objects.filter(adviser_id__in=advisers).values_list("adviser_id", "day")
+        ),
+        "videos": videos,
+        "offices": offices,
+    }
+    return [Offer(t, preloaded=preloaded) for t in types]
 
 
 def taken(adviser_ids, houses, start: datetime, end: datetime) -> list:
@@ -263,37 +391,51 @@ def next_free_slots(
 ) -> list[tuple[AppointmentType, Slot]]:
     """The first `count` free slots (all of them when None) of several appointment types from
     `now` over `days` days, the earliest first: what the booking screen offers for one type and
-    the API's search across a département's houses. The days are read a week at a time, with
-    one query for what is taken, and the search stops at the week that fills `count`."""
-    offers = [offer for t in appointment_types if (offer := Offer(t)).rules]
-    offers = [offer for offer in offers if offer.check_resources()]
+    the API's search across a département's houses, loaded in a fixed number of queries
+    (load_offers) whatever the number of houses. What is taken is read a week at a time, one
+    query each; the days are then walked one by one, their slots made lazily in time order, and
+    the search stops at the slot that fills `count`."""
+    offers = [o for o in load_offers(appointment_types) if o.rules and o.check_resources()]
     if not offers:
         return []
     advisers = {r.adviser_id for offer in offers for r in offer.rules}
     houses = {offer.house.pk for offer in offers if offer.type.in_house}
+    firsts = [(offer, now.astimezone(offer.tz).date()) for offer in offers]
     found: list[tuple[AppointmentType, Slot]] = []
-    for week in range(0, days, rules.SLOT_SEARCH_STEP_DAYS):
-        length = min(rules.SLOT_SEARCH_STEP_DAYS, days - week)
-        candidates = [
-            (offer, slot)
-            for offer in offers
-            for slot in offer.candidates(
-                now.astimezone(offer.tz).date() + timedelta(days=week), length, now
+    step = rules.SLOT_SEARCH_STEP_DAYS
+    for week in range(0, days, step):
+        # One query for what is taken over the week (a day more for the time zones' sake),
+        # then the days one by one, each day's slots of every offer merged in time order, up
+        # to the slot that fills `count`.
+        busy = Busy(
+            taken(
+                advisers,
+                houses,
+                max(now, now + timedelta(days=week - 1)),
+                now + timedelta(days=week + step + 1),
             )
-        ]
-        if not candidates:
-            continue
-        busy = taken(
-            advisers,
-            houses,
-            min(slot.start for _offer, slot in candidates),
-            max(slot.end for _offer, slot in candidates),
         )
-        found += [(offer.type, slot) for offer, slot in candidates if offer.is_free(slot, busy)]
+        for offset in range(week, min(week + step, days)):
+            day = heapq.merge(
+                *[_tagged(offer, first + timedelta(days=offset)) for offer, first in firsts],
+                key=lambda pair: (*slot_order(pair[0]), pair[1].type.pk),
+            )
+            for slot, offer in day:
+                if slot.start > now and offer.is_free(slot, busy):
+                    found.append((offer.type, slot))
+                    if count is not None and len(found) >= count:
+                        break
+            if count is not None and len(found) >= count:
+                break
         if count is not None and len(found) >= count:
             break
-    found.sort(key=lambda pair: (pair[1].start, pair[1].adviser.last_name, pair[0].pk))
+    found.sort(key=lambda pair: (*slot_order(pair[1]), pair[0].pk))
     return found if count is None else found[:count]
+
+
+def _tagged(offer: Offer, day: date):
+    for slot in offer.iter_slots_on(day):
+        yield slot, offer
 
 
 def free_slots(

@@ -9,11 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from msap.appointments import queries
 from msap.appointments.models import Appointment
 from msap.partners.models import Partnership
 from msap.people.models import ApiToken
 from tests import factories as f
-from tests.appointments.conftest import book, paris
+from tests.appointments.conftest import NOW, book, paris
 
 pytestmark = pytest.mark.usefixtures("frozen")
 THURSDAY_10 = paris(2026, 3, 5, 10)
@@ -230,3 +231,20 @@ def test_the_slot_search_needs_a_house_or_a_departement(client, world, offer):
     assert neither.status_code == 400 and "house" in neither.json()["errors"]
     assert unknown.status_code == 400 and "partner" in unknown.json()["errors"]
     assert far.status_code == 400 and "date_from" in far.json()["errors"]
+
+
+def test_the_first_slots_of_a_search_are_the_first_of_the_whole_offer(world, offer):
+    """The search stops at the tenth free slot: they are the ten earliest of all the types,
+    whatever type each comes from, taken ones left out."""
+    book(world, offer.video, offer.sophie, paris(2026, 3, 2, 9))
+    book(world, offer.phone, offer.paul, paris(2026, 3, 2, 9, 30))
+    types = [offer.video, offer.permanence, offer.phone]
+    everything = queries.next_free_slots(types, now=NOW)
+    first = queries.next_free_slots(types, now=NOW, count=10)
+
+    assert first == everything[:10]
+    assert {kind.pk for kind, _slot in first} == {t.pk for t in types}
+    assert all(
+        not (slot.adviser == offer.paul and slot.start == paris(2026, 3, 2, 9, 30))
+        for _kind, slot in everything
+    )
