@@ -117,3 +117,12 @@ bench-registers: install
 .PHONY: bench-webhooks
 bench-webhooks: install
 	$(VENV_PY) -m bench.webhooks $(BENCH_WEBHOOKS_ARGS)
+
+# The partners' benchmark (bench/README.md): the next 10 free slots of a partner across a
+# département's houses among 100,000 appointments and a year of slots, against an indexed
+# query's baseline, on a throwaway PostgreSQL database (MSAP_BENCH_PARTNERS_DATABASE_URL, default
+# msap_bench_partners on 127.0.0.1, created then dropped), then bench-webhooks' queue figures;
+# prints figures, never fails on one. Options: BENCH_PARTNERS_ARGS="--repeat 100 --skip-queue".
+.PHONY: bench-partners
+bench-partners: install
+	$(VENV_PY) -m bench.partners $(BENCH_PARTNERS_ARGS)

@@ -211,6 +211,20 @@ elif _email_backend.endswith(("filebased.EmailBackend", "msap.lib.mail.EmailBack
 else:
     _email_options = {}
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+# Text messages to people (appointment sheets and reminders): a backend of msap.lib.sms or a
+# provider's class of the same shape. The console prints them (demo); tests keep them in memory.
+_sms_backend = env_str(
+    "MSAP_SMS_BACKEND",
+    "msap.lib.sms.LocmemBackend" if TESTING else "msap.lib.sms.ConsoleBackend",
+)
+MSAP_SMS = {
+    "BACKEND": _sms_backend,
+    "OPTIONS": (
+        {"file_path": env_str("MSAP_SMS_FILE_PATH", str(DATA_DIR / "sms"))}
+        if _sms_backend.endswith("FileBackend")
+        else {}
+    ),
+}
 DEFAULT_FROM_EMAIL = env_str(
     "MSAP_DEFAULT_FROM_EMAIL", "msap <ne-pas-repondre@msap.local>", old="DEFAULT_FROM_EMAIL"
 )

@@ -24,6 +24,16 @@ def _fresh_reference_cache():
 
 
 @pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """Like Django's mail.outbox, the SMS backend's memory starts empty in each test."""
+    from msap.lib import sms
+
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def _french_after_each_test():
     """A page read in English leaves English active in the thread (LocaleMiddleware does not
     deactivate it): the next test starts in the default French again."""

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from msap.appointments import services as appointment_services
 from msap.appointments.models import Appointment
 from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment, MobileStop
@@ -230,6 +231,7 @@ def objects(world):
         "delivery_pk": Delivery.objects.get(endpoint=endpoint).pk,
         "webhook_action": "pause",
         "appointment_pk": appointment.pk,
+        "feed_token": appointment_services.feed_of(adviser=appointment.adviser).token,
         "appointment_status": "confirmed",
         "register_item_pk": letter.pk,
         "attachment_pk": scan.pk,
@@ -381,6 +383,28 @@ MATRIX = {
         {"pk": "transmission_pk", "attachment_pk": "transmission_attachment_pk"},
         TRANSMISSION,
     ),
+    "appointment_feeds": ("GET+POST", ("house_pk",), COUNTER),
+    # Counts and rates, no person: whoever sees the house (a referent, its own partner's only).
+    "appointment_indicators": ("GET", ("house_pk",), VIEW),
+    "appointment_network_indicators": (
+        "GET",
+        (),
+        access(
+            ok=("prefecture", "national", "admin"),
+            forbidden=(
+                "agent",
+                "responsable",
+                "other_agent",
+                "gestionnaire",
+                "referent_caf",
+                "referent_msa",
+                "norole",
+            ),
+            hidden=(),
+        ),
+    ),
+    # A private calendar feed: its secret token is the key, no login (tests/appointments/test_feeds).
+    "appointment_feed": ("GET", {"token": "feed_token"}, access(ok=ROLES, hidden=())),
 }
 # The portal's items, walked as the referent of another partner of the same house: none exists
 # for it (a partner never sees another partner's items, nor learns that they exist).

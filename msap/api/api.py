@@ -34,6 +34,10 @@ API du réseau des Maisons de services au public (France Services).
   les coordonnées des expéditeurs).
 - **Saisines** (`/referrals`) : les dossiers et situations complexes transmis par une maison à un
   partenaire ; réservé aux agents de la maison et aux référents du partenaire destinataire.
+- **Rendez-vous** (`/appointments`) : rendez-vous pris par les agents d'une maison avec les
+  conseillers des partenaires, réservés à l'équipe d'accueil de la maison (ils portent le nom et
+  les coordonnées de la personne) ; `/slots` cherche les prochains créneaux libres d'un
+  partenaire dans une maison ou dans les maisons d'un département.
 
 Les erreurs sont renvoyées en JSON : `{"detail": "message en français"}`.
 """
@@ -57,6 +61,7 @@ api.add_router("", houses_router)
 api.add_router("", requests_router)
 api.add_router("", "msap.api.registers.router")
 api.add_router("", "msap.api.referrals.router")
+api.add_router("", "msap.api.appointments.router")
 
 
 def _error(request, status: int, detail: str, **extra):

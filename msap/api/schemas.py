@@ -414,3 +414,148 @@ class RegisterItemFilters(Schema):
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nombre d'éléments par page.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rang du premier élément renvoyé.")
+
+
+# --- appointments with partners (issue 9, item 9) -------------------------------------------------
+
+AppointmentStatusCode = Literal["requested", "confirmed", "seen", "no_show", "excused", "revoked"]
+LocationTypeCode = Literal["partner_office", "phone", "video", "permanence"]
+APPOINTMENT_STATUSES = (
+    "requested (demandé), confirmed (confirmé par le partenaire), seen (honoré), no_show "
+    "(absence de la personne), excused (annulé par la personne), revoked (annulé par le "
+    "partenaire, motif obligatoire)"
+)
+MAX_SLOT_COUNT = 50
+
+
+class AppointmentTypeRefOut(Schema):
+    id: int
+    subject: str
+    location_type: LocationTypeCode
+    duration_minutes: int
+
+
+class AdviserRefOut(Schema):
+    id: int
+    name: str = Field(description="Prénom et nom du conseiller (imprimés sur la fiche).")
+
+
+class PersonOut(Schema):
+    name: str = Field(description="Vide une fois les données de la personne purgées.")
+    email: str
+    phone: str
+
+
+class AppointmentOut(Schema):
+    id: int
+    house: int
+    partner: str = Field(description="Code du partenaire (ex. caf).")
+    appointment_type: AppointmentTypeRefOut
+    adviser: AdviserRefOut
+    start: datetime.datetime
+    end: datetime.datetime
+    status: AppointmentStatusCode = Field(description=APPOINTMENT_STATUSES)
+    available_statuses: list[AppointmentStatusCode] = Field(
+        description="Les statuts vers lesquels le rendez-vous peut passer."
+    )
+    revoked_reason: str
+    person: PersonOut
+    request: int | None = Field(description="Demande de l'outil de fréquentation à l'origine.")
+    version: int
+    created_at: datetime.datetime
+
+
+class AppointmentListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[AppointmentOut]
+
+
+class AppointmentFilters(Schema):
+    house: int | None = Field(None, ge=1, le=MAX_DB_ID, description="Identifiant de la maison.")
+    status: AppointmentStatusCode | None = Field(None, description="Statut.")
+    date_from: datetime.date | None = Field(
+        None, description="Commençant depuis ce jour inclus (AAAA-MM-JJ), à l'heure de Paris."
+    )
+    date_to: datetime.date | None = Field(
+        None, description="Commençant jusqu'à ce jour inclus (AAAA-MM-JJ), à l'heure de Paris."
+    )
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nombre par page.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rang du premier renvoyé.")
+
+
+class AppointmentIn(Schema):
+    house: int = Field(..., ge=1, le=MAX_DB_ID, description="Identifiant de la maison.")
+    appointment_type: int = Field(
+        ..., ge=1, le=MAX_DB_ID, description="Identifiant du type de rendez-vous (voir /slots)."
+    )
+    adviser: int = Field(..., ge=1, le=MAX_DB_ID, description="Identifiant du conseiller.")
+    start: datetime.datetime = Field(
+        ...,
+        description=(
+            "Début d'un créneau libre (voir /slots). Sans fuseau, l'heure est celle de la maison."
+        ),
+    )
+    person_name: str = Field(
+        ..., min_length=1, max_length=200, pattern=_TEXT, description="Nom de la personne."
+    )
+    person_email: str = Field("", max_length=254, pattern=_TEXT, description="Son courriel.")
+    person_phone: str = Field(
+        "",
+        max_length=30,
+        pattern=_TEXT,
+        description="Son téléphone (obligatoire par téléphone ; un mobile reçoit les SMS).",
+    )
+    request: int | None = Field(
+        None, ge=1, le=MAX_DB_ID, description="Demande de la maison à l'origine du rendez-vous."
+    )
+
+
+class AppointmentStatusIn(Schema):
+    to: AppointmentStatusCode = Field(..., description=f"Nouveau statut : {APPOINTMENT_STATUSES}.")
+    version: int = Field(
+        ...,
+        ge=1,
+        le=2**31 - 1,
+        description=(
+            "Version du rendez-vous lue par l'appelant : si quelqu'un l'a modifié depuis, la "
+            "demande est refusée (409) au lieu d'écraser sa modification."
+        ),
+    )
+    reason: str = Field(
+        "", max_length=300, pattern=_TEXT, description="Motif, obligatoire pour revoked."
+    )
+
+
+class SlotFilters(Schema):
+    partner: str = Field(
+        ..., min_length=1, max_length=40, pattern=_CODE, description="Code du partenaire (caf)."
+    )
+    appointment_type: int | None = Field(
+        None, ge=1, le=MAX_DB_ID, description="Un seul type de rendez-vous."
+    )
+    location_type: LocationTypeCode | None = Field(None, description="Lieu du rendez-vous.")
+    house: int | None = Field(None, ge=1, le=MAX_DB_ID, description="Une maison…")
+    departement: str | None = Field(
+        None,
+        pattern=r"^([0-9]{2,3}|2[ABab])$",
+        description="… ou toutes les maisons d'un département (ex. 19, 2A, 974).",
+    )
+    date_from: datetime.date | None = Field(
+        None, description="À partir de ce jour (AAAA-MM-JJ) ; par défaut maintenant."
+    )
+    count: int = Field(10, ge=1, le=MAX_SLOT_COUNT, description="Nombre de créneaux renvoyés.")
+
+
+class SlotOut(Schema):
+    house: int
+    appointment_type: AppointmentTypeRefOut
+    adviser: AdviserRefOut
+    start: datetime.datetime
+    end: datetime.datetime
+
+
+class SlotListOut(Schema):
+    searched_until: datetime.date = Field(description="Dernier jour examiné.")
+    items: list[SlotOut]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from msap.core.rules import validate_day
 from msap.desk.models import ServiceRequest
 from msap.lib.forms import style_widgets, version_field
 
@@ -15,6 +16,8 @@ LINKABLE_REQUEST_LIMIT = 100
 # The years the day and week lists accept (a date at the edge of the calendar would overflow).
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_ID = 2**31 - 1
+# The indicators' period when none is asked for: the last twelve months.
+INDICATORS_DEFAULT_DAYS = 365
 
 
 class PeriodForm(forms.Form):
@@ -117,3 +120,50 @@ class StatusForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+class IndicatorsForm(forms.Form):
+    """The period of the indicators (by default the last twelve months) and, for the national
+    cell, a département."""
+
+    date_from = forms.DateField(
+        label=_("Du"),
+        required=False,
+        validators=[validate_day],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=_("Au"),
+        required=False,
+        validators=[validate_day],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, departements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("date_from", "date_to"):
+            self.fields[name].error_messages["invalid"] = _(
+                "Indiquez une date au format JJ/MM/AAAA, par exemple 02/03/2026."
+            )
+        if departements is not None:
+            self.fields["departement"] = forms.ChoiceField(
+                label=_("Département"),
+                required=False,
+                choices=[("", _("Tous"))]
+                + [(d.code, f"{d.code} — {d.name}") for d in departements],
+            )
+        style_widgets(self)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("La date de fin précède la date de début."))
+        return data
+
+    def period(self, today):
+        """[first day, last day] of the period asked for, inclusive."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = data.get("date_to") or today
+        start = data.get("date_from") or end - timedelta(days=INDICATORS_DEFAULT_DAYS - 1)
+        return start, end

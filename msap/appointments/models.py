@@ -284,6 +284,8 @@ class Appointment(StateMachine, models.Model):
     purged_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(_("motif de l'annulation"), max_length=300, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # A client's key for one booking (the API's Idempotency-Key): a retry returns the first one.
+    idempotency_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -320,6 +322,11 @@ class Appointment(StateMachine, models.Model):
                 condition=Q(status__in=["requested", "confirmed"], equipment__isnull=False),
                 name="appointment_equipment_unique_start",
             ),
+            models.UniqueConstraint(
+                fields=["booked_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="appointment_idempotency_per_agent",
+            ),
         ]
         indexes = [
             # Serves the house's day and week lists: WHERE house=? AND start BETWEEN ? AND ?.
@@ -353,22 +360,82 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Rappel")
 
 
+class MessageChannel(models.TextChoices):
+    EMAIL = "email", _("Courriel")
+    SMS = "sms", _("SMS")
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("En file d'attente")
+    SENT = "sent", _("Envoyé")
+    # No longer due when its task ran: cancelled, started, or the contact purged.
+    DROPPED = "dropped", _("Abandonné")
+    FAILED = "failed", _("Échec")
+
+
 class AppointmentMessage(models.Model):
-    """A claim on one message to the person (the preparation sheet, the reminder): at most one
-    of each per appointment, whatever the number of runs or of concurrent senders."""
+    """One message to the person (the preparation sheet, the reminder, by email or SMS): at most
+    one of each per appointment and channel, whatever the number of runs or of workers. The
+    command creates the row and queues its task in one transaction; the task claims the row
+    (a conditional UPDATE on its lease) before sending, and retries with backoff."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=10, choices=MessageKind.choices)
+    channel = models.CharField(
+        max_length=5, choices=MessageChannel.choices, default=MessageChannel.EMAIL
+    )
+    status = models.CharField(
+        max_length=8, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    # When the command queued it.
     claimed_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A task holds the message while it sends; a worker that died frees it when this passes.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message envoyé")
         constraints = [
             models.UniqueConstraint(
-                fields=["appointment", "kind"], name="appointment_message_once"
+                fields=["appointment", "kind", "channel"], name="appointment_message_once"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.appointment_id} {self.kind}"
+        return f"{self.appointment_id} {self.kind} {self.channel}"
+
+
+class CalendarFeed(models.Model):
+    """A private calendar feed (ICS) of an agent or of an adviser: its secret token is the only
+    key (a calendar application cannot log in). Renewing it replaces the token, so the old
+    address stops answering."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="appointment_feed",
+    )
+    adviser = models.OneToOneField(
+        Adviser, null=True, blank=True, on_delete=models.CASCADE, related_name="feed"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    renewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda privé")
+        verbose_name_plural = _("agendas privés")
+        constraints = [
+            models.CheckConstraint(
+                name="calendar_feed_one_owner",
+                condition=Q(user__isnull=False, adviser__isnull=True)
+                | Q(user__isnull=True, adviser__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user or self.adviser)

@@ -1,24 +1,32 @@
 """The reads of appointments that screens, the sends and the API share, scoped by msap.permissions."""
 
+import heapq
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from msap import permissions
 from msap.appointments import rules
 from msap.appointments.models import (
+    IN_HOUSE,
     LIVE,
     Adviser,
     Appointment,
+    AppointmentStatus,
     AppointmentType,
+    CalendarFeed,
     LocationType,
     SlotException,
+    SlotRule,
 )
+from msap.desk.models import Outcome, ServiceRequest
 from msap.lib.dates import holiday_name, timezone_for
 from msap.network.hours import HouseCalendar
-from msap.network.models import Equipment, EquipmentKind, Premises
+from msap.network.models import Equipment, EquipmentKind, House, Premises
 
 
 def get_appointment_for_user(user, pk, *, need: str = "counter"):
@@ -38,6 +46,65 @@ def get_appointment_for_user(user, pk, *, need: str = "counter"):
     access = permissions.record_access(user, appointment)
     permissions.check_appointment(access, need)
     return appointment, access
+
+
+def counter_appointments(user):
+    """The appointments of the houses where the user works at the counter: the API's list, as
+    the screens (the person's name and contact are need-to-know)."""
+    return Appointment.objects.filter(house_id__in=permissions.scope_for(user).agent_houses)
+
+
+def searchable_types(houses, partner, *, type_id=None, location_type=None):
+    """The bookable appointment types of `partner` in `houses`, for the free-slot search."""
+    types = AppointmentType.objects.filter(
+        partnership__house__in=houses,
+        partnership__partner=partner,
+        partnership__status="active",
+        active=True,
+    ).select_related("partnership__house__commune")
+    if type_id is not None:
+        types = types.filter(pk=type_id)
+    if location_type:
+        types = types.filter(location_type=location_type)
+    return types.order_by("pk")
+
+
+def feed_appointments(feed: CalendarFeed, now: datetime):
+    """What a private calendar feed lists: the adviser's appointments, or those the agent booked
+    in the houses where they still work at the counter (leaving a house empties its part)."""
+    if feed.adviser_id:
+        appointments = Appointment.objects.filter(adviser_id=feed.adviser_id)
+    else:
+        appointments = Appointment.objects.filter(
+            booked_by_id=feed.user_id,
+            house_id__in=permissions.scope_for(feed.user).agent_houses,
+        )
+    return (
+        appointments.filter(start__gte=now - timedelta(days=rules.FEED_PAST_DAYS))
+        .select_related("house__commune", "appointment_type__partnership__partner")
+        .order_by("start", "pk")
+    )
+
+
+def get_feed(token: str) -> CalendarFeed:
+    """The feed of a secret token, or 404 (an unknown or renewed token alike)."""
+    feed = (
+        CalendarFeed.objects.select_related("user", "adviser")
+        .filter(token=token, token__gt="")
+        .first()
+    )
+    if feed is None or (feed.user_id and not feed.user.is_active):
+        raise Http404(_("Agenda introuvable : l'adresse a peut-être été renouvelée."))
+    return feed
+
+
+def house_advisers(house):
+    """The active advisers of the house's active partnerships."""
+    return (
+        Adviser.objects.filter(partnership__house=house, partnership__status="active", active=True)
+        .select_related("partnership__partner")
+        .order_by("partnership__partner__short_name", "last_name", "first_name")
+    )
 
 
 def bookable_types(house):
@@ -76,6 +143,57 @@ def office_of(house):
     return Premises.objects.filter(house=house, permanence_office=True).first()
 
 
+class Rule(NamedTuple):
+    """A weekly opening (SlotRule) read as plain values: a search reads hundreds of them."""
+
+    adviser_id: int
+    weekday: int
+    start: time
+    end: time
+    starts_on: date
+    ends_on: date | None
+    adviser: Adviser
+
+
+def rules_of(type_ids) -> dict[int, list[Rule]]:
+    """The weekly openings of the active advisers of these appointment types, by type, in one
+    query (each adviser made once from the same rows)."""
+    rows = (
+        SlotRule.objects.filter(appointment_type_id__in=type_ids, adviser__active=True)
+        .order_by("weekday", "start", "pk")
+        .values_list(
+            "appointment_type_id",
+            "adviser_id",
+            "weekday",
+            "start",
+            "end",
+            "starts_on",
+            "ends_on",
+            "adviser__partnership_id",
+            "adviser__first_name",
+            "adviser__last_name",
+        )
+    )
+    advisers: dict[int, Adviser] = {}
+    out: dict[int, list[Rule]] = {}
+    for type_id, adviser_id, *values, partnership_id, first_name, last_name in rows:
+        adviser = advisers.get(adviser_id)
+        if adviser is None:
+            adviser = advisers[adviser_id] = Adviser(
+                pk=adviser_id,
+                partnership_id=partnership_id,
+                first_name=first_name,
+                last_name=last_name,
+                active=True,
+            )
+        out.setdefault(type_id, []).append(Rule(adviser_id, *values, adviser))
+    return out
+
+
+def slot_order(slot) -> tuple:
+    return (slot.start, slot.adviser.last_name, slot.adviser.pk)
+
+
 @dataclass(frozen=True)
 class Slot:
     adviser: Adviser
@@ -93,20 +211,29 @@ class Offer:
     weekly openings minus their absences and the département's public holidays, minus the
     house's closures and outside its hours for an appointment in the house."""
 
-    def __init__(self, appointment_type: AppointmentType):
+    def __init__(self, appointment_type: AppointmentType, *, preloaded: dict | None = None):
+        """`preloaded` (from `load_offers`) holds the rules, absences and house resources of
+        many types read at once; without it, the type's own are read here."""
         self.type = appointment_type
         house = appointment_type.partnership.house
         self.house = house
         self.dept = house.commune.departement_id
         self.tz = timezone_for(self.dept)
         self.calendar = HouseCalendar(house) if appointment_type.in_house else None
-        self.rules = list(
-            appointment_type.slot_rules.filter(adviser__active=True).select_related("adviser")
-        )
+        if preloaded is not None:
+            self.rules = preloaded["rules"].get(appointment_type.pk, [])
+            self.absences = preloaded["absences"]
+            self.videos = preloaded["videos"].get(house.pk, 0)
+            self.has_office = house.pk in preloaded["offices"]
+            return
+        self.rules = rules_of([appointment_type.pk]).get(appointment_type.pk, [])
         advisers = {r.adviser_id for r in self.rules}
         self.absences = set(
             SlotException.objects.filter(adviser_id__in=advisers).values_list("adviser_id", "day")
         )
+        kind = appointment_type.location_type
+        self.videos = video_equipment(house).count() if kind == LocationType.VIDEO else 0
+        self.has_office = kind == LocationType.PERMANENCE and office_of(house) is not None
 
     def closed_reason(self, day: date) -> str | None:
         """Why nothing is offered on `day` at all: a public holiday, or the house closed."""
@@ -126,35 +253,189 @@ class Offer:
         return None
 
     def slots_on(self, day: date) -> list[Slot]:
+        return list(self.iter_slots_on(day))
+
+    def iter_slots_on(self, day: date):
+        """The day's slots, earliest first (then by adviser), made as they are read: a search
+        that needs ten slots does not build the hundreds a département offers in a day."""
         if self.closed_reason(day):
-            return []
+            return iter(())
         openings = self.calendar.openings_on(day) if self.calendar else None
         step = timedelta(minutes=self.type.duration_minutes)
-        out = []
-        for rule in self.rules:
-            if rule.weekday != day.weekday() or day < rule.starts_on:
-                continue
-            if (rule.ends_on and day > rule.ends_on) or (rule.adviser_id, day) in self.absences:
-                continue
+
+        def of(rule):
             for start in rules.slot_starts(
                 rule.start, rule.end, self.type.duration_minutes, day, self.tz
             ):
                 if openings is None or rules.within(start, start + step, openings):
-                    out.append(Slot(rule.adviser, start, start + step))
-        return sorted(out, key=lambda s: (s.start, s.adviser.last_name))
+                    yield Slot(rule.adviser, start, start + step)
+
+        streams = [
+            of(rule)
+            for rule in self.rules
+            if rule.weekday == day.weekday()
+            and rule.starts_on <= day
+            and not (rule.ends_on and day > rule.ends_on)
+            and (rule.adviser_id, day) not in self.absences
+        ]
+        return heapq.merge(*streams, key=slot_order)
+
+    def check_resources(self) -> bool:
+        """Whether the house has what the type books: the office for a permanence, video
+        equipment for a video appointment."""
+        kind = self.type.location_type
+        if kind == LocationType.VIDEO:
+            return self.videos > 0
+        if kind == LocationType.PERMANENCE:
+            return self.has_office
+        return True
+
+    def is_free(self, slot: Slot, busy: "Busy") -> bool:
+        """Whether `slot` is free: the adviser and, in the house, the resource it needs."""
+        if any(s < slot.end and e > slot.start for s, e in busy.advisers.get(slot.adviser.pk, ())):
+            return False
+        kind = self.type.location_type
+        if kind not in IN_HOUSE:
+            return True
+        held = [
+            (office, equipment)
+            for office, equipment, s, e in busy.houses.get(self.house.pk, ())
+            if s < slot.end and e > slot.start
+        ]
+        if kind == LocationType.PERMANENCE:
+            return not any(office for office, _equipment in held)
+        return len({equipment for _office, equipment in held if equipment}) < self.videos
 
 
-def taken(adviser_ids, house, start: datetime, end: datetime, *, in_house: bool) -> list:
-    """The live appointments between two instants that hold an adviser of `adviser_ids` or,
-    for an appointment in the house, one of the house's shared resources."""
+class Busy:
+    """What is taken over a window (taken()'s rows), by adviser and by house's resource."""
+
+    def __init__(self, rows):
+        self.advisers: dict[int, list] = {}
+        self.houses: dict[int, list] = {}
+        for adviser, office, equipment, start, end, house in rows:
+            self.advisers.setdefault(adviser, []).append((start, end))
+            if office or equipment:
+                self.houses.setdefault(house, []).append((office, equipment, start, end))
+
+
+def load_offers(appointment_types) -> list[Offer]:
+    """The offers of many appointment types (a département's houses), in a fixed number of
+    queries whatever their number: rules, absences, the houses' hours, closures, video
+    equipment and offices, each read once for all."""
+    types = list(appointment_types)
+    if not types:
+        return []
+    rules_by_type = rules_of([t.pk for t in types])
+    advisers = {r.adviser_id for rules_ in rules_by_type.values() for r in rules_}
+    # One instance per house, shared by its types, so its hours and closures are read once.
+    shared: dict[int, object] = {}
+    for t in types:
+        t.partnership.house = shared.setdefault(t.partnership.house_id, t.partnership.house)
+    houses = list(
+        {t.partnership.house_id: t.partnership.house for t in types if t.in_house}.values()
+    )
+    prefetch_related_objects(houses, "opening_ranges", "closures")
+    # The video equipment in service and the permanence office of each house, in one query.
+    videos, offices = {}, set()
+    if houses:
+        resources = (
+            House.objects.filter(pk__in=[h.pk for h in houses])
+            .annotate(
+                videos=Count(
+                    "equipment",
+                    filter=Q(equipment__kind=EquipmentKind.VISIO, equipment__in_service=True),
+                ),
+                office=Exists(
+                    Premises.objects.filter(house=OuterRef("pk"), permanence_office=True)
+                ),
+            )
+            .values_list("pk", "videos", "office")
+        )
+        for pk, count, office in resources:
+            videos[pk] = count
+            if office:
+                offices.add(pk)
+    preloaded = {
+        "rules": rules_by_type,
+        "absences": set(
+            SlotException.objects.filter(adviser_id__in=advisers).values_list("adviser_id", "day")
+        ),
+        "videos": videos,
+        "offices": offices,
+    }
+    return [Offer(t, preloaded=preloaded) for t in types]
+
+
+def taken(adviser_ids, houses, start: datetime, end: datetime) -> list:
+    """The live appointments between two instants that hold an adviser of `adviser_ids` or one
+    of the shared resources of `houses` (the houses of the appointments in the house)."""
     holds = Q(adviser_id__in=adviser_ids)
-    if in_house:
-        holds |= Q(house=house, office__isnull=False) | Q(house=house, equipment__isnull=False)
+    if houses:
+        holds |= Q(house__in=houses, office__isnull=False) | Q(
+            house__in=houses, equipment__isnull=False
+        )
     return list(
         Appointment.objects.filter(LIVE, holds, start__lt=end, end__gt=start).values_list(
-            "adviser_id", "office_id", "equipment_id", "start", "end"
+            "adviser_id", "office_id", "equipment_id", "start", "end", "house_id"
         )
     )
+
+
+def next_free_slots(
+    appointment_types,
+    *,
+    now: datetime,
+    count: int | None = None,
+    days: int = rules.SLOT_SEARCH_DAYS,
+) -> list[tuple[AppointmentType, Slot]]:
+    """The first `count` free slots (all of them when None) of several appointment types from
+    `now` over `days` days, the earliest first: what the booking screen offers for one type and
+    the API's search across a département's houses, loaded in a fixed number of queries
+    (load_offers) whatever the number of houses. What is taken is read a week at a time, one
+    query each; the days are then walked one by one, their slots made lazily in time order, and
+    the search stops at the slot that fills `count`."""
+    offers = [o for o in load_offers(appointment_types) if o.rules and o.check_resources()]
+    if not offers:
+        return []
+    advisers = {r.adviser_id for offer in offers for r in offer.rules}
+    houses = {offer.house.pk for offer in offers if offer.type.in_house}
+    firsts = [(offer, now.astimezone(offer.tz).date()) for offer in offers]
+    found: list[tuple[AppointmentType, Slot]] = []
+    step = rules.SLOT_SEARCH_STEP_DAYS
+    for week in range(0, days, step):
+        # One query for what is taken over the week (a day more for the time zones' sake),
+        # then the days one by one, each day's slots of every offer merged in time order, up
+        # to the slot that fills `count`.
+        busy = Busy(
+            taken(
+                advisers,
+                houses,
+                max(now, now + timedelta(days=week - 1)),
+                now + timedelta(days=week + step + 1),
+            )
+        )
+        for offset in range(week, min(week + step, days)):
+            day = heapq.merge(
+                *[_tagged(offer, first + timedelta(days=offset)) for offer, first in firsts],
+                key=lambda pair: (*slot_order(pair[0]), pair[1].type.pk),
+            )
+            for slot, offer in day:
+                if slot.start > now and offer.is_free(slot, busy):
+                    found.append((offer.type, slot))
+                    if count is not None and len(found) >= count:
+                        break
+            if count is not None and len(found) >= count:
+                break
+        if count is not None and len(found) >= count:
+            break
+    found.sort(key=lambda pair: (*slot_order(pair[1]), pair[0].pk))
+    return found if count is None else found[:count]
+
+
+def _tagged(offer: Offer, day: date):
+    for slot in offer.iter_slots_on(day):
+        yield slot, offer
 
 
 def free_slots(
@@ -163,40 +444,127 @@ def free_slots(
     """The slots of the type still free from `now` over `days` days: the adviser is free and,
     in the house, the resource it needs (the office for a permanence, one of the video
     equipment for a video appointment)."""
-    offer = Offer(appointment_type)
-    if not offer.rules:
-        return []
-    first = now.astimezone(offer.tz).date()
-    candidates = [
-        slot
-        for offset in range(days)
-        for slot in offer.slots_on(first + timedelta(days=offset))
-        if slot.start > now
-    ]
-    if not candidates:
-        return []
-    busy = taken(
-        {r.adviser_id for r in offer.rules},
-        offer.house,
-        candidates[0].start,
-        candidates[-1].end,
-        in_house=appointment_type.in_house,
+    return [slot for _type, slot in next_free_slots([appointment_type], now=now, days=days)]
+
+
+# --- indicators (issue 9 §8; charter commitment 5) ------------------------------------------------
+
+
+@dataclass
+class TypeFigures:
+    """The appointments of one partner's type over a period, by status, and their rates."""
+
+    partner: str
+    subject: str
+    location_type: str
+    total: int = 0
+    requested: int = 0
+    confirmed: int = 0
+    seen: int = 0
+    no_show: int = 0
+    excused: int = 0
+    revoked: int = 0
+
+    @property
+    def location_label(self) -> str:
+        return LocationType(self.location_type).label if self.location_type else ""
+
+    @property
+    def reached_confirmation(self) -> int:
+        return self.confirmed + self.seen + self.no_show
+
+    @property
+    def confirmation_rate(self) -> float | None:
+        """Share of the appointments the partner confirmed (whatever happened after)."""
+        return rules.rate(self.reached_confirmation, self.total)
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """Share of the appointments that took place where the person did not come."""
+        return rules.rate(self.no_show, self.seen + self.no_show)
+
+    @property
+    def cancellation_rate(self) -> float | None:
+        """Share cancelled, by the person (excused) or by the partner (revoked)."""
+        return rules.rate(self.excused + self.revoked, self.total)
+
+    def add(self, other: "TypeFigures") -> None:
+        for name in ("total", "requested", "confirmed", "seen", "no_show", "excused", "revoked"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Indicators:
+    rows: list[TypeFigures]
+    by_partner: list[TypeFigures]
+    overall: TypeFigures
+    requests: int
+    requests_with_appointment: int
+
+    @property
+    def appointment_share(self) -> float | None:
+        """Commitment 5's signal: the house must not become a mere appointment desk. The share
+        of its requests that ended in an appointment (the desk's outcome "appointment taken",
+        or an appointment booked from the request)."""
+        return rules.rate(self.requests_with_appointment, self.requests)
+
+
+STATUS_NAMES = [s.value for s in AppointmentStatus]
+
+
+def indicators(houses, start: datetime, end: datetime, *, partner_ids=None) -> Indicators:
+    """The appointments' figures of `houses` (a queryset or list of house ids; None for the whole
+    network) for appointments starting and requests made in [start, end), restricted to
+    `partner_ids` when given (a referent sees only its organisation's). Two queries."""
+    appointments = Appointment.objects.filter(start__gte=start, start__lt=end)
+    requests = ServiceRequest.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+    if houses is not None:
+        appointments = appointments.filter(house__in=houses)
+        requests = requests.filter(house__in=houses)
+    if partner_ids is not None:
+        appointments = appointments.filter(appointment_type__partnership__partner__in=partner_ids)
+        requests = requests.filter(partner__in=partner_ids)
+    counts = {name: Count("pk", filter=Q(status=name)) for name in STATUS_NAMES}
+    grouped = (
+        appointments.values(
+            "appointment_type__partnership__partner__short_name",
+            "appointment_type__subject",
+            "appointment_type__location_type",
+        )
+        .annotate(total=Count("pk"), **counts)
+        .order_by(
+            "appointment_type__partnership__partner__short_name",
+            "appointment_type__subject",
+            "appointment_type__location_type",
+        )
     )
-    kind = appointment_type.location_type
-    videos = video_equipment(offer.house).count() if kind == LocationType.VIDEO else 0
-    if (kind == LocationType.VIDEO and not videos) or (
-        kind == LocationType.PERMANENCE and office_of(offer.house) is None
-    ):
-        return []
-
-    def free(slot: Slot) -> bool:
-        overlapping = [b for b in busy if b[3] < slot.end and b[4] > slot.start]
-        if any(b[0] == slot.adviser.pk for b in overlapping):
-            return False
-        if appointment_type.location_type == LocationType.PERMANENCE:
-            return not any(b[1] for b in overlapping)
-        if appointment_type.location_type == LocationType.VIDEO:
-            return len({b[2] for b in overlapping if b[2]}) < videos
-        return True
-
-    return [slot for slot in candidates if free(slot)]
+    rows = [
+        TypeFigures(
+            partner=row["appointment_type__partnership__partner__short_name"],
+            subject=row["appointment_type__subject"],
+            location_type=row["appointment_type__location_type"],
+            total=row["total"],
+            **{name: row[name] for name in STATUS_NAMES},
+        )
+        for row in grouped
+    ]
+    partners: dict[str, TypeFigures] = {}
+    overall = TypeFigures(partner="", subject="", location_type="")
+    for row in rows:
+        partners.setdefault(row.partner, TypeFigures(row.partner, "", "")).add(row)
+        overall.add(row)
+    share = requests.aggregate(
+        total=Count("pk", distinct=True),
+        booked=Count(
+            "pk",
+            filter=Q(outcome=Outcome.APPOINTMENT) | Q(appointments__isnull=False),
+            distinct=True,
+        ),
+    )
+    return Indicators(
+        rows=rows,
+        by_partner=list(partners.values()),
+        overall=overall,
+        requests=share["total"],
+        requests_with_appointment=share["booked"],
+    )

@@ -3,6 +3,7 @@ appointment no longer needs. Each owns its transaction, its checks (DomainError 
 nothing saved) and its journal entry. Sending the preparation sheet and the reminder is not done
 here: appointments/reminders.py derives what to send from the state these functions leave."""
 
+import secrets
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -19,13 +20,48 @@ from msap.appointments.models import (
     Appointment,
     AppointmentStatus,
     AppointmentType,
+    CalendarFeed,
     LocationType,
 )
 from msap.core import journal
-from msap.core.errors import DomainError, StaleVersion
+from msap.core.errors import DomainError, IdempotencyConflict, StaleVersion
 from msap.network.models import Equipment, Premises
+from msap.webhooks import services as webhooks
 
 SLOT = "slot"
+
+
+def event_payload(appointment: Appointment) -> dict:
+    """What a partner's system receives about its appointment (issue 9 §7): when, where, what,
+    with which adviser, and its status. Not the person's name or contact: the partner reads
+    them on its own screens, the webhook's body travels to a third-party server."""
+    kind = appointment.appointment_type
+    payload = {
+        "id": appointment.pk,
+        "status": appointment.status,
+        "house": {"id": appointment.house_id, "name": appointment.house.name},
+        "appointment_type": {
+            "id": kind.pk,
+            "subject": kind.subject,
+            "location_type": kind.location_type,
+        },
+        "adviser": {"id": appointment.adviser_id, "name": appointment.adviser.full_name},
+        "start": appointment.start.isoformat(),
+        "end": appointment.end.isoformat(),
+        "version": appointment.version,
+    }
+    if appointment.status == AppointmentStatus.REVOKED:
+        payload["revoked_reason"] = appointment.revoked_reason
+    return payload
+
+
+def _emit(appointment: Appointment) -> None:
+    """The webhook event of the appointment's new status, in the change's transaction."""
+    webhooks.emit(
+        f"appointment.{appointment.status}",
+        appointment.appointment_type.partnership.partner,
+        event_payload(appointment),
+    )
 
 
 def _refuse(message: str, field: str = SLOT):
@@ -115,7 +151,33 @@ def _lock_resource(appointment_type, house, start, end):
     return None, None
 
 
-def book(
+def book(actor, house, **booking) -> Appointment:
+    """Book an appointment for a person, by an agent of the house (the third party booking):
+    `book_or_replay`'s arguments, without the key."""
+    return book_or_replay(actor, house, **booking)[0]
+
+
+def _replay(actor, idempotency_key: str, given: dict) -> Appointment | None:
+    """The appointment already booked with this key, when the same booking is sent again; a
+    reused key with another booking is refused (nothing saved)."""
+    if not idempotency_key:
+        return None
+    existing = Appointment.objects.filter(booked_by=actor, idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    if any(getattr(existing, field) != value for field, value in given.items()):
+        raise IdempotencyConflict(
+            _(
+                "La clé d'idempotence « %(key)s » a déjà servi pour le rendez-vous n° %(pk)s, "
+                "avec d'autres valeurs : rien n'a été enregistré."
+            )
+            % {"key": idempotency_key, "pk": existing.pk},
+            existing,
+        )
+    return existing
+
+
+def book_or_replay(
     actor,
     house,
     *,
@@ -126,10 +188,26 @@ def book(
     person_email: str = "",
     person_phone: str = "",
     request=None,
+    idempotency_key: str = "",
     now: datetime | None = None,
-) -> Appointment:
-    """Book an appointment for a person, by an agent of the house (the third party booking)."""
+) -> tuple[Appointment, bool]:
+    """`book`, with a client's idempotency key (the API's Idempotency-Key): the same booking
+    sent again returns the first one. Returns (appointment, created)."""
     now = now or timezone.now()
+    idempotency_key = (idempotency_key or "").strip()[:64]
+    given = {
+        "house_id": house.pk,
+        "appointment_type_id": appointment_type.pk,
+        "adviser_id": adviser.pk,
+        "start": start,
+        "person_name": person_name.strip(),
+        "person_email": person_email.strip(),
+        "person_phone": person_phone.strip(),
+        "request_id": request.pk if request is not None else None,
+    }
+    existing = _replay(actor, idempotency_key, given)
+    if existing is not None:
+        return existing, False
     if (
         appointment_type.partnership.house_id != house.pk
         or appointment_type.partnership.status != "active"
@@ -167,6 +245,7 @@ def book(
                 person_name=person_name.strip(),
                 person_email=person_email.strip(),
                 person_phone=person_phone.strip(),
+                idempotency_key=idempotency_key,
                 status_changed_at=now,
             )
             journal.record(
@@ -180,12 +259,17 @@ def book(
                     "start": start,
                 },
             )
+            _emit(appointment)
     except IntegrityError:
+        # The same key sent twice at once: the first one stands.
+        existing = _replay(actor, idempotency_key, given)
+        if existing is not None:
+            return existing, False
         # Another booking of the same start committed between our check and our insert.
         _refuse(
             _("Ce créneau vient d'être réservé par quelqu'un d'autre : choisissez-en un autre.")
         )
-    return appointment
+    return appointment, True
 
 
 def change_status(
@@ -204,7 +288,12 @@ def change_status(
     if new == AppointmentStatus.REVOKED and not reason:
         _refuse(_("Indiquez le motif de l'annulation par le partenaire."), "reason")
     with transaction.atomic():
-        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        locked = (
+            # Only the appointment's row is locked; the rest is read for the webhook's payload.
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("house", "adviser", "appointment_type__partnership__partner")
+            .get(pk=appointment.pk)
+        )
         if version is not None and locked.version != version:
             raise StaleVersion()
         before = locked.set_status(new)
@@ -223,6 +312,7 @@ def change_status(
             params={"status": AppointmentStatus(new).label},
             changes={"status": [before, new]},
         )
+        _emit(locked)
     return locked
 
 
@@ -249,3 +339,40 @@ def purge_personal_data(
         )
         if progress:
             progress(done)
+
+
+# --- private calendar feeds ------------------------------------------------------------------------
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(rules.FEED_TOKEN_BYTES)
+
+
+def feed_of(*, user=None, adviser: Adviser | None = None) -> CalendarFeed:
+    """The private feed of an agent or of an adviser, made on first use."""
+    owner = {"user": user} if user is not None else {"adviser": adviser}
+    feed = CalendarFeed.objects.filter(**owner).first()
+    if feed is not None:
+        return feed
+    try:
+        with transaction.atomic():
+            return CalendarFeed.objects.create(token=_new_token(), **owner)
+    except IntegrityError:  # made by a concurrent first use
+        return CalendarFeed.objects.get(**owner)
+
+
+def renew_feed(actor, feed: CalendarFeed, *, now: datetime | None = None) -> CalendarFeed:
+    """Give the feed a new secret: the old address answers 404 from now on (a leaked or shared
+    address is closed this way)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        CalendarFeed.objects.filter(pk=feed.pk).update(token=_new_token(), renewed_at=now)
+        feed.refresh_from_db()
+        journal.record(
+            actor,
+            "appointment.feed_renew",
+            feed.adviser or feed.user,
+            summary=gettext_noop("Adresse de l'agenda privé renouvelée"),
+            house_id=feed.adviser.partnership.house_id if feed.adviser_id else None,
+        )
+    return feed

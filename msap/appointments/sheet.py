@@ -142,3 +142,64 @@ def _ics(appointment: Appointment, sheet: Sheet) -> bytes:
     event.add("status", ICS_STATUS[appointment.status])
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+# --- the private calendar feeds of agents and advisers --------------------------------------------
+
+
+def render_feed(feed, appointments, *, detail_url) -> bytes:
+    """The feed (RFC 5545) of an agent or an adviser: one VEVENT per appointment, the same UID
+    and SEQUENCE as the appointment's own ICS file, so a calendar that imported it updates it.
+
+    Minimal personal data (SPEC "Confidentiality"): a feed address lives in a calendar
+    application, often a third party's (Google, Microsoft), and is polled without login. It
+    carries the partner, the subject, the place, the status and the appointment's number — what
+    an agent or an adviser needs to plan their day — and never the person's name, email or
+    phone, which stay behind msap's login (`detail_url(appointment)`, for an agent's feed)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//msap//agenda privé France Services//FR")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    with translation.override("fr"):
+        name = (
+            _("Rendez-vous de %(adviser)s") % {"adviser": feed.adviser.full_name}
+            if feed.adviser_id
+            else _("Mes rendez-vous France Services")
+        )
+        calendar.add("x-wr-calname", name)
+        for appointment in appointments:
+            kind = appointment.appointment_type
+            event = Event()
+            event.add("uid", f"rendez-vous-{appointment.pk}@msap")
+            event.add("sequence", appointment.version)
+            event.add("dtstamp", appointment.status_changed_at or appointment.created_at)
+            event.add("dtstart", appointment.start)
+            event.add("dtend", appointment.end)
+            event.add(
+                "summary",
+                _("%(partner)s : %(subject)s (rendez-vous n° %(number)s)")
+                % {
+                    "partner": kind.partnership.partner.short_name,
+                    "subject": kind.subject,
+                    "number": appointment.pk,
+                },
+            )
+            event.add("location", _feed_place(appointment))
+            lines = [AppointmentStatus(appointment.status).label]
+            if not feed.adviser_id:
+                lines.append(detail_url(appointment))
+                event.add("url", detail_url(appointment))
+            event.add("description", "\n".join(str(line) for line in lines))
+            event.add("status", ICS_STATUS[appointment.status])
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _feed_place(appointment: Appointment) -> str:
+    kind = appointment.appointment_type
+    house = appointment.house
+    if kind.location_type == LocationType.PARTNER_OFFICE:
+        return kind.partner_address
+    if kind.location_type == LocationType.PHONE:
+        return str(LocationType.PHONE.label)
+    return f"{house.name}, {house.address}, {house.postal_code} {house.commune.name}"

@@ -8,8 +8,10 @@ Thin views: parse, check access, call msap.appointments.services, render.
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,14 +21,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from msap import permissions
 from msap.appointments import queries, services, sheet
-from msap.appointments.forms import BookingForm, PeriodForm, StatusForm
+from msap.appointments.forms import BookingForm, IndicatorsForm, PeriodForm, StatusForm
 from msap.appointments.models import AppointmentStatus
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.lib.dates import timezone_for
+from msap.network.models import House
 from msap.network.queries import get_house_for_user
+from msap.territory.models import Departement
 
 
 def _house_page(request, template, house, access, **context):
@@ -287,3 +292,140 @@ def appointment_ics(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="rendez-vous-{appointment.pk}.ics"'
     return response
+
+
+# --- private calendar feeds ---------------------------------------------------------------------
+
+
+def _detail_url(appointment) -> str:
+    return settings.SITE_URL + reverse("appointment_detail", args=[appointment.pk])
+
+
+def _feed_url(request, feed) -> str:
+    return request.build_absolute_uri(reverse("appointment_feed", args=[feed.token]))
+
+
+@never_cache
+@require_GET
+def appointment_feed(request, token):
+    """A private calendar feed: no login (a calendar application cannot log in), the secret
+    token is the key. Lists no personal data of the person (sheet.render_feed)."""
+    feed = queries.get_feed(token)
+    appointments = queries.feed_appointments(feed, timezone.now())
+    response = HttpResponse(
+        sheet.render_feed(feed, appointments, detail_url=_detail_url),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="rendez-vous.ics"'
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_feeds(request, house_pk):
+    """The agent's own feed and, for the house's managers, its advisers' feeds: their secret
+    addresses, each renewable (the old address stops answering)."""
+    house, access = get_house_for_user(request.user, house_pk, need="counter")
+    advisers = list(queries.house_advisers(house)) if access.manage else []
+    if request.method == "POST":
+        chosen = request.POST.get("feed", "")
+        if chosen == "mine":
+            feed = services.feed_of(user=request.user)
+        else:
+            adviser = next((a for a in advisers if str(a.pk) == chosen), None)
+            if adviser is None:
+                messages.error(request, _("Choisissez un agenda de la liste."))
+                return redirect("appointment_feeds", house.pk)
+            feed = services.feed_of(adviser=adviser)
+        services.renew_feed(request.user, feed)
+        messages.success(
+            request,
+            _(
+                "Nouvelle adresse créée : l'ancienne ne fonctionne plus. Abonnez-vous à la nouvelle."
+            ),
+        )
+        return redirect("appointment_feeds", house.pk)
+    mine = services.feed_of(user=request.user)
+    return _house_page(
+        request,
+        "appointments/feeds.html",
+        house,
+        access,
+        mine=_feed_url(request, mine),
+        advisers=[(a, _feed_url(request, services.feed_of(adviser=a))) for a in advisers],
+        title=_("Agendas privés — %(name)s") % {"name": house.name},
+    )
+
+
+# --- indicators -------------------------------------------------------------------------------------
+
+
+def _period_bounds(form, tz):
+    first, last = form.period(timezone.now().astimezone(tz).date())
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    return first, last, start, end
+
+
+@never_cache
+@login_required
+@require_GET
+def appointment_indicators(request, house_pk):
+    """The house's appointments by partner and type, their rates, and the share of its requests
+    that ended in an appointment (commitment 5). A partner's referent sees its own figures."""
+    house, access = get_house_for_user(request.user, house_pk)
+    tz = timezone_for(house.commune.departement_id)
+    form = IndicatorsForm(request.GET or None)
+    first, last, start, end = _period_bounds(form, tz)
+    partner_ids = None if access.sees_staff else access.partner_ids
+    return _house_page(
+        request,
+        "appointments/indicators.html",
+        house,
+        access,
+        form=form,
+        first=first,
+        last=last,
+        figures=queries.indicators([house.pk], start, end, partner_ids=partner_ids),
+        own_partner_only=partner_ids is not None,
+        title=_("Indicateurs des rendez-vous — %(name)s") % {"name": house.name},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def network_indicators(request):
+    """The same figures for the prefecture's départements, or the whole network for the national
+    cell (with a choice of département)."""
+    scope = permissions.scope_for(request.user)
+    if not (scope.national or scope.admin or scope.departements):
+        raise PermissionDenied(
+            _("Les indicateurs du réseau sont réservés aux préfectures et à la cellule nationale.")
+        )
+    choices = Departement.objects.order_by("code")
+    if not (scope.national or scope.admin):
+        choices = choices.filter(code__in=scope.departements)
+    form = IndicatorsForm(request.GET or None, departements=list(choices))
+    first, last, start, end = _period_bounds(form, timezone.get_current_timezone())
+    chosen = form.cleaned_data.get("departement") if form.is_bound and form.is_valid() else ""
+    if chosen:
+        houses = House.objects.filter(commune__departement_id=chosen).values("pk")
+    elif scope.national or scope.admin:
+        houses = None
+    else:
+        houses = House.objects.filter(commune__departement_id__in=scope.departements).values("pk")
+    return render(
+        request,
+        "appointments/network_indicators.html",
+        {
+            "form": form,
+            "first": first,
+            "last": last,
+            "figures": queries.indicators(houses, start, end),
+            "title": _("Indicateurs des rendez-vous avec les partenaires"),
+        },
+    )

@@ -37,6 +37,8 @@ def navigation(request) -> dict:
     if _records_activity(user, scope):
         items.append({"label": _("Saisie"), "link": reverse("desk_entry")})
         items.append({"label": _("Activité"), "link": reverse("desk_day")})
+    if scope.national or scope.departements:
+        items.append({"label": _("Rendez-vous"), "link": reverse("appointment_network_indicators")})
     if scope.admin:
         items.append({"label": _("Administration technique"), "link": reverse("admin:index")})
     path = request.path

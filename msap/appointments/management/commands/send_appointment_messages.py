@@ -1,7 +1,8 @@
-"""`msap send_appointment_messages [--dry-run]`: the preparation sheets and reminders due.
+"""`msap send_appointment_messages [--dry-run]`: queue the preparation sheets and reminders due.
 
-Meant to run every few minutes from a scheduler. Idempotent and safe to run twice at once: what
-to send is derived from the appointments' state, and each message is claimed before it goes.
+Meant to run every few minutes from a scheduler; `msap worker` sends what it queues. Idempotent
+and safe to run twice at once: what to queue is derived from the appointments' state, and each
+message (appointment, kind, channel) is queued once.
 """
 
 from django.core.management.base import BaseCommand
@@ -10,7 +11,7 @@ from msap.appointments import reminders
 
 
 class Command(BaseCommand):
-    help = "Envoie les fiches de préparation et les rappels de rendez-vous dus."
+    help = "Met en file d'attente les fiches de préparation et les rappels de rendez-vous dus."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,4 +23,6 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{count} message(s) à envoyer (simulation : rien n'a été envoyé).")
         else:
-            self.stdout.write(f"{count} message(s) envoyé(s).")
+            self.stdout.write(
+                f"{count} message(s) mis en file d'attente : `msap worker` les envoie."
+            )

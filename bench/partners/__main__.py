@@ -1,0 +1,5 @@
+import sys
+
+from bench.partners.run import main
+
+sys.exit(main())

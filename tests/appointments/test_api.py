@@ -1,0 +1,250 @@
+"""Appointments over the API (issue 9, item 9): scoped like the screens (the person's name and
+contact are for the agents of the house), a booking sent twice with one Idempotency-Key is one
+appointment, a status change carries its version; the free-slot search across a département's
+houses never offers a taken adviser, office or video equipment."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from msap.appointments import queries
+from msap.appointments.models import Appointment
+from msap.partners.models import Partnership
+from msap.people.models import ApiToken
+from tests import factories as f
+from tests.appointments.conftest import NOW, book, paris
+
+pytestmark = pytest.mark.usefixtures("frozen")
+THURSDAY_10 = paris(2026, 3, 5, 10)
+
+
+def bearer(user):
+    _obj, token = ApiToken.issue(user, "test")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def post(client, user, url, body, **headers):
+    return client.post(
+        url,
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={**bearer(user), **headers},
+    )
+
+
+def booking(world, offer, **overrides):
+    return {
+        "house": world.house.pk,
+        "appointment_type": offer.video.pk,
+        "adviser": offer.sophie.pk,
+        "start": "2026-03-05T10:00:00",
+        "person_name": "Jeanne Moreau",
+        "person_email": "jeanne.moreau@exemple.fr",
+        "person_phone": "06 12 34 56 78",
+        **overrides,
+    }
+
+
+def test_a_booking_sent_twice_with_one_key_is_one_appointment(client, world, offer):
+    agent = world.users.agent
+    first = post(
+        client, agent, "/api/v1/appointments", booking(world, offer), **{"Idempotency-Key": "k1"}
+    )
+    again = post(
+        client, agent, "/api/v1/appointments", booking(world, offer), **{"Idempotency-Key": "k1"}
+    )
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["start"] == "2026-03-05T09:00:00Z"  # 10:00 in Tulle
+    assert first.json()["available_statuses"] == ["confirmed", "excused", "revoked"]
+    assert Appointment.objects.count() == 1
+
+
+def test_a_key_reused_for_another_booking_is_refused(client, world, offer):
+    agent = world.users.agent
+    post(client, agent, "/api/v1/appointments", booking(world, offer), **{"Idempotency-Key": "k1"})
+    other = post(
+        client,
+        agent,
+        "/api/v1/appointments",
+        booking(world, offer, person_name="Paul Durand"),
+        **{"Idempotency-Key": "k1"},
+    )
+    assert other.status_code == 422 and "Idempotency-Key" in other.json()["errors"]
+    assert Appointment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"start": "2026-03-01T10:00:00"}, "slot"),  # in the past
+        ({"start": "2026-03-05T10:10:00"}, "slot"),  # not one of the openings
+        ({"start": "9999-12-31T23:59:59"}, "start"),  # the calendar's edge
+        ({"appointment_type": 10**12}, "appointment_type"),
+        ({"adviser": 10**12}, "adviser"),
+        ({"request": 10**12}, "request"),
+        ({"person_email": "pas-un-courriel"}, "person_email"),
+    ],
+)
+def test_a_bad_booking_gets_a_french_400_and_saves_nothing(client, world, offer, overrides, field):
+    response = post(
+        client, world.users.agent, "/api/v1/appointments", booking(world, offer, **overrides)
+    )
+    assert response.status_code == 400, response.json()
+    assert field in response.json()["errors"]
+    assert Appointment.objects.count() == 0
+
+
+def test_a_taken_slot_is_refused(client, world, offer):
+    book(world, offer.video, offer.sophie, THURSDAY_10)
+    response = post(client, world.users.agent, "/api/v1/appointments", booking(world, offer))
+    assert response.status_code == 400
+    assert "déjà un rendez-vous" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("agent", 201),
+        ("responsable", 201),
+        ("other_agent", 404),
+        ("referent_msa", 404),
+        ("gestionnaire", 403),
+        ("referent_caf", 403),
+        ("prefecture", 403),
+        ("national", 403),
+    ],
+)
+def test_only_the_houses_agents_book(client, world, offer, role, status):
+    response = post(
+        client, getattr(world.users, role), "/api/v1/appointments", booking(world, offer)
+    )
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("role", "list_status", "detail_status"),
+    [
+        ("agent", 200, 200),
+        ("responsable", 200, 200),
+        ("other_agent", 200, 404),  # their own house's list: empty of this one
+        ("gestionnaire", 403, 403),
+        ("referent_caf", 403, 403),
+        ("referent_msa", 403, 404),
+        ("prefecture", 403, 403),
+        ("national", 403, 403),
+        ("norole", 403, 404),
+    ],
+)
+def test_the_person_is_only_shown_to_the_houses_agents(
+    client, world, offer, role, list_status, detail_status
+):
+    appointment = book(world, offer.video, offer.sophie, THURSDAY_10)
+    user = getattr(world.users, role)
+    listed = client.get("/api/v1/appointments", headers=bearer(user))
+    detail = client.get(f"/api/v1/appointments/{appointment.pk}", headers=bearer(user))
+
+    assert (listed.status_code, detail.status_code) == (list_status, detail_status)
+    if list_status == 200:
+        names = [a["person"]["name"] for a in listed.json()["items"]]
+        assert names == (["Jeanne Moreau"] if role in ("agent", "responsable") else [])
+    if detail_status != 200:
+        assert "Moreau" not in detail.content.decode()
+
+
+def test_the_list_costs_the_same_queries_for_2_or_12_appointments(client, world, offer):
+    headers = bearer(world.users.agent)
+    for hour in (9, 10):
+        book(world, offer.video, offer.sophie, paris(2026, 3, 5, hour))
+    client.get("/api/v1/appointments", headers=headers)  # the token's first use is recorded
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get("/api/v1/appointments", headers=headers).json()["items"]) == 2
+    for day in (9, 10, 11, 12, 13):
+        for adviser in (offer.sophie, offer.paul):
+            book(world, offer.phone, adviser, paris(2026, 3, day, 9))
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/api/v1/appointments", headers=headers).json()["items"]) == 12
+    assert len(many) == len(few)
+
+
+def test_a_status_change_carries_its_version(client, world, offer):
+    appointment = book(world, offer.video, offer.sophie, THURSDAY_10)
+    url = f"/api/v1/appointments/{appointment.pk}/status"
+    agent = world.users.agent
+
+    confirmed = post(client, agent, url, {"to": "confirmed", "version": 1})
+    stale = post(client, agent, url, {"to": "excused", "version": 1})
+    early = post(client, agent, url, {"to": "seen", "version": 2})
+    no_reason = post(client, agent, url, {"to": "revoked", "version": 2})
+
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    assert stale.status_code == 409
+    assert early.status_code == 400 and "pas encore commencé" in early.json()["detail"]
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.version) == ("confirmed", 2)
+
+
+def test_free_slots_across_a_departements_houses_skip_what_is_taken(client, world, offer):
+    # A second house of Corrèze where the CAF receives by phone; Guéret (Creuse) is not searched.
+    ussel = Partnership.objects.get(house=world.other, partner=world.caf.partner)
+    phone = f.AppointmentTypeFactory(partnership=ussel, location_type="phone", subject="Dossier")
+    luc = f.AdviserFactory(partnership=ussel, first_name="Luc", last_name="Petit")
+    f.SlotRuleFactory(adviser=luc, appointment_type=phone, weekday=0, start="10:00", end="11:00")
+    book(world, offer.video, offer.sophie, paris(2026, 3, 2, 9))
+    headers = bearer(world.users.agent)
+
+    response = client.get(
+        "/api/v1/slots",
+        {"partner": "caf", "departement": "19", "location_type": "video", "count": 3},
+        headers=headers,
+    )
+    items = response.json()["items"]
+    # 9:00 in Tulle is taken: Sophie by her appointment, Paul because it holds the house's
+    # only video equipment.
+    assert [(i["start"], i["adviser"]["name"]) for i in items] == [
+        ("2026-03-02T09:30:00+01:00", "Sophie Martin"),
+        ("2026-03-02T09:30:00+01:00", "Paul Roux"),
+        ("2026-03-02T10:00:00+01:00", "Sophie Martin"),
+    ]
+
+    everything = client.get(
+        "/api/v1/slots", {"partner": "caf", "departement": "19", "count": 50}, headers=headers
+    ).json()["items"]
+    assert {i["house"] for i in everything} == {world.house.pk, world.other.pk}
+
+
+def test_the_slot_search_needs_a_house_or_a_departement(client, world, offer):
+    headers = bearer(world.users.agent)
+    neither = client.get("/api/v1/slots", {"partner": "caf"}, headers=headers)
+    unknown = client.get(
+        "/api/v1/slots", {"partner": "nope", "house": world.house.pk}, headers=headers
+    )
+    far = client.get(
+        "/api/v1/slots",
+        {"partner": "caf", "house": world.house.pk, "date_from": "2031-01-01"},
+        headers=headers,
+    )
+    assert neither.status_code == 400 and "house" in neither.json()["errors"]
+    assert unknown.status_code == 400 and "partner" in unknown.json()["errors"]
+    assert far.status_code == 400 and "date_from" in far.json()["errors"]
+
+
+def test_the_first_slots_of_a_search_are_the_first_of_the_whole_offer(world, offer):
+    """The search stops at the tenth free slot: they are the ten earliest of all the types,
+    whatever type each comes from, taken ones left out."""
+    book(world, offer.video, offer.sophie, paris(2026, 3, 2, 9))
+    book(world, offer.phone, offer.paul, paris(2026, 3, 2, 9, 30))
+    types = [offer.video, offer.permanence, offer.phone]
+    everything = queries.next_free_slots(types, now=NOW)
+    first = queries.next_free_slots(types, now=NOW, count=10)
+
+    assert first == everything[:10]
+    assert {kind.pk for kind, _slot in first} == {t.pk for t in types}
+    assert all(
+        not (slot.adviser == offer.paul and slot.start == paris(2026, 3, 2, 9, 30))
+        for _kind, slot in everything
+    )
