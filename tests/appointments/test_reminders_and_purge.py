@@ -15,7 +15,8 @@ from msap.appointments import reminders, rules, services
 from msap.appointments.models import Appointment, AppointmentMessage, PartnerAppointmentSettings
 from msap.core.queue import run_ready_tasks
 from msap.lib import sms
-from tests.appointments.conftest import NOW, book, paris
+from tests.appointments import conftest
+from tests.appointments.conftest import NOW, paris
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -30,6 +31,16 @@ def run_at(moment) -> int:
         queued = reminders.handle_one()
         run_ready_tasks()
     return queued
+
+
+def book(*args, **kwargs):
+    """Book as the agent does, then let the worker send what the booking itself queued for the
+    partner (its referents' signed link to answer, the portal's concern): what follows here is
+    only what the person receives."""
+    appointment = conftest.book(*args, **kwargs)
+    run_ready_tasks()
+    mail.outbox.clear()
+    return appointment
 
 
 def statuses(appointment) -> dict:
