@@ -1,5 +1,7 @@
 """Domain refusals shown on forms: one way for every form of every app."""
 
+from contextlib import contextmanager
+
 from django import forms
 
 from msap.core.errors import DomainError
@@ -18,3 +20,21 @@ def add_domain_error(form: forms.Form, exc: DomainError, field_map: dict | None 
         target = name if name in form.fields and name != "version" else None
         for message in messages:
             form.add_error(target, message)
+
+
+@contextmanager
+def refusals_on(form: forms.Form, field_map: dict | None = None):
+    """Runs a view's service call; a refusal (DomainError, StaleVersion) is shown on the form.
+
+        if form.is_valid():
+            with refusals_on(form):
+                services.add_closure(request.user, house, **form.cleaned_data)
+                messages.success(request, _("La fermeture exceptionnelle a été enregistrée."))
+                return redirect("house_closures", house.pk)
+        return render(...)  # the form again, with the refusal: nothing was saved
+
+    What follows the service call in the block runs only when it succeeded."""
+    try:
+        yield
+    except DomainError as exc:
+        add_domain_error(form, exc, field_map)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import refusals_on
 from msap.core.templatetags.content import typed
 from msap.desk.models import ServiceRequest
 from msap.dossiers import queries, rules, services
@@ -104,7 +104,7 @@ def dossier_new(request, house_pk):
     house, access = get_house_for_user(request.user, house_pk, need="counter")
     form = DossierNewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             dossier = services.open_dossier(
                 request.user,
                 house,
@@ -112,9 +112,6 @@ def dossier_new(request, house_pk):
                 consent_given=form.cleaned_data["consent_given"],
                 **form.identity(),
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(
                 request, _("Le dossier a été ouvert avec le consentement de la personne.")
             )
@@ -170,13 +167,10 @@ def dossier_edit(request, dossier_pk):
     if request.method == "POST":
         form = DossierEditForm(request.POST)
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 services.update_dossier(
                     request.user, dossier, form.identity(), form.cleaned_data["version"]
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, _("Le dossier a été enregistré."))
                 return redirect("dossier_detail", dossier.pk)
     else:
@@ -202,11 +196,8 @@ def follow_up_add(request, dossier_pk):
         return _closed(request, dossier)
     form = FollowUpForm(_posted(request), dossier=dossier)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.add_follow_up(request.user, dossier, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("Le suivi a été ajouté."))
             return redirect("dossier_detail", dossier.pk)
     return _page(
@@ -231,13 +222,10 @@ def document_add(request, dossier_pk):
         return _closed(request, dossier)
     form = DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.add_document(
                 request.user, dossier, form.cleaned_data["file"], label=form.cleaned_data["label"]
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("Le document a été ajouté au dossier."))
             return redirect("dossier_detail", dossier.pk)
     return _page(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import refusals_on
 from msap.core.templatetags.content import typed
 from msap.lib.uploads import private_file_response
 from msap.network.queries import get_house_for_user
@@ -76,7 +76,7 @@ def member_add(request, pk):
     form = MemberAddForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             membership = services.add_house_member(
                 request.user,
                 house,
@@ -86,9 +86,6 @@ def member_add(request, pk):
                 last_name=data["last_name"],
                 started_on=data["started_on"],
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(
                 request,
                 _("%(name)s rejoint l'équipe (%(role)s).")
@@ -150,7 +147,7 @@ def training_add(request, pk):
     form = TrainingAddForm(request.POST, request.FILES, house=house)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             training = services.add_training(
                 request.user,
                 house,
@@ -164,9 +161,6 @@ def training_add(request, pk):
                 hours=data["hours"],
                 attestation=data["attestation"] or None,
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(
                 request,
                 _("La formation « %(title)s » de %(name)s est enregistrée.")

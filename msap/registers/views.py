@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap.core import journal
 from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import refusals_on
 from msap.lib.dates import end_of_day
 from msap.lib.uploads import private_file_response
 from msap.network.queries import get_house_for_user
@@ -210,7 +210,7 @@ def item_new(request, house_pk, kind):
         initial = {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
         form = ItemForm(request.POST or None, house=house, kind=kind, initial=initial)
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_on(form):
                 item = services.record_item(
                     request.user,
                     house,
@@ -218,9 +218,6 @@ def item_new(request, house_pk, kind):
                     agent=form.cleaned_data.get("assigned_to"),
                     reply_to=form.cleaned_data.get("reply_to"),
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(
                     request,
                     _("%(item)s : enregistré.")
@@ -423,11 +420,8 @@ def item_action(request, register_item_pk, action):
     with timezone.override(item.house.tz):
         form = ACTION_FORMS[action](item, request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 message = _perform(request.user, item, action, form)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, message)
                 return redirect(
                     reverse("item_detail", args=[item.pk])
