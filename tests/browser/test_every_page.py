@@ -24,8 +24,8 @@ from tests.browser.conftest import LABEL_CHECKS_JS, assert_accessible, login
 
 WIDTHS = (320, 768, 1280)
 DESKTOP = 992  # the DSFR header shows its tools and menu inline from this width on
-# Templates that extend the layout but are not pages of their own: the house frame.
-FRAMES = {"msap/house_base.html"}
+# Templates that extend the layout but are not pages of their own: the frames.
+FRAMES = {"msap/breadcrumb_base.html", "msap/house_base.html"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "msap"
 
 
@@ -33,7 +33,7 @@ def page_templates() -> set[str]:
     found = set()
     for path in TEMPLATES.glob("*/templates/**/*.html"):
         head = path.read_text(encoding="utf-8")[:400]
-        if re.search(r'{% extends "msap/(base|house_base)\.html" %}', head):
+        if re.search(r'{% extends "msap/(base|breadcrumb_base|house_base)\.html" %}', head):
             found.add(path.as_posix().split("/templates/", 1)[1])
     return found - FRAMES
 
