@@ -22,8 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from msap import permissions
 from msap.core import rules as core_rules
 from msap.core.confirm import confirmation
-from msap.core.errors import DomainError
-from msap.core.forms import refusals_on
+from msap.core.forms import refusal_as_message, refusals_on
 from msap.core.templatetags.content import typed
 from msap.desk import queries, rules, services, stats
 from msap.desk.forms import (
@@ -272,11 +271,8 @@ def request_delete(request, pk):
             cancel_url=target,
             fields={"next": target},
         )
-    try:
+    with refusal_as_message(request):
         services.delete_request(request.user, obj)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Demande supprimée."))
     return redirect(target)
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from msap import permissions
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
-from msap.core.forms import refusals_on
+from msap.core.forms import refusal_as_message, refusals_on
 from msap.core.templatetags.content import typed
 from msap.lib.forms import parse_id
 from msap.network.queries import get_house_for_user
@@ -378,11 +378,8 @@ def referent_end(request, pk, referent_pk):
             fields={"ended_on": ended_on.isoformat()},
         )
     else:
-        try:
+        with refusal_as_message(request):
             services.end_referent(request.user, referent, on=form.cleaned_data["ended_on"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(
                 request,
                 _("%(name)s n'est plus référent ; sa fiche reste dans l'historique.")

@@ -18,8 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from msap.core.confirm import confirmation
-from msap.core.errors import DomainError
-from msap.core.forms import refusals_on
+from msap.core.forms import refusal_as_message, refusals_on
 from msap.core.templatetags.content import typed
 from msap.lib.uploads import private_file_response
 from msap.network.queries import get_house_for_user
@@ -127,11 +126,8 @@ def member_end(request, pk, membership_pk):
             fields={"ended_on": ended_on.isoformat()},
         )
     else:
-        try:
+        with refusal_as_message(request):
             services.end_membership(request.user, membership, on=form.cleaned_data["ended_on"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(
                 request,
                 _("Le départ de %(name)s est enregistré ; il reste dans l'historique de l'équipe.")

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap.core import journal
 from msap.core.errors import DomainError
-from msap.core.forms import refusals_on
+from msap.core.forms import refusal_as_message, refusals_on
 from msap.lib.dates import end_of_day
-from msap.lib.uploads import private_file_response
+from msap.lib.uploads import download_response, private_file_response
 from msap.network.queries import get_house_for_user
 from msap.registers import letters, queries, rules, services
 from msap.registers.forms import (
@@ -447,16 +447,11 @@ def attachment_download(request, register_item_pk, attachment_pk):
 
 def _letter(request, pk, code):
     item, _access = get_item_for_user(request.user, pk)
-    try:
+    with refusal_as_message(request):
         pdf, _outgoing = letters.issue_letter(request.user, item, code)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("item_detail", register_item_pk=item.pk)
-    filename = f"{letters.LETTERS[code].filename}-{SLUG_FOR[item.kind]}-{item.number}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        filename = f"{letters.LETTERS[code].filename}-{SLUG_FOR[item.kind]}-{item.number}.pdf"
+        return download_response(pdf, "application/pdf", filename)
+    return redirect("item_detail", register_item_pk=item.pk)
 
 
 @login_required
