@@ -44,3 +44,16 @@ def test_values_are_escaped():
 def test_a_table_without_its_row_name_is_a_template_error():
     with pytest.raises(TemplateSyntaxError):
         Template("{% table rows %}{% endtable %}")
+
+
+def test_an_empty_list_can_say_so_in_a_row_across_every_shown_column():
+    text = (
+        '{% table rows as code,n caption="C" empty_row="Aucune demande." id="t" '
+        '_("Catégorie") _("Maison") if several _("Demandes") %}'
+        '<th scope="row">{{ code }}</th><td>{{ n }}</td>{% endtable %}'
+    )
+    assert '<tr><td colspan="2">Aucune demande.</td></tr>' in render(text, rows=[], several=False)
+    assert 'colspan="3"' in render(text, rows=[], several=True)
+    html = render(text, rows=[("A", 4)], several=False)
+    assert '<table id="t">' in html
+    assert '<tr><th scope="row">A</th><td>4</td></tr>' in html

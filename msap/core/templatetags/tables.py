@@ -9,8 +9,9 @@ headers with their scope). A template builtin (settings.TEMPLATES):
     {% endtable %}
 
 The body is one row's cells. A header followed by `if <condition>` is shown only when the
-condition holds (its cells say the same). Without `empty`, an empty list is an empty table.
-`class=` adds classes to the `fr-table` wrapper (`fr-table--no-caption`).
+condition holds (its cells say the same). Without `empty`, an empty list is an empty table, or
+one row that says `empty_row` across every column. `class=` adds classes to the `fr-table`
+wrapper (`fr-table--no-caption`), `id=` is the table's; `as code,n` unpacks each record.
 """
 
 from django import template
@@ -20,10 +21,10 @@ register = template.Library()
 
 
 class TableNode(template.Node):
-    def __init__(self, rows, name, headers, options, body):
-        self.rows, self.name, self.headers, self.options, self.body = (
+    def __init__(self, rows, names, headers, options, body):
+        self.rows, self.names, self.headers, self.options, self.body = (
             rows,
-            name,
+            names,
             headers,
             options,
             body,
@@ -34,28 +35,33 @@ class TableNode(template.Node):
         options = {key: value.resolve(context) for key, value in self.options.items()}
         if not rows and options.get("empty"):
             return format_html("<p>{}</p>", options["empty"])
-        headers = format_html_join(
-            "",
-            '<th scope="col">{}</th>',
-            (
-                (label.resolve(context),)
-                for label, condition in self.headers
-                if condition is None or condition.resolve(context, ignore_failures=True)
-            ),
-        )
+        labels = [
+            (label.resolve(context),)
+            for label, condition in self.headers
+            if condition is None or condition.resolve(context, ignore_failures=True)
+        ]
         bodies = []  # each a SafeString: what the template's own tags made of one record
         with context.push():
             for row in rows:
-                context[self.name] = row
+                if len(self.names) == 1:
+                    context[self.names[0]] = row
+                else:
+                    context.update(dict(zip(self.names, row, strict=True)))
                 bodies.append((self.body.render(context),))
+        cells = format_html_join("\n", "<tr>{}</tr>", bodies)
+        if not rows and options.get("empty_row"):
+            cells = format_html(
+                '<tr><td colspan="{}">{}</td></tr>', len(labels), options["empty_row"]
+            )
         classes = " ".join(("fr-table", options.get("class") or "")).strip()
         return format_html(
-            '<div class="{}"><table><caption>{}</caption><thead><tr>{}</tr></thead>'
+            '<div class="{}"><table{}><caption>{}</caption><thead><tr>{}</tr></thead>'
             "<tbody>{}</tbody></table></div>",
             classes,
+            format_html(' id="{}"', options["id"]) if options.get("id") else "",
             options.get("caption", ""),
-            headers,
-            format_html_join("\n", "<tr>{}</tr>", bodies),
+            format_html_join("", '<th scope="col">{}</th>', labels),
+            cells,
         )
 
 
@@ -66,7 +72,7 @@ def table(parser, token):
         raise template.TemplateSyntaxError(
             "{% table <rows> as <name> [key=value…] [header [if condition]…] %}"
         )
-    rows, name, rest = parser.compile_filter(bits[0]), bits[2], bits[3:]
+    rows, names, rest = parser.compile_filter(bits[0]), bits[2].split(","), bits[3:]
     headers, options = [], {}
     i = 0
     while i < len(rest):
@@ -82,4 +88,4 @@ def table(parser, token):
         i += 1
     body = parser.parse(("endtable",))
     parser.delete_first_token()
-    return TableNode(rows, name, headers, options, body)
+    return TableNode(rows, names, headers, options, body)
