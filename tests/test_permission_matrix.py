@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from msap.appointments.models import Appointment
 from msap.dossiers import services as dossier_services
-from msap.network.models import Closure, Equipment, MobileStop
+from msap.network.models import Closure, Equipment
 from msap.people.models import Membership
 from msap.registers import services as register_services
 from tests import factories as f
@@ -97,16 +97,7 @@ AUTHOR = access(
 )
 NATIONAL_CELL = access(
     ok=("national", "admin"),
-    forbidden=(
-        "agent",
-        "responsable",
-        "other_agent",
-        "gestionnaire",
-        "referent_caf",
-        "referent_msa",
-        "prefecture",
-        "norole",
-    ),
+    forbidden=tuple(r for r in ROLES if r not in ("anonymous", "national", "admin")),
     hidden=(),
 )
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
@@ -122,14 +113,7 @@ def objects(world):
         reason="Congés",
     )
     equipment = Equipment.objects.create(house=house, kind="scanner")
-    stop = MobileStop.objects.create(
-        house=house,
-        place="Marché",
-        commune=house.commune,
-        weekday=2,
-        start=dt.time(9),
-        end=dt.time(12),
-    )
+    stop = f.MobileStopFactory(house=house)
     membership = Membership.objects.get(user=world.users.agent, house=house)
     training = f.TrainingFactory(user=world.users.agent, house=house)
     training.attestation.save(

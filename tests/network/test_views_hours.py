@@ -11,6 +11,7 @@ from django.urls import reverse
 from msap.core.models import JournalEntry
 from msap.network import rules
 from msap.network.models import Closure, HoursChange, House, HouseKind, MobileStop, OpeningRange
+from tests import factories as f
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -288,12 +289,7 @@ def test_closure_ending_before_it_starts_is_refused(client, one_house):
 
 
 def test_agent_may_not_add_or_delete_closures(client, one_house):
-    closure = Closure.objects.create(
-        house=one_house.house,
-        start_date=date(2030, 1, 2),
-        end_date=date(2030, 1, 3),
-        reason="Inventaire",
-    )
+    closure = f.ClosureFactory(house=one_house.house, reason="Inventaire")
     client.force_login(one_house.users.agent)
     response = client.post(
         reverse("house_closures", args=[one_house.house.pk]),
@@ -308,12 +304,7 @@ def test_agent_may_not_add_or_delete_closures(client, one_house):
 
 
 def test_closure_delete_is_scoped_to_its_house_and_a_get_only_asks(client, world):
-    closure = Closure.objects.create(
-        house=world.other,
-        start_date=date(2030, 1, 2),
-        end_date=date(2030, 1, 3),
-        reason="Inventaire",
-    )
+    closure = f.ClosureFactory(house=world.other, reason="Inventaire")
     client.force_login(world.users.responsable)
     # A closure of another house is not found from this one, to ask or to delete.
     assert (
