@@ -241,6 +241,36 @@ def partnership_withdraw(request, pk, partnership_pk):
     return render(request, "partners/partnership_detail.html", ctx)
 
 
+def _referent_page(request, access, partnership, form, referent=None):
+    """The form of a referent's card: a new referent of the partnership, or the card of one."""
+    partner = partnership.partner.short_name
+    if referent is None:
+        title = heading = _("Nommer un référent %(partner)s") % {"partner": partner}
+        submit_label = _("Enregistrer le référent")
+    else:
+        title = _("Fiche de %(name)s") % {"name": referent.full_name}
+        heading = _("Fiche du référent %(partner)s : %(name)s") % {
+            "partner": partner,
+            "name": referent.full_name,
+        }
+        submit_label = _("Enregistrer la fiche")
+    return render(
+        request,
+        "partners/referent_form.html",
+        {
+            "house": partnership.house,
+            "access": access,
+            "tab": TAB,
+            "title": title,
+            "heading": heading,
+            "partnership": partnership,
+            "referent": referent,
+            "form": form,
+            "submit_label": submit_label,
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referent_add(request, pk, partnership_pk):
@@ -279,22 +309,7 @@ def referent_add(request, pk, partnership_pk):
                 }
             messages.success(request, msg)
             return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
-    return render(
-        request,
-        "partners/referent_form.html",
-        {
-            "house": house,
-            "access": access,
-            "tab": TAB,
-            "title": _("Nommer un référent %(partner)s")
-            % {"partner": partnership.partner.short_name},
-            "heading": _("Nommer un référent %(partner)s")
-            % {"partner": partnership.partner.short_name},
-            "partnership": partnership,
-            "form": form,
-            "submit_label": _("Enregistrer le référent"),
-        },
-    )
+    return _referent_page(request, access, partnership, form)
 
 
 @login_required
@@ -329,22 +344,7 @@ def referent_edit(request, pk, referent_pk):
                 "version": referent.version,
             }
         )
-    return render(
-        request,
-        "partners/referent_form.html",
-        {
-            "house": house,
-            "access": access,
-            "tab": TAB,
-            "title": _("Fiche de %(name)s") % {"name": referent.full_name},
-            "heading": _("Fiche du référent %(partner)s : %(name)s")
-            % {"partner": partnership.partner.short_name, "name": referent.full_name},
-            "partnership": partnership,
-            "referent": referent,
-            "form": form,
-            "submit_label": _("Enregistrer la fiche"),
-        },
-    )
+    return _referent_page(request, access, partnership, form, referent)
 
 
 @login_required
