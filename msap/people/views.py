@@ -74,17 +74,9 @@ def member_add(request, pk):
     house, access = get_house_for_user(request.user, pk, need="manage")
     form = MemberAddForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         with refusals_on(form):
-            membership = services.add_house_member(
-                request.user,
-                house,
-                email=data["email"],
-                role=data["role"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                started_on=data["started_on"],
-            )
+            # The form's fields are the service's arguments.
+            membership = services.add_house_member(request.user, house, **form.cleaned_data)
             messages.success(
                 request,
                 _("%(name)s rejoint l'équipe (%(role)s).")
@@ -142,21 +134,10 @@ def training_add(request, pk):
     house, access = get_house_for_user(request.user, pk, need="manage")
     form = TrainingAddForm(request.POST, request.FILES, house=house)
     if form.is_valid():
-        data = form.cleaned_data
+        # The form's fields are the service's arguments; no file is None (a cleared one False).
+        data = {**form.cleaned_data, "attestation": form.cleaned_data["attestation"] or None}
         with refusals_on(form):
-            training = services.add_training(
-                request.user,
-                house,
-                user=data["user"],
-                title=data["title"],
-                kind=data["kind"],
-                started_on=data["started_on"],
-                ended_on=data["ended_on"],
-                partner=data["partner"],
-                given_by=data["given_by"],
-                hours=data["hours"],
-                attestation=data["attestation"] or None,
-            )
+            training = services.add_training(request.user, house, **data)
             messages.success(
                 request,
                 _("La formation « %(title)s » de %(name)s est enregistrée.")
