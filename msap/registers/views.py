@@ -263,28 +263,45 @@ def _allowed_actions(item: RegisterItem) -> set[str]:
     return actions
 
 
+# The form of each action on an item; its prefix is the action's name.
+ACTION_FORMS = {
+    "assign": AssignForm,
+    "start": VersionForm,
+    "answer": AnswerForm,
+    "redirect": RedirectForm,
+    "exempt": ExemptForm,
+    "close": VersionForm,
+    "reset": VersionForm,
+    "due": OverrideForm,
+    "link": LinkForm,
+    "attachment": AttachmentForm,
+}
+# The forms that offer the house's agents, referents or register items.
+HOUSE_FORMS = {"assign", "redirect", "link"}
+
+
+def _action_form(action: str, item: RegisterItem, *data, **kwargs):
+    """The form of one action on the item: bound to `data` (POST, FILES), or with `initial`."""
+    if action in HOUSE_FORMS:
+        kwargs["house"] = item.house
+    return ACTION_FORMS[action](*data, prefix=action, **kwargs)
+
+
 def _action_forms(item: RegisterItem, actions: set[str]) -> dict:
-    house, v = item.house, {"version": item.version}
     now = timezone.localtime().replace(second=0, microsecond=0)
-    builders = {
-        "assign": lambda: AssignForm(
-            initial={**v, "agent": item.assigned_to_id}, house=house, prefix="assign"
-        ),
-        "start": lambda: VersionForm(initial=v, prefix="start"),
-        "answer": lambda: AnswerForm(
-            initial={**v, "answered_at": now, "answer_text": item.answer_text}, prefix="answer"
-        ),
-        "redirect": lambda: RedirectForm(
-            initial={**v, "answered_at": now}, house=house, prefix="redirect"
-        ),
-        "exempt": lambda: ExemptForm(initial=v, prefix="exempt"),
-        "close": lambda: VersionForm(initial=v, prefix="close"),
-        "reset": lambda: VersionForm(initial=v, prefix="reset"),
-        "due": lambda: OverrideForm(initial=v, prefix="due"),
-        "link": lambda: LinkForm(initial=v, house=house, prefix="link"),
-        "attachment": lambda: AttachmentForm(initial=v, prefix="attachment"),
+    # What each form shows beyond the version the user reads.
+    shown = {
+        "assign": {"agent": item.assigned_to_id},
+        "answer": {"answered_at": now, "answer_text": item.answer_text},
+        "redirect": {"answered_at": now},
     }
-    return {name: build() for name, build in builders.items() if name in actions}
+    return {
+        action: _action_form(
+            action, item, initial={"version": item.version, **shown.get(action, {})}
+        )
+        for action in ACTION_FORMS
+        if action in actions
+    }
 
 
 def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dict:
@@ -397,20 +414,6 @@ def _perform(user, item: RegisterItem, action: str, form) -> str:
     raise Http404(_("Action inconnue."))
 
 
-ACTION_FORMS = {
-    "assign": lambda item, post, files: AssignForm(post, house=item.house, prefix="assign"),
-    "start": lambda item, post, files: VersionForm(post, prefix="start"),
-    "answer": lambda item, post, files: AnswerForm(post, prefix="answer"),
-    "redirect": lambda item, post, files: RedirectForm(post, house=item.house, prefix="redirect"),
-    "exempt": lambda item, post, files: ExemptForm(post, prefix="exempt"),
-    "close": lambda item, post, files: VersionForm(post, prefix="close"),
-    "reset": lambda item, post, files: VersionForm(post, prefix="reset"),
-    "due": lambda item, post, files: OverrideForm(post, prefix="due"),
-    "link": lambda item, post, files: LinkForm(post, house=item.house, prefix="link"),
-    "attachment": lambda item, post, files: AttachmentForm(post, files, prefix="attachment"),
-}
-
-
 @login_required
 @require_POST
 def item_action(request, register_item_pk, action):
@@ -418,7 +421,7 @@ def item_action(request, register_item_pk, action):
     if action not in ACTION_FORMS:
         raise Http404(_("Action inconnue."))
     with timezone.override(item.house.tz):
-        form = ACTION_FORMS[action](item, request.POST, request.FILES)
+        form = _action_form(action, item, request.POST, request.FILES)
         if form.is_valid():
             with refusals_on(form):
                 message = _perform(request.user, item, action, form)
