@@ -104,7 +104,11 @@ TEMPLATES = [
                 "msap.site.context_processors.navigation",
             ],
             # `|typed`: what people typed carries lang="fr" on an English page.
-            "builtins": ["msap.core.templatetags.content"],
+            "builtins": [
+                "msap.core.templatetags.content",
+                "msap.core.templatetags.forms",
+                "msap.core.templatetags.tables",
+            ],
         },
     },
 ]

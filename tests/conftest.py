@@ -1,13 +1,17 @@
 """Shared fixtures: one house with its agent and responsable (`one_house`), or a small network
 with one named user per role (`world`, SPEC "Who uses it")."""
 
+import importlib
 from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from msap.desk.seed import seed_procedures
+from msap.partners.seed import seed_reference_data
 from msap.people.models import Role
 from msap.territory.models import Departement
 from tests import factories as f
@@ -138,3 +142,20 @@ def count_queries(client, url) -> int:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return len(ctx.captured_queries)
+
+
+def reload_reference_data() -> None:
+    """A transactional test's database is emptied after each such test: reload the geography,
+    the reference data and the procedures the migrations put there when an earlier one removed
+    them (the geography's loader builds communes positionally in the historical field order, and
+    reads schema_editor.connection: give it that migration's state and a connection)."""
+    if not Departement.objects.exists():
+        state = MigrationLoader(connection).project_state(
+            ("territory", "0002_load_administrative_geography")
+        )
+        loader = importlib.import_module(
+            "msap.territory.migrations.0002_load_administrative_geography"
+        )
+        loader.load(state.apps, SimpleNamespace(connection=connection))
+    seed_reference_data()
+    seed_procedures()

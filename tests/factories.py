@@ -18,7 +18,16 @@ from msap.desk import services as desk_services
 from msap.desk.models import ServiceRequest
 from msap.dossiers import services as dossier_services
 from msap.dossiers.models import Dossier, LinkedRequest
-from msap.network.models import Equipment, House, HouseStatus, OpeningRange, Organisation, Premises
+from msap.network.models import (
+    Closure,
+    Equipment,
+    House,
+    HouseStatus,
+    MobileStop,
+    OpeningRange,
+    Organisation,
+    Premises,
+)
 from msap.partners.models import Partner, PartnerKind, Partnership, Referent, ServiceCategory
 from msap.people.models import Membership, Role, Training, User
 from msap.registers import services as register_services
@@ -96,6 +105,32 @@ class HouseFactory(DjangoModelFactory):
         for day in range(5):  # Monday to Friday, 9:00-12:00 and 14:00-16:30: 27 h 30
             OpeningRange.objects.create(house=obj, weekday=day, start=time(9), end=time(12))
             OpeningRange.objects.create(house=obj, weekday=day, start=time(14), end=time(16, 30))
+
+
+class ClosureFactory(DjangoModelFactory):
+    """An exceptional closure ahead of every test's clock."""
+
+    class Meta:
+        model = Closure
+
+    house = factory.SubFactory(HouseFactory)
+    start_date = date(2030, 1, 2)
+    end_date = date(2030, 1, 3)
+    reason = "Travaux"
+
+
+class MobileStopFactory(DjangoModelFactory):
+    """A mobile house's weekly stop, in its own commune (commitment 3 ter)."""
+
+    class Meta:
+        model = MobileStop
+
+    house = factory.SubFactory(HouseFactory, kind="mobile")
+    place = "Marché"
+    commune = factory.LazyAttribute(lambda o: o.house.commune)
+    weekday = 2
+    start = time(9)
+    end = time(12)
 
 
 def national_partner(code: str = "caf") -> Partner:

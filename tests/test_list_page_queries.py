@@ -73,7 +73,6 @@ def items(world, n: int, kind="mail_in"):
     for i in range(n):
         item = f.RegisterItemFactory(
             house=world.house,
-            created_by=world.users.agent,
             kind=kind,
             subject=f"Objet {i}",
             received_at=timezone.now() - timedelta(days=i * 3),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from msap.appointments import services as appointment_services
 from msap.appointments.models import Appointment
 from msap.dossiers import services as dossier_services
-from msap.network.models import Closure, Equipment, MobileStop
+from msap.network.models import Closure, Equipment
 from msap.people.models import Membership
 from msap.portal import links
 from msap.portal.models import PartnerLink
@@ -103,16 +103,7 @@ AUTHOR = access(
 )
 NATIONAL_CELL = access(
     ok=("national", "admin"),
-    forbidden=(
-        "agent",
-        "responsable",
-        "other_agent",
-        "gestionnaire",
-        "referent_caf",
-        "referent_msa",
-        "prefecture",
-        "norole",
-    ),
+    forbidden=tuple(r for r in ROLES if r not in ("anonymous", "national", "admin")),
     hidden=(),
 )
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
@@ -163,14 +154,7 @@ def objects(world):
         reason="Congés",
     )
     equipment = Equipment.objects.create(house=house, kind="scanner")
-    stop = MobileStop.objects.create(
-        house=house,
-        place="Marché",
-        commune=house.commune,
-        weekday=2,
-        start=dt.time(9),
-        end=dt.time(12),
-    )
+    stop = f.MobileStopFactory(house=house)
     membership = Membership.objects.get(user=world.users.agent, house=house)
     training = f.TrainingFactory(user=world.users.agent, house=house)
     training.attestation.save(

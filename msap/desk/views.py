@@ -22,8 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from msap import permissions
 from msap.core import rules as core_rules
 from msap.core.confirm import confirmation
-from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import refusal_as_message, refusals_on
 from msap.core.templatetags.content import typed
 from msap.desk import queries, rules, services, stats
 from msap.desk.forms import (
@@ -108,16 +107,13 @@ def entry(request):
             house_ids=house_ids,
         )
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 obj, created = services.record_request(
                     user,
                     form.cleaned_data["house"],
                     form.request_data(),
                     idempotency_key=form.cleaned_data["key"],
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 url = f"{reverse('desk_entry')}?enregistree={obj.pk}"
                 return redirect(url if created else url + "&doublon=1")
         if not form.data.get("key"):  # nothing was saved: the same key stays valid, or a new one
@@ -229,13 +225,10 @@ def request_edit(request, pk):
     if request.method == "POST":
         form = RequestEditForm(request.POST, tz=tz)
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 services.update_request(
                     request.user, obj, form.request_data(), form.cleaned_data["version"]
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, _("Demande modifiée."))
                 return redirect("desk_day")
     else:
@@ -278,11 +271,8 @@ def request_delete(request, pk):
             cancel_url=target,
             fields={"next": target},
         )
-    try:
+    with refusal_as_message(request):
         services.delete_request(request.user, obj)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Demande supprimée."))
     return redirect(target)
 
@@ -507,13 +497,10 @@ def procedure_admin(request):
             form = ProcedureAddForm(request.POST)
             if form.is_valid():
                 data = form.cleaned_data
-                try:
+                with refusals_on(form):
                     services.add_procedure(
                         request.user, data["partner"], data["label"], data["category"]
                     )
-                except DomainError as exc:
-                    add_domain_error(form, exc)
-                else:
                     messages.success(
                         request, _("Démarche « %(label)s » ajoutée.") % {"label": data["label"]}
                     )

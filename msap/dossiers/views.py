@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -19,8 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from msap.core.confirm import confirmation
-from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import refusal_as_message, refusals_on
 from msap.core.templatetags.content import typed
 from msap.desk.models import ServiceRequest
 from msap.dossiers import queries, rules, services
@@ -34,7 +33,7 @@ from msap.dossiers.forms import (
 )
 from msap.dossiers.models import AccessAction, DossierDocument, DossierStatus
 from msap.dossiers.queries import get_dossier_for_user
-from msap.lib.uploads import private_file_response
+from msap.lib.uploads import download_response, private_file_response
 from msap.network.queries import get_house_for_user
 
 DOSSIERS_PER_PAGE = 50
@@ -104,7 +103,7 @@ def dossier_new(request, house_pk):
     house, access = get_house_for_user(request.user, house_pk, need="counter")
     form = DossierNewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             dossier = services.open_dossier(
                 request.user,
                 house,
@@ -112,9 +111,6 @@ def dossier_new(request, house_pk):
                 consent_given=form.cleaned_data["consent_given"],
                 **form.identity(),
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(
                 request, _("Le dossier a été ouvert avec le consentement de la personne.")
             )
@@ -170,13 +166,10 @@ def dossier_edit(request, dossier_pk):
     if request.method == "POST":
         form = DossierEditForm(request.POST)
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 services.update_dossier(
                     request.user, dossier, form.identity(), form.cleaned_data["version"]
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, _("Le dossier a été enregistré."))
                 return redirect("dossier_detail", dossier.pk)
     else:
@@ -202,11 +195,8 @@ def follow_up_add(request, dossier_pk):
         return _closed(request, dossier)
     form = FollowUpForm(_posted(request), dossier=dossier)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.add_follow_up(request.user, dossier, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("Le suivi a été ajouté."))
             return redirect("dossier_detail", dossier.pk)
     return _page(
@@ -231,13 +221,10 @@ def document_add(request, dossier_pk):
         return _closed(request, dossier)
     form = DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.add_document(
                 request.user, dossier, form.cleaned_data["file"], label=form.cleaned_data["label"]
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("Le document a été ajouté au dossier."))
             return redirect("dossier_detail", dossier.pk)
     return _page(
@@ -280,11 +267,8 @@ def document_delete(request, dossier_pk, doc_pk):
             button=_("Retirer le document"),
             cancel_url=reverse("dossier_detail", args=[dossier.pk]),
         )
-    try:
+    with refusal_as_message(request):
         services.remove_document(request.user, document)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Le document a été retiré du dossier et son fichier supprimé."))
     return redirect("dossier_detail", dossier.pk)
 
@@ -299,16 +283,11 @@ def dossier_export(request, dossier_pk, fmt):
     dossier, _access = get_dossier_for_user(request.user, dossier_pk)
     if fmt not in EXPORT_TYPES:
         raise Http404(_("Format d'export inconnu."))
-    try:
+    with refusal_as_message(request):
         content = services.export_dossier(request.user, dossier, fmt)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("dossier_detail", dossier.pk)
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    # No name in the file name: it lands in the downloads folder of a shared counter computer.
-    response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.pk}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        # No name in the file name: it lands in the downloads folder of a shared counter computer.
+        return download_response(content, EXPORT_TYPES[fmt], f"dossier-{dossier.pk}.{fmt}")
+    return redirect("dossier_detail", dossier.pk)
 
 
 @never_cache

@@ -34,7 +34,22 @@ HOLIDAY_SUBDIVISIONS = {
 # Counter PCs' clocks drift: an instant a few minutes ahead is accepted, beyond is "in the future".
 CLOCK_DRIFT_TOLERANCE = timedelta(minutes=5)
 
+# The French names the letters and the rules write, whatever the reader's language.
 FRENCH_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+FRENCH_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 @lru_cache(maxsize=256)

@@ -117,3 +117,14 @@ def private_file_response(fieldfile, stem: str, *, missing: str, kind: str | Non
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def download_response(content: bytes, content_type: str, filename: str):
+    """A document the application made (a PDF letter, an export) as a download named
+    `filename`, never sniffed by the browser."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -20,8 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap.core import journal
 from msap.core.confirm import confirmation
-from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import refusals_on
 from msap.core.models import JournalEntry
 from msap.core.templatetags.content import typed
 from msap.lib.dates import public_holidays, today_in
@@ -114,7 +113,7 @@ def house_edit(request, pk):
     if request.method == "POST":
         form = HouseForm(request.POST)
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 services.update_house(
                     request.user,
                     house,
@@ -122,9 +121,6 @@ def house_edit(request, pk):
                     form.cleaned_data["version"],
                     served_communes=form.cleaned_data["served_communes"],
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, _("L'identité de la maison a été enregistrée."))
                 return redirect("house_detail", house.pk)
     else:
@@ -179,13 +175,10 @@ def house_hours(request, pk):
     if request.method == "POST":
         form = ScheduleForm(request.POST, slots={**slots, **ScheduleForm.slots_in(request.POST)})
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 change = services.set_schedule(
                     request.user, house, form.ranges, form.cleaned_data["version"]
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 if change is None:
                     messages.info(request, _("Les horaires n'ont pas changé."))
                 elif change.substantial:
@@ -255,11 +248,8 @@ def house_closures(request, pk):
     house, access = get_house_for_user(request.user, pk, need=_need(request))
     form = ClosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.add_closure(request.user, house, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("La fermeture exceptionnelle a été enregistrée."))
             return redirect("house_closures", house.pk)
     today = today_in(house.tz)
@@ -338,13 +328,10 @@ def house_premises(request, pk):
         return _premises_page(request, house, access)
     form = PremisesForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             services.update_premises(
                 request.user, house, form.premises_data(), form.cleaned_data["version"]
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("Les locaux ont été enregistrés."))
             return redirect("house_premises", house.pk)
     return _premises_page(request, house, access, form=form)
@@ -356,11 +343,8 @@ def equipment_add(request, pk):
     house, access = get_house_for_user(request.user, pk, need="manage")
     form = EquipmentForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             item = services.add_equipment(request.user, house, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("Équipement ajouté : %(item)s.") % {"item": item})
             return redirect("house_premises", house.pk)
     return _premises_page(request, house, access, equipment_form=form)
@@ -406,11 +390,8 @@ def house_stops(request, pk):
             )
             return redirect("house_stops", house.pk)
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 services.add_stop(request.user, house, **form.stop_data())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, _("L'étape a été ajoutée."))
                 return redirect("house_stops", house.pk)
     return _page(

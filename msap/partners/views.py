@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from msap import permissions
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import refusal_as_message, refusals_on
 from msap.core.templatetags.content import typed
 from msap.lib.forms import parse_id
 from msap.network.queries import get_house_for_user
@@ -97,7 +97,7 @@ def partnership_add(request, pk):
     form = PartnershipAddForm(request.POST or None, house=house)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form, {"short_name": "new_short_name", "name": "new_name"}):
             partner = data["partner_obj"]
             common = {
                 "joined_on": data["joined_on"],
@@ -115,9 +115,6 @@ def partnership_add(request, pk):
                 )
             else:
                 partnership = services.add_partnership(request.user, house, partner, **common)
-        except DomainError as exc:
-            add_domain_error(form, exc, {"short_name": "new_short_name", "name": "new_name"})
-        else:
             messages.success(
                 request,
                 _("%(partner)s est désormais partenaire de la maison. Nommez son référent.")
@@ -191,7 +188,7 @@ def partnership_detail(request, pk, partnership_pk):
         edit_form = PartnershipEditForm(request.POST)
         if edit_form.is_valid():
             data = edit_form.cleaned_data
-            try:
+            with refusals_on(edit_form):
                 services.update_partnership(
                     request.user,
                     partnership,
@@ -199,9 +196,6 @@ def partnership_detail(request, pk, partnership_pk):
                     bilateral_note=data["bilateral_note"],
                     expected_version=data["version"],
                 )
-            except DomainError as exc:
-                add_domain_error(edit_form, exc)
-            else:
                 messages.success(request, _("Le partenariat a été mis à jour."))
                 return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
     ctx = _detail_context(request.user, house, access, partnership, edit_form=edit_form)
@@ -231,13 +225,10 @@ def partnership_withdraw(request, pk, partnership_pk):
             fields={"left_on": left_on.isoformat()},
         )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.withdraw_partnership(
                 request.user, partnership, on=form.cleaned_data["left_on"]
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(
                 request,
                 _(
@@ -248,6 +239,36 @@ def partnership_withdraw(request, pk, partnership_pk):
             return redirect("house_partners", pk=house.pk)
     ctx = _detail_context(request.user, house, access, partnership, withdraw_form=form)
     return render(request, "partners/partnership_detail.html", ctx)
+
+
+def _referent_page(request, access, partnership, form, referent=None):
+    """The form of a referent's card: a new referent of the partnership, or the card of one."""
+    partner = partnership.partner.short_name
+    if referent is None:
+        title = heading = _("Nommer un référent %(partner)s") % {"partner": partner}
+        submit_label = _("Enregistrer le référent")
+    else:
+        title = _("Fiche de %(name)s") % {"name": referent.full_name}
+        heading = _("Fiche du référent %(partner)s : %(name)s") % {
+            "partner": partner,
+            "name": referent.full_name,
+        }
+        submit_label = _("Enregistrer la fiche")
+    return render(
+        request,
+        "partners/referent_form.html",
+        {
+            "house": partnership.house,
+            "access": access,
+            "tab": TAB,
+            "title": title,
+            "heading": heading,
+            "partnership": partnership,
+            "referent": referent,
+            "form": form,
+            "submit_label": submit_label,
+        },
+    )
 
 
 @login_required
@@ -267,7 +288,7 @@ def referent_add(request, pk, partnership_pk):
     form = ReferentAddForm(request.POST or None, partnership=partnership, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form, {"replaces": "replaces"}):
             referent = services.add_referent(
                 request.user,
                 partnership,
@@ -275,9 +296,6 @@ def referent_add(request, pk, partnership_pk):
                 replaces=data["replaces"],
                 **form.card_data(),
             )
-        except DomainError as exc:
-            add_domain_error(form, exc, {"replaces": "replaces"})
-        else:
             if data["replaces"] is not None:
                 msg = _("%(new)s remplace %(old)s comme référent %(partner)s.") % {
                     "new": referent.full_name,
@@ -291,22 +309,7 @@ def referent_add(request, pk, partnership_pk):
                 }
             messages.success(request, msg)
             return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
-    return render(
-        request,
-        "partners/referent_form.html",
-        {
-            "house": house,
-            "access": access,
-            "tab": TAB,
-            "title": _("Nommer un référent %(partner)s")
-            % {"partner": partnership.partner.short_name},
-            "heading": _("Nommer un référent %(partner)s")
-            % {"partner": partnership.partner.short_name},
-            "partnership": partnership,
-            "form": form,
-            "submit_label": _("Enregistrer le référent"),
-        },
-    )
+    return _referent_page(request, access, partnership, form)
 
 
 @login_required
@@ -323,16 +326,13 @@ def referent_edit(request, pk, referent_pk):
     if request.method == "POST":
         form = ReferentEditForm(request.POST)
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 services.update_referent(
                     request.user,
                     referent,
                     form.card_data(),
                     expected_version=form.cleaned_data["version"],
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(
                     request, _("La fiche de %(name)s est à jour.") % {"name": referent.full_name}
                 )
@@ -344,22 +344,7 @@ def referent_edit(request, pk, referent_pk):
                 "version": referent.version,
             }
         )
-    return render(
-        request,
-        "partners/referent_form.html",
-        {
-            "house": house,
-            "access": access,
-            "tab": TAB,
-            "title": _("Fiche de %(name)s") % {"name": referent.full_name},
-            "heading": _("Fiche du référent %(partner)s : %(name)s")
-            % {"partner": partnership.partner.short_name, "name": referent.full_name},
-            "partnership": partnership,
-            "referent": referent,
-            "form": form,
-            "submit_label": _("Enregistrer la fiche"),
-        },
-    )
+    return _referent_page(request, access, partnership, form, referent)
 
 
 @login_required
@@ -393,11 +378,8 @@ def referent_end(request, pk, referent_pk):
             fields={"ended_on": ended_on.isoformat()},
         )
     else:
-        try:
+        with refusal_as_message(request):
             services.end_referent(request.user, referent, on=form.cleaned_data["ended_on"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(
                 request,
                 _("%(name)s n'est plus référent ; sa fiche reste dans l'historique.")

@@ -18,8 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from msap.core.confirm import confirmation
-from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import refusal_as_message, refusals_on
 from msap.core.templatetags.content import typed
 from msap.lib.uploads import private_file_response
 from msap.network.queries import get_house_for_user
@@ -75,20 +74,9 @@ def member_add(request, pk):
     house, access = get_house_for_user(request.user, pk, need="manage")
     form = MemberAddForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership = services.add_house_member(
-                request.user,
-                house,
-                email=data["email"],
-                role=data["role"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                started_on=data["started_on"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        with refusals_on(form):
+            # The form's fields are the service's arguments.
+            membership = services.add_house_member(request.user, house, **form.cleaned_data)
             messages.success(
                 request,
                 _("%(name)s rejoint l'équipe (%(role)s).")
@@ -130,11 +118,8 @@ def member_end(request, pk, membership_pk):
             fields={"ended_on": ended_on.isoformat()},
         )
     else:
-        try:
+        with refusal_as_message(request):
             services.end_membership(request.user, membership, on=form.cleaned_data["ended_on"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(
                 request,
                 _("Le départ de %(name)s est enregistré ; il reste dans l'historique de l'équipe.")
@@ -149,24 +134,10 @@ def training_add(request, pk):
     house, access = get_house_for_user(request.user, pk, need="manage")
     form = TrainingAddForm(request.POST, request.FILES, house=house)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            training = services.add_training(
-                request.user,
-                house,
-                user=data["user"],
-                title=data["title"],
-                kind=data["kind"],
-                started_on=data["started_on"],
-                ended_on=data["ended_on"],
-                partner=data["partner"],
-                given_by=data["given_by"],
-                hours=data["hours"],
-                attestation=data["attestation"] or None,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        # The form's fields are the service's arguments; no file is None (a cleared one False).
+        data = {**form.cleaned_data, "attestation": form.cleaned_data["attestation"] or None}
+        with refusals_on(form):
+            training = services.add_training(request.user, house, **data)
             messages.success(
                 request,
                 _("La formation « %(title)s » de %(name)s est enregistrée.")

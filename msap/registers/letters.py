@@ -18,24 +18,9 @@ from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError
-from msap.lib.dates import FRENCH_WEEKDAYS, day_bounds, today_in
+from msap.lib.dates import FRENCH_MONTHS, FRENCH_WEEKDAYS, day_bounds, today_in
 from msap.registers import rules, services
 from msap.registers.models import Channel, Kind, RegisterItem, Status
-
-FRENCH_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 # How the letters name what they answer ("votre courrier du 2 février 2026").
 KIND_NOUNS = {

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from msap.core import journal
 from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import refusal_as_message, refusals_on
 from msap.lib.dates import end_of_day
-from msap.lib.uploads import private_file_response
+from msap.lib.uploads import download_response, private_file_response
 from msap.network.queries import get_house_for_user
 from msap.registers import letters, queries, rules, services
 from msap.registers.forms import (
@@ -210,7 +210,7 @@ def item_new(request, house_pk, kind):
         initial = {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
         form = ItemForm(request.POST or None, house=house, kind=kind, initial=initial)
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_on(form):
                 item = services.record_item(
                     request.user,
                     house,
@@ -218,9 +218,6 @@ def item_new(request, house_pk, kind):
                     agent=form.cleaned_data.get("assigned_to"),
                     reply_to=form.cleaned_data.get("reply_to"),
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(
                     request,
                     _("%(item)s : enregistré.")
@@ -266,28 +263,45 @@ def _allowed_actions(item: RegisterItem) -> set[str]:
     return actions
 
 
+# The form of each action on an item; its prefix is the action's name.
+ACTION_FORMS = {
+    "assign": AssignForm,
+    "start": VersionForm,
+    "answer": AnswerForm,
+    "redirect": RedirectForm,
+    "exempt": ExemptForm,
+    "close": VersionForm,
+    "reset": VersionForm,
+    "due": OverrideForm,
+    "link": LinkForm,
+    "attachment": AttachmentForm,
+}
+# The forms that offer the house's agents, referents or register items.
+HOUSE_FORMS = {"assign", "redirect", "link"}
+
+
+def _action_form(action: str, item: RegisterItem, *data, **kwargs):
+    """The form of one action on the item: bound to `data` (POST, FILES), or with `initial`."""
+    if action in HOUSE_FORMS:
+        kwargs["house"] = item.house
+    return ACTION_FORMS[action](*data, prefix=action, **kwargs)
+
+
 def _action_forms(item: RegisterItem, actions: set[str]) -> dict:
-    house, v = item.house, {"version": item.version}
     now = timezone.localtime().replace(second=0, microsecond=0)
-    builders = {
-        "assign": lambda: AssignForm(
-            initial={**v, "agent": item.assigned_to_id}, house=house, prefix="assign"
-        ),
-        "start": lambda: VersionForm(initial=v, prefix="start"),
-        "answer": lambda: AnswerForm(
-            initial={**v, "answered_at": now, "answer_text": item.answer_text}, prefix="answer"
-        ),
-        "redirect": lambda: RedirectForm(
-            initial={**v, "answered_at": now}, house=house, prefix="redirect"
-        ),
-        "exempt": lambda: ExemptForm(initial=v, prefix="exempt"),
-        "close": lambda: VersionForm(initial=v, prefix="close"),
-        "reset": lambda: VersionForm(initial=v, prefix="reset"),
-        "due": lambda: OverrideForm(initial=v, prefix="due"),
-        "link": lambda: LinkForm(initial=v, house=house, prefix="link"),
-        "attachment": lambda: AttachmentForm(initial=v, prefix="attachment"),
+    # What each form shows beyond the version the user reads.
+    shown = {
+        "assign": {"agent": item.assigned_to_id},
+        "answer": {"answered_at": now, "answer_text": item.answer_text},
+        "redirect": {"answered_at": now},
     }
-    return {name: build() for name, build in builders.items() if name in actions}
+    return {
+        action: _action_form(
+            action, item, initial={"version": item.version, **shown.get(action, {})}
+        )
+        for action in ACTION_FORMS
+        if action in actions
+    }
 
 
 def _detail_context(pk, access, failed: tuple[str, object] | None = None) -> dict:
@@ -400,20 +414,6 @@ def _perform(user, item: RegisterItem, action: str, form) -> str:
     raise Http404(_("Action inconnue."))
 
 
-ACTION_FORMS = {
-    "assign": lambda item, post, files: AssignForm(post, house=item.house, prefix="assign"),
-    "start": lambda item, post, files: VersionForm(post, prefix="start"),
-    "answer": lambda item, post, files: AnswerForm(post, prefix="answer"),
-    "redirect": lambda item, post, files: RedirectForm(post, house=item.house, prefix="redirect"),
-    "exempt": lambda item, post, files: ExemptForm(post, prefix="exempt"),
-    "close": lambda item, post, files: VersionForm(post, prefix="close"),
-    "reset": lambda item, post, files: VersionForm(post, prefix="reset"),
-    "due": lambda item, post, files: OverrideForm(post, prefix="due"),
-    "link": lambda item, post, files: LinkForm(post, house=item.house, prefix="link"),
-    "attachment": lambda item, post, files: AttachmentForm(post, files, prefix="attachment"),
-}
-
-
 @login_required
 @require_POST
 def item_action(request, register_item_pk, action):
@@ -421,13 +421,10 @@ def item_action(request, register_item_pk, action):
     if action not in ACTION_FORMS:
         raise Http404(_("Action inconnue."))
     with timezone.override(item.house.tz):
-        form = ACTION_FORMS[action](item, request.POST, request.FILES)
+        form = _action_form(action, item, request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 message = _perform(request.user, item, action, form)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, message)
                 return redirect(
                     reverse("item_detail", args=[item.pk])
@@ -455,16 +452,11 @@ def attachment_download(request, register_item_pk, attachment_pk):
 
 def _letter(request, pk, code):
     item, _access = get_item_for_user(request.user, pk)
-    try:
+    with refusal_as_message(request):
         pdf, _outgoing = letters.issue_letter(request.user, item, code)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("item_detail", register_item_pk=item.pk)
-    filename = f"{letters.LETTERS[code].filename}-{SLUG_FOR[item.kind]}-{item.number}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        filename = f"{letters.LETTERS[code].filename}-{SLUG_FOR[item.kind]}-{item.number}.pdf"
+        return download_response(pdf, "application/pdf", filename)
+    return redirect("item_detail", register_item_pk=item.pk)
 
 
 @login_required

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from msap.lib.env import env_bool, env_str
+from tests.conftest import reload_reference_data
 
 CHROMIUM = (
     env_str("MSAP_CHROMIUM_PATH", old="CHROMIUM_PATH")
@@ -93,28 +94,26 @@ def login(page, email: str, password: str):
     page.wait_for_url(lambda url: "/connexion/" not in url)
 
 
+# The labels a page must keep whole, pushed into the caller's `out`: a house tab's label is
+# neither cut nor taller than `wraps` (the caller's) line heights; no chart text leaves its chart.
+LABEL_CHECKS_JS = """
+  for (const a of document.querySelectorAll('nav[data-msap-tabs] a')) {
+    if (a.scrollWidth > a.clientWidth + 1) out.push(`tab label cut: ${a.textContent.trim()}`);
+    if (a.getClientRects().length > 1 || a.getBoundingClientRect().height > wraps * parseFloat(getComputedStyle(a).lineHeight))
+      out.push(`tab label wraps: ${a.textContent.trim()}`);
+  }
+  for (const svg of document.querySelectorAll('svg[role="img"]')) {
+    const box = svg.viewBox.baseVal;
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBBox();
+      if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5)
+        out.push(`chart label outside its chart: ${t.textContent}`);
+    }
+  }
+"""
+
+
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
-    """Browser tests run on a transactional database, which Django empties after each test:
-    reload the geography, the reference data and the procedures the migrations put there."""
-    import importlib
-    from types import SimpleNamespace
-
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-
-    from msap.desk.seed import seed_procedures
-    from msap.partners.seed import seed_reference_data
-    from msap.territory.models import Departement
-
-    if not Departement.objects.exists():
-        # The loader builds communes positionally in the historical field order: use that state.
-        state = MigrationLoader(connection).project_state(
-            ("territory", "0002_load_administrative_geography")
-        )
-        loader = importlib.import_module(
-            "msap.territory.migrations.0002_load_administrative_geography"
-        )
-        loader.load(state.apps, SimpleNamespace(connection=connection))
-    seed_reference_data()
-    seed_procedures()
+    """Browser tests run on a transactional database, which Django empties after each test."""
+    reload_reference_data()

@@ -24,12 +24,12 @@ from msap.portal.models import PartnerLink
 from msap.transmissions import services as transmission_services
 from msap.webhooks.models import Endpoint
 from tests import factories as f
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import LABEL_CHECKS_JS, assert_accessible, login
 
 WIDTHS = (320, 768, 1280)
 DESKTOP = 992  # the DSFR header shows its tools and menu inline from this width on
-# Templates that extend the layout but are not pages of their own: the house frame.
-FRAMES = {"msap/house_base.html", "portal/base.html"}
+# Templates that extend the layout but are not pages of their own: the frames.
+FRAMES = {"msap/breadcrumb_base.html", "msap/house_base.html", "portal/base.html"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "msap"
 
 
@@ -37,7 +37,10 @@ def page_templates() -> set[str]:
     found = set()
     for path in TEMPLATES.glob("*/templates/**/*.html"):
         head = path.read_text(encoding="utf-8")[:400]
-        if re.search(r'{% extends "(msap/base|msap/house_base|portal/base)\.html" %}', head):
+        if re.search(
+            r'{% extends "(msap/base|msap/breadcrumb_base|msap/house_base|portal/base)\.html" %}',
+            head,
+        ):
             found.add(path.as_posix().split("/templates/", 1)[1])
     return found - FRAMES
 
@@ -278,19 +281,10 @@ def check_layout(page, width: int, *, signed_in: bool, axe: bool, open_menu: boo
             }).slice(0, 4).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}#${e.id}`);
             out.push(`the page scrolls sideways: ${doc.scrollWidth} > ${window.innerWidth}: ${wide}`);
           }
-          for (const a of document.querySelectorAll('nav[data-msap-tabs] a')) {
-            if (a.scrollWidth > a.clientWidth + 1) out.push(`tab label cut: ${a.textContent.trim()}`);
-            if (a.getClientRects().length > 1 || a.offsetHeight > 3 * parseFloat(getComputedStyle(a).lineHeight))
-              out.push(`tab label wraps: ${a.textContent.trim()}`);
-          }
-          for (const svg of document.querySelectorAll('svg[role="img"]')) {
-            const box = svg.viewBox.baseVal;
-            for (const t of svg.querySelectorAll('text')) {
-              const b = t.getBBox();
-              if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5)
-                out.push(`chart label outside its chart: ${t.textContent}`);
-            }
-          }
+          const wraps = 3;
+          """
+        + LABEL_CHECKS_JS
+        + """
           return out;
         }"""
     )

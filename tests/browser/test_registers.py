@@ -1,36 +1,15 @@
 """Registers in a real browser: an agent registers an incoming letter, prints its acknowledgement
 of receipt, answers it, and sees the register's "answered on time" figure move (issue 4)."""
 
-import importlib
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from msap.partners.seed import seed_reference_data
 from msap.registers.models import Kind, RegisterItem, Status
-from msap.territory.models import Departement
 from tests import factories as f
 from tests.browser.conftest import assert_accessible, login
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Reload the geography and reference data emptied after each transactional test (the
-    migration's loader reads schema_editor.connection: give it one)."""
-    if not Departement.objects.exists():
-        state = MigrationLoader(connection).project_state(
-            ("territory", "0002_load_administrative_geography")
-        )
-        loader = importlib.import_module(
-            "msap.territory.migrations.0002_load_administrative_geography"
-        )
-        loader.load(state.apps, SimpleNamespace(connection=connection))
-    seed_reference_data()
 
 
 def on_time_figure(page) -> str:

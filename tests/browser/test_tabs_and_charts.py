@@ -8,31 +8,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories as f
-from tests.browser.conftest import login
+from tests.browser.conftest import LABEL_CHECKS_JS, login
 
-MEASURE = """() => {
+MEASURE = (
+    """() => {
   const out = [];
   if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('page scrolls sideways');
   const tabs = [...document.querySelectorAll('nav[data-msap-tabs] li')];
   if (new Set(tabs.map(li => li.offsetTop)).size > 1) out.push('tabs on several rows');
-  for (const a of document.querySelectorAll('nav[data-msap-tabs] a')) {
-    if (a.scrollWidth > a.clientWidth + 1) out.push(`tab label cut: ${a.textContent.trim()}`);
-    if (a.getClientRects().length > 1 || a.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(a).lineHeight))
-      out.push(`tab label wraps: ${a.textContent.trim()}`);
-  }
-  for (const svg of document.querySelectorAll('svg[role="img"]')) {
-    const box = svg.viewBox.baseVal;
-    for (const t of svg.querySelectorAll('text')) {
-      const b = t.getBBox();
-      if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5)
-        out.push(`chart text outside its chart: ${t.textContent}`);
-    }
-  }
+  const wraps = 2.2;
+"""
+    + LABEL_CHECKS_JS
+    + """
   const row = document.querySelector('nav[data-msap-tabs] ul');
   return {problems: out, scrolls: row.scrollWidth > row.clientWidth + 1,
           current: document.querySelector('nav[data-msap-tabs] [aria-current]').getBoundingClientRect().right <= row.getBoundingClientRect().right + 1,
           charts: document.querySelectorAll('svg[role="img"]').length};
 }"""
+)
 
 
 @pytest.mark.parametrize("width", [320, 768, 1280])

@@ -183,7 +183,7 @@ def test_a_status_change_reads_its_status_labels_in_the_readers_language(world):
     and an English reader reads "New → In progress" of the same entry."""
     from msap.registers import services
 
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    item = f.RegisterItemFactory(house=world.house)
     services.set_status(world.users.agent, item, "in_progress", item.version)
     entry = JournalEntry.objects.get(action="register.status", target_id=str(item.pk))
     assert entry.summary == "%(before)s → %(after)s"

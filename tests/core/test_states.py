@@ -33,7 +33,7 @@ def test_register_graph_is_over_the_models_status_codes():
 
 def test_new_letter_offers_every_answer_but_not_closing_while_it_owes_one(one_house):
     """Commitment 11: a letter owes an answer within a month; closing is not a way around it."""
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     assert item.available_statuses() == [
         Status.IN_PROGRESS,
         Status.ANSWERED,
@@ -48,7 +48,7 @@ def test_new_letter_offers_every_answer_but_not_closing_while_it_owes_one(one_ho
 
 
 def test_answered_item_may_only_be_closed(world):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    item = f.RegisterItemFactory(house=world.house)
     register_services.set_status(world.users.agent, item, Status.ANSWERED, item.version)
     item = RegisterItem.objects.get(pk=item.pk)
     assert item.available_statuses() == [Status.CLOSED]
@@ -63,7 +63,6 @@ def test_closed_item_is_final(one_house):
     """A call taken within 5 rings is closed when recorded (commitment 13): nothing follows."""
     item = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         kind="phone",
         phone_outcome="answered",
     )
@@ -74,7 +73,7 @@ def test_closed_item_is_final(one_house):
 
 
 def test_unknown_status_is_refused_in_french(one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     with pytest.raises(DomainError) as exc:
         item.set_status("archived")
     assert exc.value.message == "Statut inconnu."
@@ -84,7 +83,6 @@ def test_unknown_status_is_refused_in_french(one_house):
 def test_register_service_moves_through_the_machine_and_saves(one_house):
     item = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         kind="email",
         sender_email="u@exemple.fr",
     )

@@ -28,12 +28,6 @@ from tests import factories as f
 from tests.dossiers import NOT_A_SCAN, PDF, PNG
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private"
-    return settings.MEDIA_ROOT
-
-
 def journal_text() -> str:
     return json.dumps(
         list(JournalEntry.objects.values("summary", "params", "changes")), ensure_ascii=False

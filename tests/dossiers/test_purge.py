@@ -24,14 +24,13 @@ from msap.lib.dates import add_months
 from tests import factories as f
 from tests.dossiers import PDF
 
-NOW = datetime(2026, 6, 15, 10, tzinfo=UTC)
-
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private"
+def retention_of_24_months(settings):
     settings.MSAP_DOSSIER_RETENTION_MONTHS = 24
-    return settings.MEDIA_ROOT
+
+
+NOW = datetime(2026, 6, 15, 10, tzinfo=UTC)
 
 
 def inactive_for(world, months: int, **identity) -> Dossier:

@@ -25,12 +25,6 @@ from tests.conftest import login
 from tests.dossiers import NOT_A_SCAN, PDF
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private"
-    return settings.MEDIA_ROOT
-
-
 def text(response) -> str:
     return unescape(response.content.decode())
 

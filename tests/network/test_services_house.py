@@ -387,18 +387,20 @@ def test_bad_mobile_stop_is_refused_in_french(actor, weekday, start, end, field)
     assert not bus.stops.exists()
 
 
+def wednesday_stop() -> dict:
+    return {
+        "place": "Salle des fêtes",
+        "commune": f.commune("19275"),
+        "weekday": 2,
+        "start": time(10),
+        "end": time(12),
+    }
+
+
 def test_mobile_stop_is_saved_and_journaled(actor):
     """Commitment 3 ter: the mobile house publishes its stops (place, day, hours)."""
     bus = f.HouseFactory(kind=HouseKind.MOBILE)
-    stop = services.add_stop(
-        actor,
-        bus,
-        place="Salle des fêtes",
-        commune=f.commune("19275"),
-        weekday=2,
-        start=time(10),
-        end=time(12),
-    )
+    stop = services.add_stop(actor, bus, **wednesday_stop())
     assert list(bus.stops.all()) == [stop]
     assert entries("house.stop_added").get().house_id == bus.pk
 
@@ -406,15 +408,7 @@ def test_mobile_stop_is_saved_and_journaled(actor):
 def test_fixed_house_has_no_mobile_stops(actor, house):
     """Commitment 3 ter: only the mobile variant of a house has stops."""
     with pytest.raises(DomainError):
-        services.add_stop(
-            actor,
-            house,
-            place="Salle des fêtes",
-            commune=f.commune("19275"),
-            weekday=2,
-            start=time(10),
-            end=time(12),
-        )
+        services.add_stop(actor, house, **wednesday_stop())
     assert not house.stops.exists()
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from msap.core.models import JournalEntry
+from msap.partners import services as partner_services
 from msap.partners.models import Partner, Partnership, PartnershipStatus, Referent, ServiceItem
 from tests import factories as f
 
@@ -425,18 +426,7 @@ def test_referent_of_another_house_is_404(client, world):
 
 
 def card_payload(referent, **overrides):
-    data = {
-        field: getattr(referent, field)
-        for field in (
-            "first_name",
-            "last_name",
-            "function",
-            "phone",
-            "email",
-            "postal_address",
-            "domains",
-        )
-    }
+    data = {field: getattr(referent, field) for field in partner_services.REFERENT_FIELDS}
     data["version"] = referent.version
     data.update(overrides)
     return data

@@ -216,10 +216,9 @@ def test_recording_without_credentials_is_401(client, one_house):
 def test_agent_lists_the_items_of_their_houses_only_newest_first(client, world):
     old = f.RegisterItemFactory(
         house=world.house,
-        created_by=world.users.agent,
         received_at=timezone.now() - timedelta(days=9),
     )
-    new = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")
+    new = f.RegisterItemFactory(house=world.house, kind="email")
     f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
 
     response = get(client, world.users.agent)
@@ -230,7 +229,7 @@ def test_agent_lists_the_items_of_their_houses_only_newest_first(client, world):
 
 
 def test_gestionnaire_lists_every_house_of_its_organisation(client, world):
-    mine = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    mine = f.RegisterItemFactory(house=world.house)
     f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
 
     assert ids(get(client, world.users.gestionnaire)) == [mine.pk]
@@ -238,9 +237,7 @@ def test_gestionnaire_lists_every_house_of_its_organisation(client, world):
 
 @pytest.mark.parametrize("role", ["prefecture", "national", "referent_caf", "norole"])
 def test_overseers_referents_and_roleless_get_403_and_never_a_sender(client, world, role):
-    f.RegisterItemFactory(
-        house=world.house, created_by=world.users.agent, sender_name="Mme Jeanne Martin"
-    )
+    f.RegisterItemFactory(house=world.house, sender_name="Mme Jeanne Martin")
 
     response = get(client, getattr(world.users, role))
 
@@ -262,15 +259,15 @@ def test_house_filter_on_a_house_one_does_not_see_is_404(client, world):
 
 
 def test_admin_lists_the_whole_network(client, world):
-    a = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    a = f.RegisterItemFactory(house=world.house)
     b = f.RegisterItemFactory(house=world.far, created_by=world.users.admin)
 
     assert set(ids(get(client, world.users.admin))) == {a.pk, b.pk}
 
 
 def test_filters_by_kind_status_and_house(client, world):
-    mail = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
-    email = f.RegisterItemFactory(house=world.house, created_by=world.users.agent, kind="email")
+    mail = f.RegisterItemFactory(house=world.house)
+    email = f.RegisterItemFactory(house=world.house, kind="email")
     other_house_mail = f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
 
     assert ids(get(client, world.users.agent, kind="email")) == [email.pk]
@@ -283,9 +280,7 @@ def test_filters_by_kind_status_and_house(client, world):
 def test_overdue_filter_lists_late_open_items_oldest_deadline_first(client, one_house):
     later = late_item(one_house, days_late=2)
     earliest = late_item(one_house, days_late=8)
-    f.RegisterItemFactory(
-        house=one_house.house, created_by=one_house.users.agent, kind="email"
-    )  # not late
+    f.RegisterItemFactory(house=one_house.house, kind="email")  # not late
     answered = late_item(one_house, days_late=5)
     answered.status = Status.ANSWERED
     answered.answered_at = timezone.now()
@@ -302,12 +297,10 @@ def test_overdue_filter_lists_late_open_items_oldest_deadline_first(client, one_
 def test_period_filter_uses_the_house_local_days(client, one_house):
     before = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=20),
     )
     inside = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=5),
     )
     day = timezone.localdate() - timedelta(days=5)
@@ -348,7 +341,6 @@ def test_list_is_paginated_with_its_total(client, one_house):
     made = [
         f.RegisterItemFactory(
             house=one_house.house,
-            created_by=one_house.users.agent,
             received_at=timezone.now() - timedelta(hours=n + 1),
         )
         for n in range(5)
@@ -368,7 +360,6 @@ def test_list_query_count_does_not_grow_with_items(
     for n in range(12):
         f.RegisterItemFactory(
             house=one_house.house,
-            created_by=one_house.users.agent,
             partner=f.national_partner("caf"),
             subject=f"n{n}",
         )
@@ -386,7 +377,6 @@ def test_list_query_count_does_not_grow_with_items(
 def test_answer_on_substance_within_the_deadline_is_stamped_on_time(client, one_house):
     item = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=3),
     )
 
@@ -412,7 +402,6 @@ def test_late_answer_is_stamped_not_on_time(client, one_house):
 def test_naive_answered_at_is_the_house_local_time(client, one_house):
     item = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=3),
     )
     day = (timezone.now() - timedelta(days=1)).astimezone(PARIS).date()
@@ -427,7 +416,7 @@ def test_naive_answered_at_is_the_house_local_time(client, one_house):
 
 
 def test_stale_version_is_409_with_the_french_message_and_nothing_changed(client, one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     stale = item.version
     assert change(client, one_house.users.responsable, item, to="in_progress").status_code == 200
 
@@ -452,7 +441,6 @@ def test_stale_version_is_409_with_the_french_message_and_nothing_changed(client
 def test_bad_status_change_is_refused_in_french_and_nothing_saved(client, one_house, body, field):
     item = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=3),
     )
 
@@ -465,9 +453,7 @@ def test_bad_status_change_is_refused_in_french_and_nothing_saved(client, one_ho
 
 
 def test_exempt_with_a_charter_reason_is_recorded(client, one_house):
-    item = f.RegisterItemFactory(
-        house=one_house.house, created_by=one_house.users.agent, kind="email"
-    )
+    item = f.RegisterItemFactory(house=one_house.house, kind="email")
 
     out = change(
         client,
@@ -483,7 +469,7 @@ def test_exempt_with_a_charter_reason_is_recorded(client, one_house):
 
 
 def test_unknown_status_is_a_french_422(client, one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
 
     response = change(client, one_house.users.agent, item, to="perdu")
 
@@ -492,7 +478,7 @@ def test_unknown_status_is_a_french_422(client, one_house):
 
 
 def test_missing_version_is_a_french_422(client, one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
 
     response = post(client, one_house.users.agent, f"{URL}/{item.pk}/status", {"to": "in_progress"})
 
@@ -502,7 +488,7 @@ def test_missing_version_is_a_french_422(client, one_house):
 
 @pytest.mark.parametrize(("role", "code"), [("other_agent", 404), ("norole", 404)])
 def test_status_change_on_an_item_of_an_unseen_house_is_404(client, world, role, code):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    item = f.RegisterItemFactory(house=world.house)
 
     response = change(client, getattr(world.users, role), item, to="in_progress")
 
@@ -512,7 +498,7 @@ def test_status_change_on_an_item_of_an_unseen_house_is_404(client, world, role,
 
 @pytest.mark.parametrize("role", ["referent_caf", "prefecture", "national"])
 def test_status_change_by_someone_outside_the_house_staff_is_403(client, world, role):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    item = f.RegisterItemFactory(house=world.house)
 
     response = change(client, getattr(world.users, role), item, to="in_progress")
 

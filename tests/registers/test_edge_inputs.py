@@ -51,7 +51,7 @@ def test_an_item_received_outside_the_window_is_a_form_error_and_not_stored(agen
 
 @pytest.mark.parametrize("moment", ["0001-01-01T00:00", "9999-12-31T23:59"])
 def test_an_answer_dated_outside_the_window_is_a_form_error(agent, world, moment):
-    item = f.RegisterItemFactory(house=world.house, created_by=world.users.agent)
+    item = f.RegisterItemFactory(house=world.house)
     response = agent.post(
         reverse("item_action", args=[item.pk, "answer"]),
         {"answer-version": item.version, "answer-answered_at": moment, "answer-answer_text": "R"},
@@ -66,7 +66,6 @@ def test_an_answer_dated_outside_the_window_is_a_form_error(agent, world, moment
 def test_a_new_deadline_outside_the_window_is_refused(agent, world, day):
     item = f.RegisterItemFactory(
         house=world.house,
-        created_by=world.users.agent,
         received_at=timezone.now() - timedelta(days=1),
     )
     due_at = item.due_at

@@ -125,13 +125,10 @@ def test_exempt_share_is_exempt_items_among_received(one_house):
 def test_one_indicator_per_register_with_items_in_french_and_in_register_order(one_house):
     f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         kind="complaint",
         received_at=MONDAY,
     )
-    f.RegisterItemFactory(
-        house=one_house.house, created_by=one_house.users.agent, received_at=MONDAY
-    )
+    f.RegisterItemFactory(house=one_house.house, received_at=MONDAY)
 
     rows = compute(RegisterItem.objects.all(), *YEAR, now=timezone.now())
 
@@ -142,9 +139,7 @@ def test_one_indicator_per_register_with_items_in_french_and_in_register_order(o
 
 
 def test_empty_period_has_no_indicator(one_house):
-    f.RegisterItemFactory(
-        house=one_house.house, created_by=one_house.users.agent, received_at=MONDAY
-    )
+    f.RegisterItemFactory(house=one_house.house, received_at=MONDAY)
 
     assert compute(RegisterItem.objects.all(), *FEBRUARY, now=timezone.now()) == []
 
@@ -203,15 +198,11 @@ def test_several_houses_pool_their_items_not_their_shares(world):
 
 
 def test_overdue_lists_open_items_past_their_deadline(one_house):
-    late = f.RegisterItemFactory(
-        house=one_house.house, created_by=one_house.users.agent, kind="email", received_at=MONDAY
-    )
+    late = f.RegisterItemFactory(house=one_house.house, kind="email", received_at=MONDAY)
     done = answered(
         one_house.house, one_house.users.agent, "email", received_at=MONDAY, after_days=20
     )
-    fresh = f.RegisterItemFactory(
-        house=one_house.house, created_by=one_house.users.agent, kind="email"
-    )
+    fresh = f.RegisterItemFactory(house=one_house.house, kind="email")
 
     found = set(indicators.overdue(RegisterItem.objects.all(), timezone.now()))
 

@@ -22,6 +22,7 @@ from msap.core.queue import run_ready_tasks
 from msap.registers import reminders, services
 from msap.registers.models import RegisterItem, ReminderSent, Status
 from tests import factories as f
+from tests.conftest import reload_reference_data
 from tests.registers import paris
 
 # Tuesday 10 March 2026, 9:00 in Paris: the instant every test starts from.
@@ -311,27 +312,7 @@ def concurrent(test):
 
 @pytest.fixture
 def reference_data_reloaded(transactional_db):
-    """A transactional test's database is emptied after each such test: reload the geography
-    and reference data the migrations put there when an earlier one removed them."""
-    import importlib
-    from types import SimpleNamespace
-
-    from django.db.migrations.loader import MigrationLoader
-
-    from msap.desk.seed import seed_procedures
-    from msap.partners.seed import seed_reference_data
-    from msap.territory.models import Departement
-
-    if not Departement.objects.exists():
-        state = MigrationLoader(connection).project_state(
-            ("territory", "0002_load_administrative_geography")
-        )
-        loader = importlib.import_module(
-            "msap.territory.migrations.0002_load_administrative_geography"
-        )
-        loader.load(state.apps, SimpleNamespace(connection=connection))
-    seed_reference_data()
-    seed_procedures()
+    reload_reference_data()
 
 
 @concurrent

@@ -117,7 +117,6 @@ def test_rule_for_each_kind():
 def test_complaint_without_postal_address_has_no_due_date_but_is_registered(one_house):
     complaint = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         kind="complaint",
         sender_email="x@exemple.fr",
     )
@@ -132,7 +131,6 @@ def test_complaint_without_postal_address_has_no_due_date_but_is_registered(one_
 def test_phone_voicemail_is_called_back_within_one_week(one_house):
     call = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         kind="phone",
         phone_outcome="voicemail",
         received_at=paris(2026, 3, 3, 10),
@@ -144,7 +142,6 @@ def test_phone_voicemail_is_called_back_within_one_week(one_house):
 def test_answered_call_has_no_deadline_and_is_closed(one_house):
     call = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         kind="phone",
         phone_outcome="answered",
     )
@@ -163,7 +160,6 @@ def test_received_date_in_the_future_is_refused(one_house):
     with pytest.raises(DomainError) as exc:
         f.RegisterItemFactory(
             house=one_house.house,
-            created_by=one_house.users.agent,
             received_at=timezone.now() + timedelta(hours=1),
         )
     assert exc.value.errors["received_at"] == [
@@ -178,7 +174,6 @@ def test_received_date_in_the_future_is_refused(one_house):
 def test_on_time_is_true_when_answered_before_the_deadline(one_house):
     item = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         received_at=timezone.now() - timedelta(days=3),
     )
     services.set_status(
@@ -192,7 +187,6 @@ def test_on_time_is_false_when_answered_after_the_deadline(one_house):
     with time_machine.travel(paris(2026, 1, 5, 10), tick=False):
         item = f.RegisterItemFactory(
             house=one_house.house,
-            created_by=one_house.users.agent,
             kind="email",
             sender_email="a@exemple.fr",
         )
@@ -209,9 +203,7 @@ def test_on_time_is_false_when_answered_after_the_deadline(one_house):
 
 
 def test_on_time_stays_unknown_for_items_without_deadline(one_house):
-    complaint = f.RegisterItemFactory(
-        house=one_house.house, created_by=one_house.users.agent, kind="complaint"
-    )
+    complaint = f.RegisterItemFactory(house=one_house.house, kind="complaint")
     services.set_status(
         one_house.users.agent, complaint, Status.ANSWERED, complaint.version, answer_text="Merci."
     )
@@ -220,7 +212,7 @@ def test_on_time_stays_unknown_for_items_without_deadline(one_house):
 
 
 def test_answer_before_receipt_is_refused_and_nothing_saved(one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     with pytest.raises(DomainError):
         services.set_status(
             one_house.users.agent,
@@ -234,7 +226,7 @@ def test_answer_before_receipt_is_refused_and_nothing_saved(one_house):
 
 
 def test_exempt_requires_a_charter_reason(one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     with pytest.raises(DomainError):
         services.set_status(one_house.users.agent, item, Status.EXEMPT, 1, exempt_reason="")
     item.refresh_from_db()
@@ -242,7 +234,7 @@ def test_exempt_requires_a_charter_reason(one_house):
 
 
 def test_answered_item_cannot_go_back_in_progress(one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     services.set_status(one_house.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
     with pytest.raises(DomainError) as exc:
         services.set_status(one_house.users.agent, item, Status.IN_PROGRESS, item.version)
@@ -250,7 +242,7 @@ def test_answered_item_cannot_go_back_in_progress(one_house):
 
 
 def test_item_owing_an_answer_cannot_be_closed_without_one(one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     with pytest.raises(DomainError) as exc:
         services.set_status(one_house.users.agent, item, Status.CLOSED, 1)
     assert "attend une réponse" in exc.value.message
@@ -264,7 +256,6 @@ def test_item_owing_an_answer_cannot_be_closed_without_one(one_house):
 def test_item_without_deadline_may_be_closed_directly(one_house):
     suggestion = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         kind="suggestion",
         channel="register",
     )
@@ -273,14 +264,14 @@ def test_item_without_deadline_may_be_closed_directly(one_house):
 
 
 def test_unknown_status_is_refused_in_french(one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     with pytest.raises(DomainError) as exc:
         services.set_status(one_house.users.agent, item, "archived", 1)
     assert exc.value.message == "Statut inconnu."
 
 
 def test_stale_version_is_refused(one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     services.assign(one_house.users.agent, item, one_house.users.agent, 1)
     with pytest.raises(StaleVersion):
         services.set_status(
@@ -289,7 +280,7 @@ def test_stale_version_is_refused(one_house):
 
 
 def test_override_without_reason_is_refused(one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     with pytest.raises(DomainError):
         services.override_due(one_house.users.agent, item, item.due_at + timedelta(days=5), "  ", 1)
     item.refresh_from_db()
@@ -298,7 +289,7 @@ def test_override_without_reason_is_refused(one_house):
 
 def test_deadline_of_an_answered_item_cannot_be_overridden(one_house):
     """Commitment 11: once answered, on_time was stamped against the deadline; it stays as it was."""
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     services.set_status(one_house.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")
     item.refresh_from_db()
     due, version = item.due_at, item.version
@@ -314,7 +305,7 @@ def test_deadline_of_an_answered_item_cannot_be_overridden(one_house):
 
 def test_exempt_reason_without_the_exempt_status_is_refused(one_house):
     """Commitments 11 and 12: a reason for no answer goes with the exemption only."""
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     with pytest.raises(DomainError) as exc:
         services.set_status(
             one_house.users.agent,
@@ -341,10 +332,9 @@ def test_exempt_reason_without_the_exempt_status_is_refused(one_house):
 
 def test_item_recorded_with_its_agent_and_the_item_it_answers(one_house):
     """One intent, one service: the letter, its agent and its "answered by" link exist together."""
-    letter = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    letter = f.RegisterItemFactory(house=one_house.house)
     reply = f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         kind="mail_out",
         agent=one_house.users.responsable,
         reply_to=letter,
@@ -359,7 +349,6 @@ def test_item_entrusted_to_someone_outside_the_house_is_not_recorded_at_all(worl
     with pytest.raises(DomainError) as exc:
         f.RegisterItemFactory(
             house=world.house,
-            created_by=world.users.agent,
             kind="email",
             agent=world.users.other_agent,
         )
@@ -371,9 +360,7 @@ def test_item_entrusted_to_someone_outside_the_house_is_not_recorded_at_all(worl
 def test_reply_to_an_item_of_another_house_is_not_recorded_at_all(world):
     elsewhere = f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
     with pytest.raises(DomainError, match="même maison"):
-        f.RegisterItemFactory(
-            house=world.house, created_by=world.users.agent, kind="mail_out", reply_to=elsewhere
-        )
+        f.RegisterItemFactory(house=world.house, kind="mail_out", reply_to=elsewhere)
     assert not RegisterItem.objects.filter(house=world.house).exists()
 
 
@@ -417,7 +404,7 @@ def test_recompute_only_touches_open_non_overridden_items_and_journals_them(worl
 
 
 def test_overdue_is_derived_from_open_status_and_due_date(one_house):
-    item = f.RegisterItemFactory(house=one_house.house, created_by=one_house.users.agent)
+    item = f.RegisterItemFactory(house=one_house.house)
     assert not services.is_overdue(item)
     assert services.is_overdue(item, now=item.due_at + timedelta(seconds=1))
     services.set_status(one_house.users.agent, item, Status.ANSWERED, 1, answer_text="Réponse.")

@@ -27,7 +27,6 @@ def private_media(settings, tmp_path):
 def item(one_house):
     return f.RegisterItemFactory(
         house=one_house.house,
-        created_by=one_house.users.agent,
         sender_name="Mme Durand",
         sender_address="3 rue des Lilas, 19000 Tulle",
         subject="Demande d'aide au logement",
@@ -175,7 +174,6 @@ def test_home_query_count_does_not_grow_with_items(
     for n in range(25):
         f.RegisterItemFactory(
             house=one_house.house,
-            created_by=one_house.users.agent,
             kind="mail_in" if n % 2 else "email",
             subject=f"Objet {n}",
             received_at=timezone.now() - timedelta(days=n * 3),
@@ -285,7 +283,6 @@ def test_list_query_count_does_not_grow_with_items(
     for n in range(30):
         item = f.RegisterItemFactory(
             house=one_house.house,
-            created_by=one_house.users.agent,
             subject=f"Objet {n}",
             partner=caf,
         )
@@ -305,7 +302,6 @@ def test_list_is_paginated(client, one_house):
     for n in range(55):
         f.RegisterItemFactory(
             house=one_house.house,
-            created_by=one_house.users.agent,
             kind="suggestion",
             channel="register",
             subject=f"Idée {n:02d}",
@@ -656,9 +652,7 @@ def test_redirect_to_a_referent_of_another_house_is_refused(client, world, item)
 
 
 def test_link_to_another_item_of_the_house(client, world, item):
-    other = f.RegisterItemFactory(
-        house=world.house, created_by=world.users.agent, kind="phone", subject="Appel de Mme Durand"
-    )
+    other = f.RegisterItemFactory(house=world.house, kind="phone", subject="Appel de Mme Durand")
     client.force_login(world.users.agent)
     post_action(client, item, "link", kind="phone", number=other.number, relation="related")
     assert ItemLink.objects.filter(source=item, target=other, relation="related").exists()

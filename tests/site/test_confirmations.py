@@ -3,7 +3,6 @@ action shows what it will do on a page of its own (GET, no JavaScript needed) an
 when that page's button posts; the screens link to that page rather than act in one click.
 """
 
-import datetime as dt
 import re
 from html import unescape
 
@@ -30,21 +29,9 @@ def things(one_house, settings, tmp_path):
     return {
         "house": house,
         "mobile": mobile,
-        "closure": Closure.objects.create(
-            house=house,
-            start_date=dt.date(2030, 1, 2),
-            end_date=dt.date(2030, 1, 3),
-            reason="Travaux",
-        ),
+        "closure": f.ClosureFactory(house=house),
         "equipment": Equipment.objects.create(house=house, kind="scanner"),
-        "stop": MobileStop.objects.create(
-            house=mobile,
-            place="Marché",
-            commune=mobile.commune,
-            weekday=2,
-            start=dt.time(9),
-            end=dt.time(12),
-        ),
+        "stop": f.MobileStopFactory(house=mobile),
         "training": f.TrainingFactory(user=agent, house=house),
         "membership": Membership.objects.get(user=agent, house=house),
         "request": f.ServiceRequestFactory(house=house, agent=agent),

@@ -103,33 +103,42 @@ def home_page(client, agent, at: datetime) -> str:
         return client.get(reverse("home")).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("commune", "departement", "todays_utc", "yesterdays_utc", "now"),
+    [
+        # 10 March 2026, 01:00 UTC: the 10th in Paris (02:00), still 9 March, 21:00 in
+        # Guadeloupe (UTC−4). The request of 9 March 15:00 there is today's for the house, not
+        # for Paris; the one of 8 March, 23:00 local is not.
+        (
+            "97105",
+            "971",
+            datetime(2026, 3, 9, 19, 0),
+            datetime(2026, 3, 9, 3, 0),
+            datetime(2026, 3, 10, 1, 0),
+        ),
+        # 9 March 2026, 21:30 UTC: still the 9th in Paris (22:30), already 10 March, 01:30 in La
+        # Réunion (UTC+4). Only the request made after midnight there (01:00 local) is today's,
+        # not the one of 9 March, 23:00 local.
+        (
+            "97411",
+            "974",
+            datetime(2026, 3, 9, 21, 0),
+            datetime(2026, 3, 9, 19, 0),
+            datetime(2026, 3, 9, 21, 30),
+        ),
+    ],
+    ids=["guadeloupe", "reunion"],
+)
 @pytest.mark.django_db
-def test_guadeloupe_agent_home_counts_today_in_the_houses_zone(client):
-    # 10 March 2026, 01:00 UTC: the 10th in Paris (02:00), still 9 March, 21:00 in Guadeloupe
-    # (UTC−4). The request of 9 March 15:00 there is today's for the house, not for Paris.
-    house, agent = overseas_agent("97105", "971")
-    f.ServiceRequestFactory(
-        house=house, agent=agent, occurred_at=datetime(2026, 3, 9, 19, 0, tzinfo=UTC)
-    )  # 9 March, 15:00 local
-    f.ServiceRequestFactory(
-        house=house, agent=agent, occurred_at=datetime(2026, 3, 9, 3, 0, tzinfo=UTC)
-    )  # 8 March, 23:00 local
-    page = home_page(client, agent, datetime(2026, 3, 10, 1, 0, tzinfo=UTC))
-    assert "Vous avez enregistré 1 demande aujourd" in page
-
-
-@pytest.mark.django_db
-def test_reunion_agent_home_counts_today_in_the_houses_zone(client):
-    # 9 March 2026, 21:30 UTC: still the 9th in Paris (22:30), already 10 March, 01:30 in La
-    # Réunion (UTC+4). Only the request made after midnight there is today's.
-    house, agent = overseas_agent("97411", "974")
-    f.ServiceRequestFactory(
-        house=house, agent=agent, occurred_at=datetime(2026, 3, 9, 19, 0, tzinfo=UTC)
-    )  # 9 March, 23:00 local
-    f.ServiceRequestFactory(
-        house=house, agent=agent, occurred_at=datetime(2026, 3, 9, 21, 0, tzinfo=UTC)
-    )  # 10 March, 01:00 local
-    page = home_page(client, agent, datetime(2026, 3, 9, 21, 30, tzinfo=UTC))
+def test_overseas_agent_home_counts_today_in_the_houses_zone(
+    client, commune, departement, todays_utc, yesterdays_utc, now
+):
+    house, agent = overseas_agent(commune, departement)
+    for occurred_at in (todays_utc, yesterdays_utc):
+        f.ServiceRequestFactory(
+            house=house, agent=agent, occurred_at=occurred_at.replace(tzinfo=UTC)
+        )
+    page = home_page(client, agent, now.replace(tzinfo=UTC))
     assert "Vous avez enregistré 1 demande aujourd" in page
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from msap.lib.dates import FRENCH_MONTHS, FRENCH_WEEKDAYS
 from msap.partners.models import Partner
 from msap.people.models import User
 from msap.territory.models import Commune, Departement
@@ -123,25 +124,8 @@ FRENCH_WORDS = {
     "département",
     "oui",
     "non",
-    "lundi",
-    "mardi",
-    "mercredi",
-    "jeudi",
-    "vendredi",
-    "samedi",
-    "dimanche",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+    *FRENCH_WEEKDAYS,
+    *FRENCH_MONTHS,
     "Mo",
     "Ko",
     "octets",
