@@ -214,6 +214,8 @@ class AppointmentStatus(models.TextChoices):
 LIVE_STATUSES = [AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED]
 CANCELLED_STATUSES = [AppointmentStatus.EXCUSED, AppointmentStatus.REVOKED]
 LIVE = Q(status__in=LIVE_STATUSES)
+# An appointment in the house that holds its permanence office or a video equipment.
+HOLDS_RESOURCE = Q(office__isnull=False) | Q(equipment__isnull=False)
 
 
 class Appointment(StateMachine, models.Model):
@@ -333,6 +335,14 @@ class Appointment(StateMachine, models.Model):
             models.Index(fields=["house", "start"], name="appointment_house_start_idx"),
             # Serves the free-slot search and overlap checks: WHERE adviser=? AND start < ? AND end > ?.
             models.Index(fields=["adviser", "start"], name="appointment_adviser_start_idx"),
+            # Serves the free-slot search's read of what is taken in its houses: the live
+            # appointments holding a resource over a window (its advisers' live ones are read
+            # through appointment_adviser_unique_start).
+            models.Index(
+                fields=["house", "start"],
+                condition=LIVE & HOLDS_RESOURCE,
+                name="appointment_live_resource_idx",
+            ),
             # Serves the reminders and the purge: WHERE status IN (...) AND start BETWEEN ? AND ?.
             models.Index(fields=["status", "start"], name="appointment_status_start_idx"),
         ]

@@ -3,15 +3,26 @@
 import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from msap import permissions
 from msap.appointments import rules
 from msap.appointments.models import (
+    HOLDS_RESOURCE,
     IN_HOUSE,
     LIVE,
     Adviser,
@@ -319,11 +330,61 @@ class Busy:
                 self.houses.setdefault(house, []).append((office, equipment, start, end))
 
 
+def _video_equipment_count(house):
+    return Coalesce(
+        Subquery(
+            Equipment.objects.filter(house=house, kind=EquipmentKind.VISIO, in_service=True)
+            .order_by()
+            .values("house")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def _has_office(house):
+    return Exists(Premises.objects.filter(house=house, permanence_office=True))
+
+
+def _type_house_resources() -> dict:
+    """Each appointment type's house: its video equipment in service, its permanence office."""
+    house = OuterRef("partnership__house")
+    return {"house_videos": _video_equipment_count(house), "house_office": _has_office(house)}
+
+
+def house_resources(house_ids) -> tuple[dict[int, int], set[int]]:
+    """The video equipment in service and whether there is a permanence office, of each house,
+    in one query (none without houses)."""
+    videos: dict[int, int] = {}
+    offices: set[int] = set()
+    if house_ids:
+        rows = (
+            House.objects.filter(pk__in=house_ids)
+            .annotate(
+                videos=_video_equipment_count(OuterRef("pk")), office=_has_office(OuterRef("pk"))
+            )
+            .values_list("pk", "videos", "office")
+        )
+        for pk, count, office in rows:
+            videos[pk] = count
+            if office:
+                offices.add(pk)
+    return videos, offices
+
+
 def load_offers(appointment_types) -> list[Offer]:
     """The offers of many appointment types (a département's houses), in a fixed number of
     queries whatever their number: rules, absences, the houses' hours, closures, video
     equipment and offices, each read once for all."""
-    types = list(appointment_types)
+    if isinstance(appointment_types, QuerySet):
+        # A types query also brings its houses' resources, in the same round trip.
+        types = list(appointment_types.annotate(**_type_house_resources()))
+        videos = {t.partnership.house_id: t.house_videos for t in types}
+        offices = {t.partnership.house_id for t in types if t.house_office}
+    else:
+        types = list(appointment_types)
+        videos, offices = house_resources({t.partnership.house_id for t in types if t.in_house})
     if not types:
         return []
     rules_by_type = rules_of([t.pk for t in types])
@@ -336,26 +397,6 @@ def load_offers(appointment_types) -> list[Offer]:
         {t.partnership.house_id: t.partnership.house for t in types if t.in_house}.values()
     )
     prefetch_related_objects(houses, "opening_ranges", "closures")
-    # The video equipment in service and the permanence office of each house, in one query.
-    videos, offices = {}, set()
-    if houses:
-        resources = (
-            House.objects.filter(pk__in=[h.pk for h in houses])
-            .annotate(
-                videos=Count(
-                    "equipment",
-                    filter=Q(equipment__kind=EquipmentKind.VISIO, equipment__in_service=True),
-                ),
-                office=Exists(
-                    Premises.objects.filter(house=OuterRef("pk"), permanence_office=True)
-                ),
-            )
-            .values_list("pk", "videos", "office")
-        )
-        for pk, count, office in resources:
-            videos[pk] = count
-            if office:
-                offices.add(pk)
     preloaded = {
         "rules": rules_by_type,
         "absences": set(
@@ -369,17 +410,61 @@ def load_offers(appointment_types) -> list[Offer]:
 
 def taken(adviser_ids, houses, start: datetime, end: datetime) -> list:
     """The live appointments between two instants that hold an adviser of `adviser_ids` or one
-    of the shared resources of `houses` (the houses of the appointments in the house)."""
+    of the shared resources of `houses` (the houses of the appointments in the house). An
+    appointment lasts at most MAX_DURATION, so the start is bounded on both sides: the index
+    range is the window, not every appointment before it."""
     holds = Q(adviser_id__in=adviser_ids)
     if houses:
-        holds |= Q(house__in=houses, office__isnull=False) | Q(
-            house__in=houses, equipment__isnull=False
-        )
+        holds |= Q(house__in=houses) & HOLDS_RESOURCE
     return list(
-        Appointment.objects.filter(LIVE, holds, start__lt=end, end__gt=start).values_list(
-            "adviser_id", "office_id", "equipment_id", "start", "end", "house_id"
-        )
+        Appointment.objects.filter(
+            LIVE,
+            holds,
+            start__gte=start - rules.MAX_DURATION,
+            start__lt=end,
+            end__gt=start,
+        ).values_list("adviser_id", "office_id", "equipment_id", "start", "end", "house_id")
     )
+
+
+class OfferCache:
+    """What a search across houses offers (load_offers' result, without what is taken), kept
+    OFFER_CACHE_SECONDS in the process per types query (its SQL and parameters) and forgotten
+    whole on any change of what it is made of (see AppointmentsConfig.ready)."""
+
+    def __init__(self):
+        self.entries: dict = {}
+
+    def get(self, key, load):
+        now = monotonic()
+        hit = self.entries.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        if len(self.entries) >= rules.OFFER_CACHE_SIZE:
+            self.entries.clear()
+        offers = load()
+        self.entries[key] = (now + rules.OFFER_CACHE_SECONDS, offers)
+        return offers
+
+    def forget(self, **_signal):
+        self.entries.clear()
+
+
+offer_cache = OfferCache()
+
+
+def searchable_offers(appointment_types) -> list[Offer]:
+    """The offers that can give a slot (a weekly opening, the resource they need): from the
+    cache for a types query (the search across a département's houses), read afresh for
+    types already in hand (the booking screen's one type)."""
+
+    def load():
+        return [o for o in load_offers(appointment_types) if o.rules and o.check_resources()]
+
+    if not isinstance(appointment_types, QuerySet):
+        return load()
+    sql, params = appointment_types.query.sql_with_params()
+    return offer_cache.get((appointment_types.db, sql, tuple(params)), load)
 
 
 def next_free_slots(
@@ -395,7 +480,7 @@ def next_free_slots(
     (load_offers) whatever the number of houses. What is taken is read a week at a time, one
     query each; the days are then walked one by one, their slots made lazily in time order, and
     the search stops at the slot that fills `count`."""
-    offers = [o for o in load_offers(appointment_types) if o.rules and o.check_resources()]
+    offers = searchable_offers(appointment_types)
     if not offers:
         return []
     advisers = {r.adviser_id for offer in offers for r in offer.rules}

@@ -18,6 +18,16 @@ PERSONAL_DATA_DAYS = 30
 SLOT_SEARCH_DAYS = 21
 # The free-slot search reads this many days at a time (one query for what is taken each).
 SLOT_SEARCH_STEP_DAYS = 7
+# A type lasts at most this long (the appointment_type_duration_range constraint), and so does
+# an appointment (its end is its start plus its type's duration): what is taken over a window
+# began at most this long before it, which bounds the index range of that read from both sides.
+MAX_DURATION = timedelta(minutes=240)
+# The search across a département's houses keeps what they offer (types, weekly openings,
+# absences, hours, closures, resources) this long in the process, forgotten at once on any
+# change saved in it. What is taken is read afresh each time, and a booking re-reads the offer
+# and locks it: a stale search can only offer a slot the booking then refuses, in French.
+OFFER_CACHE_SECONDS = 60
+OFFER_CACHE_SIZE = 256
 BOOKING_HORIZON_DAYS = 365
 
 # The purge works in batches so that one run never holds a long transaction.

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from msap.appointments import queries
-from msap.appointments.models import Appointment
+from msap.appointments.models import Appointment, SlotException
+from msap.network.models import House
 from msap.partners.models import Partnership
 from msap.people.models import ApiToken
 from tests import factories as f
@@ -247,4 +248,68 @@ def test_the_first_slots_of_a_search_are_the_first_of_the_whole_offer(world, off
     assert all(
         not (slot.adviser == offer.paul and slot.start == paris(2026, 3, 2, 9, 30))
         for _kind, slot in everything
+    )
+
+
+def _caf_search(world, houses):
+    return queries.searchable_types(
+        House.objects.filter(pk__in=houses).values("pk"), world.caf.partner
+    )
+
+
+def _queries_of(search) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        search()
+    return len(captured)
+
+
+def test_the_search_reads_as_many_queries_for_a_departements_houses_as_for_one(world, offer):
+    """Issue 9 "Performance": the next free slots across a département's houses cost a fixed
+    number of queries, whatever the number of houses searched."""
+    houses = [world.house.pk]
+    for _ in range(3):
+        house = f.HouseFactory(commune=world.other.commune)
+        partnership = f.PartnershipFactory(house=house, partner=world.caf.partner)
+        kind = f.AppointmentTypeFactory(partnership=partnership, location_type="phone")
+        adviser = f.AdviserFactory(partnership=partnership)
+        f.SlotRuleFactory(adviser=adviser, appointment_type=kind, weekday=0)
+        houses.append(house.pk)
+
+    queries.offer_cache.forget()
+    one = _queries_of(
+        lambda: queries.next_free_slots(_caf_search(world, houses[:1]), now=NOW, count=10)
+    )
+    queries.offer_cache.forget()
+    many = _queries_of(
+        lambda: queries.next_free_slots(_caf_search(world, houses), now=NOW, count=10)
+    )
+    found = queries.next_free_slots(_caf_search(world, houses), now=NOW, count=50)
+
+    assert one == many
+    assert {kind.partnership.house_id for kind, _slot in found} == set(houses)
+
+
+def test_a_repeated_search_reads_only_what_is_taken_and_sees_a_new_absence_at_once(world, offer):
+    """A repeated search keeps what the houses offer, but reads what is taken afresh (a slot
+    booked in between is never offered) and forgets the offer on any change (an absence
+    declared in between is never offered either)."""
+    search = _caf_search(world, [world.house.pk])
+    queries.offer_cache.forget()
+    first = queries.next_free_slots(search, now=NOW, count=3)
+    _kind, slot = first[0]
+    book(world, offer.video, slot.adviser, slot.start)
+
+    again = _queries_of(lambda: queries.next_free_slots(search, now=NOW, count=3))
+    after_booking = queries.next_free_slots(search, now=NOW, count=50)
+    SlotException.objects.create(adviser=offer.sophie, day=slot.start.date(), reason="Congé")
+    after_absence = queries.next_free_slots(search, now=NOW, count=50)
+
+    assert again == 1
+    assert slot.adviser == offer.sophie
+    assert any(
+        s.adviser == offer.sophie and s.start.date() == slot.start.date() for _k, s in after_booking
+    )
+    assert (slot.adviser, slot.start) not in {(s.adviser, s.start) for k, s in after_booking}
+    assert not any(
+        s.adviser == offer.sophie and s.start.date() == slot.start.date() for _k, s in after_absence
     )
