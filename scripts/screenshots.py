@@ -20,15 +20,19 @@ from msap.demo.data import DEMO_PASSWORD
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 
-# (file, account, how to reach the page from the account's home, full page or the first screen)
+# (file, account, how to reach the page from the account's home — `house:` a page under the
+# account's first house, `{house}` that house's number —, full page or the first screen)
 SHOTS = [
     ("home-agent", "agent@demo.msap.fr", None, False),
     ("quick-entry", "agent@demo.msap.fr", "/saisie/", False),
     ("day", "agent@demo.msap.fr", "/activite/jour/", False),
     ("board", "responsable@demo.msap.fr", "house:activite/", True),
     ("hours", "responsable@demo.msap.fr", "house:horaires/", True),
-    ("registers", "responsable@demo.msap.fr", "registers", True),
+    ("registers", "responsable@demo.msap.fr", "/registres/maison/{house}/", True),
     ("partners", "responsable@demo.msap.fr", "house:partenaires/", False),
+    ("appointments", "agent@demo.msap.fr", "/rendez-vous/maison/{house}/", False),
+    ("transmissions", "agent@demo.msap.fr", "/saisines/maison/{house}/", False),
+    ("portal", "referent.caf@demo.msap.fr", "/partenaire/", False),
     ("home-prefecture", "prefecture@demo.msap.fr", None, False),
     ("home-national", "national@demo.msap.fr", None, False),
 ]
@@ -76,9 +80,9 @@ def main() -> None:
                 url = f"{args.base}/"
             elif target.startswith("house:"):
                 url = house_url(page, args.base) + target.removeprefix("house:")
-            elif target == "registers":
+            elif "{house}" in target:
                 number = house_url(page, args.base).rstrip("/").rsplit("/", 1)[-1]
-                url = f"{args.base}/registres/maison/{number}/"
+                url = args.base + target.format(house=number)
             else:
                 url = args.base + target
             response = page.goto(url)
