@@ -16,6 +16,7 @@ from msap.appointments.models import (
     SlotException,
     SlotRule,
 )
+from msap.appointments.queries import STATUS_NAMES, TypeFigures
 from msap.partners.models import Partnership
 from msap.partners.queries import current_referents
 from msap.portal import rules
@@ -144,10 +145,11 @@ def appointment_figures(user, now: datetime) -> dict:
     )
     totals = {key: sum(row[key] for row in rows) for key in ["total", *AppointmentStatus.values]}
     for row in [*rows, totals]:
-        answered = row["confirmed"] + row["seen"] + row["no_show"]
-        row["confirmation_rate"] = rules.rate(answered, row["total"])
-        row["no_show_rate"] = rules.rate(row["no_show"], row["seen"] + row["no_show"])
-        row["cancellation_rate"] = rules.rate(row["excused"] + row["revoked"], row["total"])
+        # The rates as the appointments' indicators define them (one definition of each).
+        counts = TypeFigures("", "", "", **{key: row[key] for key in ["total", *STATUS_NAMES]})
+        row["confirmation_rate"] = counts.confirmation_rate
+        row["no_show_rate"] = counts.no_show_rate
+        row["cancellation_rate"] = counts.cancellation_rate
     return {"rows": rows, "totals": totals, "since": since}
 
 

@@ -2,8 +2,11 @@
 
 from datetime import datetime, timedelta
 
-# Dora: a partner answers a transmission through a signed link valid for 30 days.
-TRANSMISSION_LINK_DAYS = 30
+from msap.transmissions import rules as transmission_rules
+
+# Dora: a partner answers a transmission through a signed link valid as long as the
+# transmission may stay untouched before it expires (30 days).
+TRANSMISSION_LINK_DAYS = transmission_rules.EXPIRY_DAYS
 # An appointment's link serves until the appointment starts, and never longer than this.
 APPOINTMENT_LINK_DAYS = 30
 # The figures of the portal look back this far.
@@ -16,8 +19,3 @@ def appointment_link_expiry(now: datetime, start: datetime) -> datetime:
 
 def transmission_link_expiry(now: datetime) -> datetime:
     return now + timedelta(days=TRANSMISSION_LINK_DAYS)
-
-
-def rate(part: int, whole: int) -> float | None:
-    """A share in percent, or None when there is nothing to divide."""
-    return round(100 * part / whole, 1) if whole else None
