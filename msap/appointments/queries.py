@@ -7,13 +7,18 @@ from time import monotonic
 from typing import NamedTuple
 
 from django.db.models import (
+    CharField,
     Count,
+    DateField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    TimeField,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -175,33 +180,103 @@ class Rule(NamedTuple):
         )
 
 
-def rules_of(type_ids) -> dict[int, list[Rule]]:
-    """The weekly openings of the active advisers of these appointment types, by type, in one
-    query (each adviser made once from the same rows)."""
-    rows = (
-        SlotRule.objects.filter(appointment_type_id__in=type_ids, adviser__active=True)
-        .order_by("weekday", "start", "pk")
-        .values_list(
-            "appointment_type_id",
-            "adviser_id",
-            "weekday",
-            "start",
-            "end",
-            "starts_on",
-            "ends_on",
-            "adviser__partnership_id",
-            "adviser__first_name",
-            "adviser__last_name",
-        )
+# The weekly openings, the houses' hours and closures and the advisers' absences are read in
+# one query (calendar_rows): one row shape for the four, the rule's first (every column typed,
+# so that PostgreSQL types the others' empty ones alike). What each column holds:
+#
+#   kind     owner    adviser  weekday  start  end  first      last      text        text
+#   rule     type     adviser  weekday  start  end  starts_on  ends_on   first name  last name
+#   hours    house    -        weekday  start  end  -          -         -           -
+#   closure  house    -        -        -      -    start_date end_date  reason      -
+#   absence  adviser  -        -        -      -    day        -         -           -
+#
+# then, for a rule, its adviser's partnership and its own id (the order of its day's openings).
+RULE, HOURS, CLOSURE, ABSENCE = "rule", "hours", "closure", "absence"
+
+
+def _none(field) -> Value:
+    return Value(None, output_field=field)
+
+
+def calendar_rows(types, house_ids, window: tuple[date, date] | None):
+    """The rows (see RULE) of the weekly openings of `types` by active advisers of their
+    partnerships, the hours and closures of `house_ids` and the absences of those advisers —
+    closures and absences over the `window`'s days only when given, else all — in one query."""
+    partnerships = {t.partnership_id for t in types}
+    integer, day, moment, text = IntegerField(), DateField(), TimeField(), CharField()
+    rules_ = SlotRule.objects.filter(
+        appointment_type_id__in=[t.pk for t in types],
+        adviser__active=True,
+        # Also lets the planner read the few advisers of these partnerships by their index,
+        # not hash all of the network's.
+        adviser__partnership_id__in=partnerships,
+    ).values_list(
+        Value(RULE),
+        "appointment_type_id",
+        "adviser_id",
+        "weekday",
+        "start",
+        "end",
+        "starts_on",
+        "ends_on",
+        "adviser__first_name",
+        "adviser__last_name",
+        "adviser__partnership_id",
+        "pk",
     )
+    hours = OpeningRange.objects.filter(house_id__in=house_ids).values_list(
+        Value(HOURS),
+        "house_id",
+        _none(integer),
+        "weekday",
+        "start",
+        "end",
+        *[_none(f) for f in (day, day, text, text, integer, integer)],
+    )
+    closures = Closure.objects.filter(house_id__in=house_ids)
+    absences = SlotException.objects.filter(adviser__partnership_id__in=partnerships)
+    if window is not None:
+        # Served by closure_house_end_idx and slot_exception_unique_day: years of past
+        # closures and absences are never read.
+        first, last = window
+        closures = closures.filter(end_date__gte=first, start_date__lte=last)
+        absences = absences.filter(day__gte=first, day__lte=last)
+    closures = closures.values_list(
+        Value(CLOSURE),
+        "house_id",
+        *[_none(f) for f in (integer, integer, moment, moment)],
+        "start_date",
+        "end_date",
+        "reason",
+        *[_none(f) for f in (text, integer, integer)],
+    )
+    absences = absences.values_list(
+        Value(ABSENCE),
+        "adviser_id",
+        *[_none(f) for f in (integer, integer, moment, moment)],
+        "day",
+        *[_none(f) for f in (day, text, text, integer, integer)],
+    )
+    parts = [q.order_by() for q in (rules_, hours, closures, absences)]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def rules_of(types, rows) -> dict[int, list[Rule]]:
+    """The weekly openings among calendar_rows' `rows` by type, each in its day's order, of
+    the advisers of the type's own partnership (the only ones a booking accepts); each adviser
+    made once."""
+    partnership_of = {t.pk: t.partnership_id for t in types}
     advisers: dict[int, Adviser] = {}
     out: dict[int, list[Rule]] = {}
-    for type_id, adviser_id, *values, partnership_id, first_name, last_name in rows:
+    rows = sorted((row for row in rows if row[0] == RULE), key=itemgetter(3, 4, 11))
+    for _kind, type_id, adviser_id, *values, first_name, last_name, partnership, _pk in rows:
+        if partnership != partnership_of[type_id]:
+            continue
         adviser = advisers.get(adviser_id)
         if adviser is None:
             adviser = advisers[adviser_id] = Adviser(
                 pk=adviser_id,
-                partnership_id=partnership_id,
+                partnership_id=partnership,
                 first_name=first_name,
                 last_name=last_name,
                 active=True,
@@ -470,29 +545,23 @@ def preload(types, *, window: tuple[date, date] | None = None, resources=None) -
         videos, offices = house_resources({t.partnership.house_id for t in types if t.in_house})
     else:
         depts, videos, offices = resources
-    rules_by_type = rules_of([t.pk for t in types])
-    advisers = {r.adviser_id for rules_ in rules_by_type.values() for r in rules_}
     house_dept = {t.partnership.house_id: depts[t.pk] for t in types if t.in_house}
-    ranges = OpeningRange.objects.filter(house_id__in=house_dept)
-    closures = Closure.objects.filter(house_id__in=house_dept)
-    absences = SlotException.objects.filter(adviser_id__in=advisers)
-    if window is not None:
-        # Served by closure_house_end_idx and slot_exception_unique_day: years of past
-        # closures and absences are never read.
-        first, last = window
-        closures = closures.filter(end_date__gte=first, start_date__lte=last)
-        absences = absences.filter(day__gte=first, day__lte=last)
+    rows = list(calendar_rows(types, house_dept, window))
     weekly: dict[int, list] = {house: [] for house in house_dept}
-    for house, *values in ranges.values_list("house_id", "weekday", "start", "end"):
-        weekly[house].append(values)
     closed: dict[int, list] = {house: [] for house in house_dept}
-    for house, *values in closures.values_list("house_id", "start_date", "end_date", "reason"):
-        closed[house].append(tuple(values))
+    absences = set()
+    for kind, owner, _adviser, weekday, start, end, first, last, reason, *_rest in rows:
+        if kind == HOURS:
+            weekly[owner].append((weekday, start, end))
+        elif kind == CLOSURE:
+            closed[owner].append((first, last, reason))
+        elif kind == ABSENCE:
+            absences.add((owner, first))
     return {
         "depts": depts,
-        "rules": rules_by_type,
+        "rules": rules_of(types, rows),
         "starts": {},
-        "absences": set(absences.values_list("adviser_id", "day")),
+        "absences": absences,
         "hours": {
             house: Hours(timezone_for(dept), weekly[house], closed[house])
             for house, dept in house_dept.items()
