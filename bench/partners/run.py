@@ -321,9 +321,9 @@ def run(args) -> None:
 
     from bench.generate import generate
     from msap.appointments import queries, services
-    from msap.appointments.models import LIVE, Appointment
+    from msap.appointments.models import LIVE, Appointment, SlotException
     from msap.core.errors import DomainError
-    from msap.network.models import House
+    from msap.network.models import Closure, House
     from msap.partners.models import Partner
 
     rng = random.Random(args.seed)
@@ -348,6 +348,8 @@ def run(args) -> None:
     figure("houses", len(network.houses), "houses")
     figure("appointment_types", len(offers), "types")
     figure("appointments", made, "appointments")
+    figure("absences", SlotException.objects.count(), "days")
+    figure("closures", Closure.objects.count(), "closures")
 
     caf = Partner.objects.get(code="caf")
     code, houses_in = (

@@ -1,5 +1,6 @@
 """The reads of appointments that screens, the sends and the API share, scoped by msap.permissions."""
 
+import heapq
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
@@ -289,8 +290,8 @@ def slot_order(slot) -> tuple:
     return (slot.start, slot.adviser.last_name, slot.adviser.pk)
 
 
-# A day's slots are rows (start, adviser's last name, adviser id, type id, adviser, offer),
-# sorted on their first four: slot_order, then the type.
+# A weekday's openings are rows (wall-clock start, adviser's last name, adviser id, type id,
+# rule, offer), sorted on their first four: slot_order, then the type (see Agenda).
 ROW_ORDER = itemgetter(0, 1, 2, 3)
 
 
@@ -411,34 +412,15 @@ class Offer:
             }
         return None
 
-    def rows_on(self, day: date) -> list[tuple]:
-        """The day's slots as rows (see ROW_ORDER), unsorted: a search sorts the rows of all
-        its offers at once and makes a Slot of the few it looks at."""
-        if holiday_name(day, self.dept) or (self.calendar and self.calendar.closure_on(day)):
-            return []
-        kind, tz, absences = self.type.pk, self.tz, self.absences
-        return [
-            (
-                datetime.combine(day, start, tzinfo=tz),
-                rule.adviser.last_name,
-                rule.adviser_id,
-                kind,
-                rule.adviser,
-                self,
-            )
-            for rule, starts in self.weekly.get(day.weekday(), ())
-            if rule.receives_on(day, absences)
-            for start in starts
-        ]
+    def closed_on(self, day: date) -> bool:
+        """Whether nothing is offered on `day` (closed_reason without its words)."""
+        return bool(
+            holiday_name(day, self.dept) or (self.calendar and self.calendar.closure_on(day))
+        )
 
     def slots_on(self, day: date) -> list[Slot]:
         """The day's slots, earliest first (then by adviser)."""
-        return [
-            Slot(adviser, start, start + self.step)
-            for start, _name, _pk, _kind, adviser, _offer in sorted(
-                self.rows_on(day), key=ROW_ORDER
-            )
-        ]
+        return [slot for _offer, slot in Agenda([self]).walk(self.tz, day)]
 
     def check_resources(self) -> bool:
         """Whether the house has what the type books: the office for a permanence, video
@@ -477,6 +459,64 @@ class Busy:
             self.advisers.setdefault(adviser, []).append((start, end))
             if office or equipment:
                 self.houses.setdefault(house, []).append((office, equipment, start, end))
+
+
+class Agenda:
+    """The offers of a search and, made once per weekday on first use, that weekday's openings
+    of them all as rows in the order a search walks them (ROW_ORDER: the start, then the
+    adviser's name, then the type): a day then only checks, row after row, its holidays,
+    closures, absences and what is taken, and stops at the count. Kept with the offers
+    (OfferCache), so a repeated search walks a handful of rows, not the département's day."""
+
+    def __init__(self, offers: list[Offer]):
+        self.offers = offers
+        self.advisers = {r.adviser_id for offer in offers for r in offer.rules}
+        self.houses = {offer.house_id for offer in offers if offer.type.in_house}
+        # Wall-clock order is time order within one time zone: the offers are walked by zone.
+        self.zones: dict = {}
+        for offer in offers:
+            self.zones.setdefault(offer.tz, []).append(offer)
+        self.weekdays: dict = {}
+
+    def rows(self, tz, weekday: int) -> list[tuple]:
+        rows = self.weekdays.get((tz, weekday))
+        if rows is None:
+            rows = sorted(
+                (
+                    (start, rule.adviser.last_name, rule.adviser_id, offer.type.pk, rule, offer)
+                    for offer in self.zones[tz]
+                    for rule, starts in offer.weekly.get(weekday, ())
+                    for start in starts
+                ),
+                key=ROW_ORDER,
+            )
+            self.weekdays[(tz, weekday)] = rows
+        return rows
+
+    def walk(self, tz, day: date, after: datetime | None = None):
+        """The (offer, slot) of the zone's offers on `day`, in time order, starting after
+        `after` when given; made as they are read."""
+        closed: dict[Offer, bool] = {}
+        for start, _name, _pk, _kind, rule, offer in self.rows(tz, day.weekday()):
+            shut = closed.get(offer)
+            if shut is None:
+                shut = closed[offer] = offer.closed_on(day)
+            if shut or not rule.receives_on(day, offer.absences):
+                continue
+            moment = datetime.combine(day, start, tzinfo=tz)
+            if after is None or moment > after:
+                yield offer, Slot(rule.adviser, moment, moment + offer.step)
+
+    def day(self, offset: int, now: datetime):
+        """The slots after `now` on the `offset`-th day from `now`'s date in each house's own
+        time zone, in time order whatever the zones."""
+        walks = [
+            self.walk(tz, now.astimezone(tz).date() + timedelta(days=offset), now)
+            for tz in self.zones
+        ]
+        if len(walks) == 1:
+            return walks[0]
+        return heapq.merge(*walks, key=lambda pair: (*slot_order(pair[1]), pair[0].type.pk))
 
 
 def _video_equipment_count(house):
@@ -642,15 +682,15 @@ class OfferCache:
 offer_cache = OfferCache()
 
 
-def searchable_offers(appointment_types, window: tuple[date, date]) -> list[Offer]:
+def searchable_offers(appointment_types, window: tuple[date, date]) -> Agenda:
     """The offers that can give a slot over the `window`'s days (a weekly opening, the
     resource they need): from the cache for a types query (the search across a département's
     houses), read afresh for types already in hand (the booking screen's one type)."""
 
     def load():
-        return [
-            o for o in load_offers(appointment_types, window) if o.rules and o.check_resources()
-        ]
+        return Agenda(
+            [o for o in load_offers(appointment_types, window) if o.rules and o.check_resources()]
+        )
 
     if not isinstance(appointment_types, QuerySet):
         return load()
@@ -669,37 +709,26 @@ def next_free_slots(
     `now` over `days` days, the earliest first: what the booking screen offers for one type and
     the API's search across a département's houses, loaded in a fixed number of queries
     (load_offers) whatever the number of houses. What is taken is read a week at a time, one
-    query each; the days are then walked one by one, each day's slots of every offer sorted
-    as plain rows, and the search stops at the slot that fills `count`."""
-    offers = searchable_offers(appointment_types, search_days(now, days))
-    if not offers:
+    query each; the days are then walked one by one in time order (Agenda), and the search
+    stops at the slot that fills `count`."""
+    agenda = searchable_offers(appointment_types, search_days(now, days))
+    if not agenda.offers:
         return []
-    advisers = {r.adviser_id for offer in offers for r in offer.rules}
-    houses = {offer.house_id for offer in offers if offer.type.in_house}
-    firsts = [(offer, now.astimezone(offer.tz).date()) for offer in offers]
     found: list[tuple[AppointmentType, Slot]] = []
     step = rules.SLOT_SEARCH_STEP_DAYS
     for week in range(0, days, step):
         # One query for what is taken over the week (a day more for the time zones' sake),
-        # then the days one by one, each day's slots of every offer in time order, up to the
-        # slot that fills `count`.
+        # then the days one by one, up to the slot that fills `count`.
         busy = Busy(
             taken(
-                advisers,
-                houses,
+                agenda.advisers,
+                agenda.houses,
                 max(now, now + timedelta(days=week - 1)),
                 now + timedelta(days=week + step + 1),
             )
         )
         for offset in range(week, min(week + step, days)):
-            rows = []
-            for offer, first in firsts:
-                rows += offer.rows_on(first + timedelta(days=offset))
-            rows.sort(key=ROW_ORDER)
-            for start, _name, _pk, _kind, adviser, offer in rows:
-                if start <= now:
-                    continue
-                slot = Slot(adviser, start, start + offer.step)
+            for offer, slot in agenda.day(offset, now):
                 if offer.is_free(slot, busy):
                     found.append((offer.type, slot))
                     if count is not None and len(found) >= count:
