@@ -237,8 +237,8 @@ def calendar_rows(types, house_ids, window: tuple[date, date] | None):
     closures = Closure.objects.filter(house_id__in=house_ids)
     absences = SlotException.objects.filter(adviser__partnership_id__in=partnerships)
     if window is not None:
-        # Served by closure_house_end_idx and slot_exception_unique_day: years of past
-        # closures and absences are never read.
+        # Years of past closures and absences are never turned into rows (the closures read
+        # by closure_house_end_idx, each adviser's absences by the adviser's index).
         first, last = window
         closures = closures.filter(end_date__gte=first, start_date__lte=last)
         absences = absences.filter(day__gte=first, day__lte=last)
