@@ -2,18 +2,24 @@
 
 import heapq
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from time import monotonic
 from typing import NamedTuple
 
 from django.db.models import (
+    CharField,
     Count,
+    DateField,
     Exists,
+    F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    prefetch_related_objects,
+    TimeField,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -36,8 +42,8 @@ from msap.appointments.models import (
 )
 from msap.desk.models import Outcome, ServiceRequest
 from msap.lib.dates import holiday_name, timezone_for
-from msap.network.hours import HouseCalendar
-from msap.network.models import Equipment, EquipmentKind, House, Premises
+from msap.network.hours import Opening
+from msap.network.models import Closure, Equipment, EquipmentKind, House, OpeningRange, Premises
 
 
 def get_appointment_for_user(user, pk, *, need: str = "counter"):
@@ -72,7 +78,7 @@ def searchable_types(houses, partner, *, type_id=None, location_type=None):
         partnership__partner=partner,
         partnership__status="active",
         active=True,
-    ).select_related("partnership__house__commune")
+    ).select_related("partnership")
     if type_id is not None:
         types = types.filter(pk=type_id)
     if location_type:
@@ -165,34 +171,113 @@ class Rule(NamedTuple):
     ends_on: date | None
     adviser: Adviser
 
-
-def rules_of(type_ids) -> dict[int, list[Rule]]:
-    """The weekly openings of the active advisers of these appointment types, by type, in one
-    query (each adviser made once from the same rows)."""
-    rows = (
-        SlotRule.objects.filter(appointment_type_id__in=type_ids, adviser__active=True)
-        .order_by("weekday", "start", "pk")
-        .values_list(
-            "appointment_type_id",
-            "adviser_id",
-            "weekday",
-            "start",
-            "end",
-            "starts_on",
-            "ends_on",
-            "adviser__partnership_id",
-            "adviser__first_name",
-            "adviser__last_name",
+    def receives_on(self, day: date, absences) -> bool:
+        """Whether the opening holds on `day` of its weekday: within its dates, the adviser
+        not absent that day."""
+        return (
+            self.starts_on <= day
+            and not (self.ends_on and day > self.ends_on)
+            and (self.adviser_id, day) not in absences
         )
+
+
+# The weekly openings, the houses' hours and closures and the advisers' absences are read in
+# one query (calendar_rows): one row shape for the four, the rule's first (every column typed,
+# so that PostgreSQL types the others' empty ones alike). What each column holds:
+#
+#   kind     owner    adviser  weekday  start  end  first      last      text        text
+#   rule     type     adviser  weekday  start  end  starts_on  ends_on   first name  last name
+#   hours    house    -        weekday  start  end  -          -         -           -
+#   closure  house    -        -        -      -    start_date end_date  reason      -
+#   absence  adviser  -        -        -      -    day        -         -           -
+#
+# then, for a rule, its adviser's partnership and its own id (the order of its day's openings).
+RULE, HOURS, CLOSURE, ABSENCE = "rule", "hours", "closure", "absence"
+
+
+def _none(field) -> Value:
+    return Value(None, output_field=field)
+
+
+def calendar_rows(types, house_ids, window: tuple[date, date] | None):
+    """The rows (see RULE) of the weekly openings of `types` by active advisers of their
+    partnerships, the hours and closures of `house_ids` and the absences of those advisers —
+    closures and absences over the `window`'s days only when given, else all — in one query."""
+    partnerships = {t.partnership_id for t in types}
+    integer, day, moment, text = IntegerField(), DateField(), TimeField(), CharField()
+    rules_ = SlotRule.objects.filter(
+        appointment_type_id__in=[t.pk for t in types],
+        adviser__active=True,
+        # Also lets the planner read the few advisers of these partnerships by their index,
+        # not hash all of the network's.
+        adviser__partnership_id__in=partnerships,
+    ).values_list(
+        Value(RULE),
+        "appointment_type_id",
+        "adviser_id",
+        "weekday",
+        "start",
+        "end",
+        "starts_on",
+        "ends_on",
+        "adviser__first_name",
+        "adviser__last_name",
+        "adviser__partnership_id",
+        "pk",
     )
+    hours = OpeningRange.objects.filter(house_id__in=house_ids).values_list(
+        Value(HOURS),
+        "house_id",
+        _none(integer),
+        "weekday",
+        "start",
+        "end",
+        *[_none(f) for f in (day, day, text, text, integer, integer)],
+    )
+    closures = Closure.objects.filter(house_id__in=house_ids)
+    absences = SlotException.objects.filter(adviser__partnership_id__in=partnerships)
+    if window is not None:
+        # Years of past closures and absences are never turned into rows (the closures read
+        # by closure_house_end_idx, each adviser's absences by the adviser's index).
+        first, last = window
+        closures = closures.filter(end_date__gte=first, start_date__lte=last)
+        absences = absences.filter(day__gte=first, day__lte=last)
+    closures = closures.values_list(
+        Value(CLOSURE),
+        "house_id",
+        *[_none(f) for f in (integer, integer, moment, moment)],
+        "start_date",
+        "end_date",
+        "reason",
+        *[_none(f) for f in (text, integer, integer)],
+    )
+    absences = absences.values_list(
+        Value(ABSENCE),
+        "adviser_id",
+        *[_none(f) for f in (integer, integer, moment, moment)],
+        "day",
+        *[_none(f) for f in (day, text, text, integer, integer)],
+    )
+    parts = [q.order_by() for q in (rules_, hours, closures, absences)]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def rules_of(types, rows) -> dict[int, list[Rule]]:
+    """The weekly openings among calendar_rows' `rows` by type, each in its day's order, of
+    the advisers of the type's own partnership (the only ones a booking accepts); each adviser
+    made once."""
+    partnership_of = {t.pk: t.partnership_id for t in types}
     advisers: dict[int, Adviser] = {}
     out: dict[int, list[Rule]] = {}
-    for type_id, adviser_id, *values, partnership_id, first_name, last_name in rows:
+    rows = sorted((row for row in rows if row[0] == RULE), key=itemgetter(3, 4, 11))
+    for _kind, type_id, adviser_id, *values, first_name, last_name, partnership, _pk in rows:
+        if partnership != partnership_of[type_id]:
+            continue
         adviser = advisers.get(adviser_id)
         if adviser is None:
             adviser = advisers[adviser_id] = Adviser(
                 pk=adviser_id,
-                partnership_id=partnership_id,
+                partnership_id=partnership,
                 first_name=first_name,
                 last_name=last_name,
                 active=True,
@@ -203,6 +288,11 @@ def rules_of(type_ids) -> dict[int, list[Rule]]:
 
 def slot_order(slot) -> tuple:
     return (slot.start, slot.adviser.last_name, slot.adviser.pk)
+
+
+# A weekday's openings are rows (wall-clock start, adviser's last name, adviser id, type id,
+# rule, offer), sorted on their first four: slot_order, then the type (see Agenda).
+ROW_ORDER = itemgetter(0, 1, 2, 3)
 
 
 @dataclass(frozen=True)
@@ -217,34 +307,94 @@ class Slot:
         return f"{self.adviser.pk}|{self.start.isoformat()}"
 
 
+# Slot starts and house hours are wall-clock times compared within one day of one time zone
+# (rules.slot_starts, rules.within): laid on any day, a weekly opening gives the same times.
+ANY_DAY = date(2001, 1, 1)
+
+
+def opening_starts(start: time, end: time, minutes: int, hours) -> list[time]:
+    """The wall-clock starts a weekly opening from `start` to `end` offers on its weekday,
+    kept only inside the house's hours of that weekday (`hours`, (start, end) pairs; None for
+    an appointment outside the house)."""
+    step = timedelta(minutes=minutes)
+    openings = None
+    if hours is not None:
+        openings = [
+            Opening(datetime.combine(ANY_DAY, s), datetime.combine(ANY_DAY, e)) for s, e in hours
+        ]
+    return [
+        slot.time()
+        for slot in rules.slot_starts(start, end, minutes, ANY_DAY, None)
+        if openings is None or rules.within(slot, slot + step, openings)
+    ]
+
+
+class Hours:
+    """A house's weekly hours and its closures (over the search's days, or all of them), read
+    as plain values for many houses at once: what an offer in the house needs of
+    network.hours.HouseCalendar. Public holidays are the offer's (Offer.closed_reason)."""
+
+    def __init__(self, tz, ranges, closures):
+        self.tz = tz
+        self.weekly: dict[int, list[tuple[time, time]]] = {}
+        for weekday, start, end in sorted(ranges):
+            self.weekly.setdefault(weekday, []).append((start, end))
+        self.closures: list[tuple[date, date, str]] = closures
+
+    def closure_on(self, day: date) -> str | None:
+        """The reason of a closure covering `day`, or None."""
+        return next((why for first, last, why in self.closures if first <= day <= last), None)
+
+    def openings_on(self, day: date) -> list[Opening]:
+        """The house's openings on `day`, none when it is closed."""
+        if self.closure_on(day):
+            return []
+        return [
+            Opening(
+                datetime.combine(day, start, tzinfo=self.tz),
+                datetime.combine(day, end, tzinfo=self.tz),
+            )
+            for start, end in self.weekly.get(day.weekday(), ())
+        ]
+
+
 class Offer:
-    """What one appointment type offers between two days, loaded in a few queries: the adviser's
-    weekly openings minus their absences and the département's public holidays, minus the
-    house's closures and outside its hours for an appointment in the house."""
+    """What one appointment type offers between two days: the adviser's weekly openings minus
+    their absences and the département's public holidays, minus the house's closures and
+    outside its hours for an appointment in the house."""
 
     def __init__(self, appointment_type: AppointmentType, *, preloaded: dict | None = None):
-        """`preloaded` (from `load_offers`) holds the rules, absences and house resources of
-        many types read at once; without it, the type's own are read here."""
+        """`preloaded` (from `preload`) holds what the offers of many types need, read at once
+        (a search across houses, over its days); without it, the type's own is read here, over
+        every day (a booking's check)."""
+        if preloaded is None:
+            preloaded = preload([appointment_type])
         self.type = appointment_type
-        house = appointment_type.partnership.house
-        self.house = house
-        self.dept = house.commune.departement_id
+        self.house_id = appointment_type.partnership.house_id
+        self.dept = preloaded["depts"][appointment_type.pk]
         self.tz = timezone_for(self.dept)
-        self.calendar = HouseCalendar(house) if appointment_type.in_house else None
-        if preloaded is not None:
-            self.rules = preloaded["rules"].get(appointment_type.pk, [])
-            self.absences = preloaded["absences"]
-            self.videos = preloaded["videos"].get(house.pk, 0)
-            self.has_office = house.pk in preloaded["offices"]
-            return
-        self.rules = rules_of([appointment_type.pk]).get(appointment_type.pk, [])
-        advisers = {r.adviser_id for r in self.rules}
-        self.absences = set(
-            SlotException.objects.filter(adviser_id__in=advisers).values_list("adviser_id", "day")
+        self.step = timedelta(minutes=appointment_type.duration_minutes)
+        self.calendar: Hours | None = (
+            preloaded["hours"][self.house_id] if appointment_type.in_house else None
         )
-        kind = appointment_type.location_type
-        self.videos = video_equipment(house).count() if kind == LocationType.VIDEO else 0
-        self.has_office = kind == LocationType.PERMANENCE and office_of(house) is not None
+        self.rules = preloaded["rules"].get(appointment_type.pk, [])
+        self.absences = preloaded["absences"]
+        self.videos = preloaded["videos"].get(self.house_id, 0)
+        self.has_office = self.house_id in preloaded["offices"]
+        # Each weekday's openings with the starts they offer, made once (and once for all the
+        # offers of a search with the same times): a day then only checks its dates, the
+        # absences, the holidays and the closures.
+        known = preloaded["starts"]
+        self.weekly: dict[int, list[tuple[Rule, list[time]]]] = {}
+        for rule in self.rules:
+            hours = None
+            if self.calendar is not None:
+                hours = tuple(self.calendar.weekly.get(rule.weekday, ()))
+            key = (rule.start, rule.end, appointment_type.duration_minutes, hours)
+            starts = known.get(key)
+            if starts is None:
+                starts = known[key] = opening_starts(*key)
+            self.weekly.setdefault(rule.weekday, []).append((rule, starts))
 
     def closed_reason(self, day: date) -> str | None:
         """Why nothing is offered on `day` at all: a public holiday, or the house closed."""
@@ -254,42 +404,23 @@ class Offer:
                 "day": day.strftime("%d/%m/%Y"),
                 "name": name,
             }
-        if self.calendar:
-            for closure in self.calendar.closures:
-                if closure.start_date <= day <= closure.end_date:
-                    return _("la maison est fermée le %(day)s (%(reason)s)") % {
-                        "day": day.strftime("%d/%m/%Y"),
-                        "reason": closure.reason,
-                    }
+        closure = self.calendar.closure_on(day) if self.calendar else None
+        if closure:
+            return _("la maison est fermée le %(day)s (%(reason)s)") % {
+                "day": day.strftime("%d/%m/%Y"),
+                "reason": closure,
+            }
         return None
 
+    def closed_on(self, day: date) -> bool:
+        """Whether nothing is offered on `day` (closed_reason without its words)."""
+        return bool(
+            holiday_name(day, self.dept) or (self.calendar and self.calendar.closure_on(day))
+        )
+
     def slots_on(self, day: date) -> list[Slot]:
-        return list(self.iter_slots_on(day))
-
-    def iter_slots_on(self, day: date):
-        """The day's slots, earliest first (then by adviser), made as they are read: a search
-        that needs ten slots does not build the hundreds a département offers in a day."""
-        if self.closed_reason(day):
-            return iter(())
-        openings = self.calendar.openings_on(day) if self.calendar else None
-        step = timedelta(minutes=self.type.duration_minutes)
-
-        def of(rule):
-            for start in rules.slot_starts(
-                rule.start, rule.end, self.type.duration_minutes, day, self.tz
-            ):
-                if openings is None or rules.within(start, start + step, openings):
-                    yield Slot(rule.adviser, start, start + step)
-
-        streams = [
-            of(rule)
-            for rule in self.rules
-            if rule.weekday == day.weekday()
-            and rule.starts_on <= day
-            and not (rule.ends_on and day > rule.ends_on)
-            and (rule.adviser_id, day) not in self.absences
-        ]
-        return heapq.merge(*streams, key=slot_order)
+        """The day's slots, earliest first (then by adviser)."""
+        return [slot for _offer, slot in Agenda([self]).walk(self.tz, day)]
 
     def check_resources(self) -> bool:
         """Whether the house has what the type books: the office for a permanence, video
@@ -310,7 +441,7 @@ class Offer:
             return True
         held = [
             (office, equipment)
-            for office, equipment, s, e in busy.houses.get(self.house.pk, ())
+            for office, equipment, s, e in busy.houses.get(self.house_id, ())
             if s < slot.end and e > slot.start
         ]
         if kind == LocationType.PERMANENCE:
@@ -328,6 +459,64 @@ class Busy:
             self.advisers.setdefault(adviser, []).append((start, end))
             if office or equipment:
                 self.houses.setdefault(house, []).append((office, equipment, start, end))
+
+
+class Agenda:
+    """The offers of a search and, made once per weekday on first use, that weekday's openings
+    of them all as rows in the order a search walks them (ROW_ORDER: the start, then the
+    adviser's name, then the type): a day then only checks, row after row, its holidays,
+    closures, absences and what is taken, and stops at the count. Kept with the offers
+    (OfferCache), so a repeated search walks a handful of rows, not the département's day."""
+
+    def __init__(self, offers: list[Offer]):
+        self.offers = offers
+        self.advisers = {r.adviser_id for offer in offers for r in offer.rules}
+        self.houses = {offer.house_id for offer in offers if offer.type.in_house}
+        # Wall-clock order is time order within one time zone: the offers are walked by zone.
+        self.zones: dict = {}
+        for offer in offers:
+            self.zones.setdefault(offer.tz, []).append(offer)
+        self.weekdays: dict = {}
+
+    def rows(self, tz, weekday: int) -> list[tuple]:
+        rows = self.weekdays.get((tz, weekday))
+        if rows is None:
+            rows = sorted(
+                (
+                    (start, rule.adviser.last_name, rule.adviser_id, offer.type.pk, rule, offer)
+                    for offer in self.zones[tz]
+                    for rule, starts in offer.weekly.get(weekday, ())
+                    for start in starts
+                ),
+                key=ROW_ORDER,
+            )
+            self.weekdays[(tz, weekday)] = rows
+        return rows
+
+    def walk(self, tz, day: date, after: datetime | None = None):
+        """The (offer, slot) of the zone's offers on `day`, in time order, starting after
+        `after` when given; made as they are read."""
+        closed: dict[Offer, bool] = {}
+        for start, _name, _pk, _kind, rule, offer in self.rows(tz, day.weekday()):
+            shut = closed.get(offer)
+            if shut is None:
+                shut = closed[offer] = offer.closed_on(day)
+            if shut or not rule.receives_on(day, offer.absences):
+                continue
+            moment = datetime.combine(day, start, tzinfo=tz)
+            if after is None or moment > after:
+                yield offer, Slot(rule.adviser, moment, moment + offer.step)
+
+    def day(self, offset: int, now: datetime):
+        """The slots after `now` on the `offset`-th day from `now`'s date in each house's own
+        time zone, in time order whatever the zones."""
+        walks = [
+            self.walk(tz, now.astimezone(tz).date() + timedelta(days=offset), now)
+            for tz in self.zones
+        ]
+        if len(walks) == 1:
+            return walks[0]
+        return heapq.merge(*walks, key=lambda pair: (*slot_order(pair[1]), pair[0].type.pk))
 
 
 def _video_equipment_count(house):
@@ -348,9 +537,14 @@ def _has_office(house):
 
 
 def _type_house_resources() -> dict:
-    """Each appointment type's house: its video equipment in service, its permanence office."""
+    """Each appointment type's house: its département, its video equipment in service, its
+    permanence office."""
     house = OuterRef("partnership__house")
-    return {"house_videos": _video_equipment_count(house), "house_office": _has_office(house)}
+    return {
+        "house_departement": F("partnership__house__commune__departement_id"),
+        "house_videos": _video_equipment_count(house),
+        "house_office": _has_office(house),
+    }
 
 
 def house_resources(house_ids) -> tuple[dict[int, int], set[int]]:
@@ -373,38 +567,72 @@ def house_resources(house_ids) -> tuple[dict[int, int], set[int]]:
     return videos, offices
 
 
-def load_offers(appointment_types) -> list[Offer]:
-    """The offers of many appointment types (a département's houses), in a fixed number of
-    queries whatever their number: rules, absences, the houses' hours, closures, video
-    equipment and offices, each read once for all."""
-    if isinstance(appointment_types, QuerySet):
-        # A types query also brings its houses' resources, in the same round trip.
-        types = list(appointment_types.annotate(**_type_house_resources()))
-        videos = {t.partnership.house_id: t.house_videos for t in types}
-        offices = {t.partnership.house_id for t in types if t.house_office}
-    else:
-        types = list(appointment_types)
+def search_days(now: datetime, days: int) -> tuple[date, date]:
+    """The first and last days a search from `now` over `days` days may look at, in any
+    house's time zone (a house's date is at most a day from the UTC one)."""
+    today = now.astimezone(UTC).date()
+    return today - timedelta(days=1), today + timedelta(days=days)
+
+
+def preload(types, *, window: tuple[date, date] | None = None, resources=None) -> dict:
+    """What the offers of `types` need, each kind read once for all of them whatever their
+    number: the weekly openings with their advisers, the absences, the houses' hours and
+    closures — the absences and closures of the `window`'s days only when given, else all —
+    and, unless `resources` (département by type, video equipment and offices by house) came
+    with the types, the houses' resources."""
+    if resources is None:
+        depts = {t.pk: t.partnership.house.commune.departement_id for t in types}
         videos, offices = house_resources({t.partnership.house_id for t in types if t.in_house})
-    if not types:
-        return []
-    rules_by_type = rules_of([t.pk for t in types])
-    advisers = {r.adviser_id for rules_ in rules_by_type.values() for r in rules_}
-    # One instance per house, shared by its types, so its hours and closures are read once.
-    shared: dict[int, object] = {}
-    for t in types:
-        t.partnership.house = shared.setdefault(t.partnership.house_id, t.partnership.house)
-    houses = list(
-        {t.partnership.house_id: t.partnership.house for t in types if t.in_house}.values()
-    )
-    prefetch_related_objects(houses, "opening_ranges", "closures")
-    preloaded = {
-        "rules": rules_by_type,
-        "absences": set(
-            SlotException.objects.filter(adviser_id__in=advisers).values_list("adviser_id", "day")
-        ),
+    else:
+        depts, videos, offices = resources
+    house_dept = {t.partnership.house_id: depts[t.pk] for t in types if t.in_house}
+    rows = list(calendar_rows(types, house_dept, window))
+    weekly: dict[int, list] = {house: [] for house in house_dept}
+    closed: dict[int, list] = {house: [] for house in house_dept}
+    absences = set()
+    for kind, owner, _adviser, weekday, start, end, first, last, reason, *_rest in rows:
+        if kind == HOURS:
+            weekly[owner].append((weekday, start, end))
+        elif kind == CLOSURE:
+            closed[owner].append((first, last, reason))
+        elif kind == ABSENCE:
+            absences.add((owner, first))
+    return {
+        "depts": depts,
+        "rules": rules_of(types, rows),
+        "starts": {},
+        "absences": absences,
+        "hours": {
+            house: Hours(timezone_for(dept), weekly[house], closed[house])
+            for house, dept in house_dept.items()
+        },
         "videos": videos,
         "offices": offices,
     }
+
+
+def load_offers(appointment_types, window: tuple[date, date] | None = None) -> list[Offer]:
+    """The offers of many appointment types (a département's houses), in a fixed number of
+    queries whatever their number (see preload), over the `window`'s days (all when None)."""
+    resources = None
+    if isinstance(appointment_types, QuerySet):
+        # A types query also brings its houses' département and resources, in the same round
+        # trip, and no house or commune is made of its rows.
+        types = list(
+            appointment_types.select_related(None)
+            .select_related("partnership")
+            .annotate(**_type_house_resources())
+        )
+        resources = (
+            {t.pk: t.house_departement for t in types},
+            {t.partnership.house_id: t.house_videos for t in types},
+            {t.partnership.house_id for t in types if t.house_office},
+        )
+    else:
+        types = list(appointment_types)
+    if not types:
+        return []
+    preloaded = preload(types, window=window, resources=resources)
     return [Offer(t, preloaded=preloaded) for t in types]
 
 
@@ -429,21 +657,22 @@ def taken(adviser_ids, houses, start: datetime, end: datetime) -> list:
 
 class OfferCache:
     """What a search across houses offers (load_offers' result, without what is taken), kept
-    OFFER_CACHE_SECONDS in the process per types query (its SQL and parameters) and forgotten
-    whole on any change of what it is made of (see AppointmentsConfig.ready)."""
+    OFFER_CACHE_SECONDS in the process per types query (its SQL and parameters) with the days
+    it was read for (a search of other days reads afresh), and forgotten whole on any change
+    of what it is made of (see AppointmentsConfig.ready)."""
 
     def __init__(self):
         self.entries: dict = {}
 
-    def get(self, key, load):
+    def get(self, key, window: tuple[date, date], load):
         now = monotonic()
         hit = self.entries.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
+        if hit is not None and hit[0] > now and hit[1][0] <= window[0] and window[1] <= hit[1][1]:
+            return hit[2]
         if len(self.entries) >= rules.OFFER_CACHE_SIZE:
             self.entries.clear()
         offers = load()
-        self.entries[key] = (now + rules.OFFER_CACHE_SECONDS, offers)
+        self.entries[key] = (now + rules.OFFER_CACHE_SECONDS, window, offers)
         return offers
 
     def forget(self, **_signal):
@@ -453,18 +682,20 @@ class OfferCache:
 offer_cache = OfferCache()
 
 
-def searchable_offers(appointment_types) -> list[Offer]:
-    """The offers that can give a slot (a weekly opening, the resource they need): from the
-    cache for a types query (the search across a département's houses), read afresh for
-    types already in hand (the booking screen's one type)."""
+def searchable_offers(appointment_types, window: tuple[date, date]) -> Agenda:
+    """The offers that can give a slot over the `window`'s days (a weekly opening, the
+    resource they need): from the cache for a types query (the search across a département's
+    houses), read afresh for types already in hand (the booking screen's one type)."""
 
     def load():
-        return [o for o in load_offers(appointment_types) if o.rules and o.check_resources()]
+        return Agenda(
+            [o for o in load_offers(appointment_types, window) if o.rules and o.check_resources()]
+        )
 
     if not isinstance(appointment_types, QuerySet):
         return load()
     sql, params = appointment_types.query.sql_with_params()
-    return offer_cache.get((appointment_types.db, sql, tuple(params)), load)
+    return offer_cache.get((appointment_types.db, sql, tuple(params)), window, load)
 
 
 def next_free_slots(
@@ -478,35 +709,27 @@ def next_free_slots(
     `now` over `days` days, the earliest first: what the booking screen offers for one type and
     the API's search across a département's houses, loaded in a fixed number of queries
     (load_offers) whatever the number of houses. What is taken is read a week at a time, one
-    query each; the days are then walked one by one, their slots made lazily in time order, and
-    the search stops at the slot that fills `count`."""
-    offers = searchable_offers(appointment_types)
-    if not offers:
+    query each; the days are then walked one by one in time order (Agenda), and the search
+    stops at the slot that fills `count`."""
+    agenda = searchable_offers(appointment_types, search_days(now, days))
+    if not agenda.offers:
         return []
-    advisers = {r.adviser_id for offer in offers for r in offer.rules}
-    houses = {offer.house.pk for offer in offers if offer.type.in_house}
-    firsts = [(offer, now.astimezone(offer.tz).date()) for offer in offers]
     found: list[tuple[AppointmentType, Slot]] = []
     step = rules.SLOT_SEARCH_STEP_DAYS
     for week in range(0, days, step):
         # One query for what is taken over the week (a day more for the time zones' sake),
-        # then the days one by one, each day's slots of every offer merged in time order, up
-        # to the slot that fills `count`.
+        # then the days one by one, up to the slot that fills `count`.
         busy = Busy(
             taken(
-                advisers,
-                houses,
+                agenda.advisers,
+                agenda.houses,
                 max(now, now + timedelta(days=week - 1)),
                 now + timedelta(days=week + step + 1),
             )
         )
         for offset in range(week, min(week + step, days)):
-            day = heapq.merge(
-                *[_tagged(offer, first + timedelta(days=offset)) for offer, first in firsts],
-                key=lambda pair: (*slot_order(pair[0]), pair[1].type.pk),
-            )
-            for slot, offer in day:
-                if slot.start > now and offer.is_free(slot, busy):
+            for offer, slot in agenda.day(offset, now):
+                if offer.is_free(slot, busy):
                     found.append((offer.type, slot))
                     if count is not None and len(found) >= count:
                         break
@@ -516,11 +739,6 @@ def next_free_slots(
             break
     found.sort(key=lambda pair: (*slot_order(pair[1]), pair[0].pk))
     return found if count is None else found[:count]
-
-
-def _tagged(offer: Offer, day: date):
-    for slot in offer.iter_slots_on(day):
-        yield slot, offer
 
 
 def free_slots(

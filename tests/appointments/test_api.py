@@ -4,6 +4,7 @@ appointment, a status change carries its version; the free-slot search across a 
 houses never offers a taken adviser, office or video equipment."""
 
 import json
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -11,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from msap.appointments import queries
 from msap.appointments.models import Appointment, SlotException
-from msap.network.models import House
+from msap.core.errors import DomainError
+from msap.network.models import Closure, House
 from msap.partners.models import Partnership
 from msap.people.models import ApiToken
 from tests import factories as f
@@ -265,7 +267,8 @@ def _queries_of(search) -> int:
 
 def test_the_search_reads_as_many_queries_for_a_departements_houses_as_for_one(world, offer):
     """Issue 9 "Performance": the next free slots across a département's houses cost a fixed
-    number of queries, whatever the number of houses searched."""
+    number of queries, whatever the number of houses searched: the types, their calendar
+    (weekly openings, hours, closures, absences) and what is taken that week."""
     houses = [world.house.pk]
     for _ in range(3):
         house = f.HouseFactory(commune=world.other.commune)
@@ -285,7 +288,7 @@ def test_the_search_reads_as_many_queries_for_a_departements_houses_as_for_one(w
     )
     found = queries.next_free_slots(_caf_search(world, houses), now=NOW, count=50)
 
-    assert one == many
+    assert one == many == 3
     assert {kind.partnership.house_id for kind, _slot in found} == set(houses)
 
 
@@ -313,3 +316,72 @@ def test_a_repeated_search_reads_only_what_is_taken_and_sees_a_new_absence_at_on
     assert not any(
         s.adviser == offer.sophie and s.start.date() == slot.start.date() for _k, s in after_absence
     )
+
+
+def test_a_search_of_later_days_respects_their_absences_and_closures(world, offer):
+    """The houses' offer is kept with the days it was read for: a search of later days (the
+    API's date_from) reads its own, and never offers a day the adviser is absent, nor, in the
+    house, a day it is closed, a closure begun before those days included."""
+    SlotException.objects.create(adviser=offer.sophie, day=paris(2026, 6, 4).date(), reason="Congé")
+    Closure.objects.create(
+        house=world.house,
+        start_date=paris(2026, 5, 28).date(),
+        end_date=paris(2026, 6, 2).date(),
+        reason="Travaux",
+    )
+    search = _caf_search(world, [world.house.pk])
+    queries.offer_cache.forget()
+    queries.next_free_slots(search, now=NOW, count=3)
+    june = paris(2026, 6, 1, 8)  # Monday 1 June 2026
+
+    cold = _queries_of(lambda: queries.next_free_slots(search, now=june, count=3))
+    found = queries.next_free_slots(search, now=june + timedelta(minutes=1))
+    warm = _queries_of(lambda: queries.next_free_slots(search, now=june, count=3))
+    days = {(kind.in_house, slot.adviser.pk, slot.start.date()) for kind, slot in found}
+
+    assert (cold, warm) == (3, 1)
+    assert (False, offer.sophie.pk, june.date()) in days
+    assert not any(in_house and day <= paris(2026, 6, 2).date() for in_house, _a, day in days)
+    assert (True, offer.sophie.pk, paris(2026, 6, 3).date()) in days
+    assert (False, offer.sophie.pk, paris(2026, 6, 4).date()) not in days
+    assert (False, offer.paul.pk, paris(2026, 6, 4).date()) in days
+
+
+def test_the_first_slots_across_houses_are_the_earliest_of_all_of_them(world, offer):
+    """Across a département's houses the search gives the earliest free slots of them all,
+    whichever house each is in: by start, then the adviser's name, then the type."""
+    ussel = Partnership.objects.get(house=world.other, partner=world.caf.partner)
+    phone = f.AppointmentTypeFactory(partnership=ussel, location_type="phone", subject="Dossier")
+    luc = f.AdviserFactory(partnership=ussel, first_name="Luc", last_name="Petit")
+    f.SlotRuleFactory(adviser=luc, appointment_type=phone, weekday=0, start="08:30", end="09:30")
+    search = _caf_search(world, [world.house.pk, world.other.pk])
+
+    first = queries.next_free_slots(search, now=NOW, count=5)
+    everything = queries.next_free_slots(search, now=NOW)
+
+    assert first == everything[:5]
+    assert [(slot.start.time(), slot.adviser.last_name, kind.pk) for kind, slot in first] == [
+        (time(8, 30), "Petit", phone.pk),
+        (time(9), "Martin", offer.video.pk),
+        (time(9), "Martin", offer.permanence.pk),
+        (time(9), "Martin", offer.phone.pk),
+        (time(9), "Petit", phone.pk),
+    ]
+
+
+def test_an_opening_by_another_partnerships_adviser_is_never_offered(world, offer):
+    """A booking takes only an adviser of the type's own partnership ("Ce conseiller ne reçoit
+    pas pour ce type de rendez-vous"): the search never offers another partnership's adviser,
+    even with a weekly opening on the type."""
+    ussel = Partnership.objects.get(house=world.other, partner=world.caf.partner)
+    stranger = f.AdviserFactory(partnership=ussel, first_name="Anne", last_name="Aubert")
+    f.SlotRuleFactory(
+        adviser=stranger, appointment_type=offer.phone, weekday=0, start="08:30", end="09:00"
+    )
+
+    found = queries.next_free_slots([offer.phone], now=NOW)
+    searched = queries.next_free_slots(_caf_search(world, [world.house.pk]), now=NOW)
+
+    assert found and stranger.pk not in {slot.adviser.pk for _kind, slot in found + searched}
+    with pytest.raises(DomainError):
+        book(world, offer.phone, stranger, paris(2026, 3, 2, 8, 30))
