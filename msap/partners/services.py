@@ -272,17 +272,19 @@ def add_referent(
     referent = Referent.objects.create(
         partnership=partnership, started_on=started_on, user=user, **data
     )
-    journal.record(
-        actor,
-        "referent.added",
-        referent,
-        house_id=partnership.house_id,
-        summary=gettext_noop("Référent %(partner)s nommé en remplacement de %(replaced)s")
-        if replaces
-        else gettext_noop("Référent %(partner)s nommé"),
-        params={"partner": partnership.partner.short_name}
-        | ({"replaced": replaces.full_name} if replaces else {}),
-    )
+    if replaces:
+        summary = gettext_noop("Référent %(partner)s nommé en remplacement de %(replaced)s")
+        params = {"partner": partnership.partner.short_name, "replaced": replaces.full_name}
+    else:
+        summary = gettext_noop("Référent %(partner)s nommé")
+        params = {"partner": partnership.partner.short_name}
+    return _journal_referent(actor, "referent.added", referent, summary, params=params)
+
+
+def _journal_referent(actor, action: str, referent: Referent, summary: str, **details) -> Referent:
+    """Journal a change to a referent's card, in the house of its partnership."""
+    house_id = referent.partnership.house_id
+    journal.record(actor, action, referent, house_id=house_id, summary=summary, **details)
     return referent
 
 
@@ -311,15 +313,13 @@ def update_referent(
     for field, value in data.items():
         setattr(referent, field, value)
     referent.save(update_fields=[*data.keys(), "version"])
-    journal.record(
+    return _journal_referent(
         actor,
         "referent.updated",
         referent,
-        house_id=referent.partnership.house_id,
-        summary=gettext_noop("Fiche référent mise à jour"),
+        gettext_noop("Fiche référent mise à jour"),
         changes=changes,
     )
-    return referent
 
 
 @transaction.atomic
@@ -330,15 +330,13 @@ def end_referent(actor, referent: Referent, *, on: date) -> Referent:
         raise DomainError(_("La date de fin doit être après la prise de poste."))
     referent.ended_on = on
     referent.save(update_fields=["ended_on"])
-    journal.record(
+    return _journal_referent(
         actor,
         "referent.ended",
         referent,
-        house_id=referent.partnership.house_id,
-        summary=gettext_noop("%(name)s n'est plus référent"),
+        gettext_noop("%(name)s n'est plus référent"),
         params={"name": referent.full_name},
     )
-    return referent
 
 
 # --- what partners are told of a house ------------------------------------------------------

@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 TAB = "staff"
 
 
-def _staff_context(house, access, *, member_form=None, training_form=None) -> dict:
+def _staff_page(request, house, access, *, member_form=None, training_form=None):
+    """The team page, with the form a refused submission sends back."""
     memberships, trainings = queries.team(house)
     by_user: dict[int, list[Training]] = {}
     for training in trainings:
@@ -59,13 +60,13 @@ def _staff_context(house, access, *, member_form=None, training_form=None) -> di
     if access.manage:
         ctx["member_form"] = member_form or MemberAddForm()
         ctx["training_form"] = training_form or TrainingAddForm(house=house)
-    return ctx
+    return render(request, "people/house_staff.html", ctx)
 
 
 @login_required
 def house_staff(request, pk):
     house, access = get_house_for_user(request.user, pk, need="sees_staff")
-    return render(request, "people/house_staff.html", _staff_context(house, access))
+    return _staff_page(request, house, access)
 
 
 @login_required
@@ -83,9 +84,7 @@ def member_add(request, pk):
                 % {"name": membership.user, "role": Role(membership.role).label.lower()},
             )
             return redirect("house_staff", pk=house.pk)
-    return render(
-        request, "people/house_staff.html", _staff_context(house, access, member_form=form)
-    )
+    return _staff_page(request, house, access, member_form=form)
 
 
 @login_required
@@ -144,9 +143,7 @@ def training_add(request, pk):
                 % {"title": training.title, "name": training.user},
             )
             return redirect("house_staff", pk=house.pk)
-    return render(
-        request, "people/house_staff.html", _staff_context(house, access, training_form=form)
-    )
+    return _staff_page(request, house, access, training_form=form)
 
 
 @login_required
