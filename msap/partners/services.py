@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version, check_email
+from msap.core.states import end_tenure
 from msap.lib.dates import FRENCH_WEEKDAYS
 from msap.network.models import HoursChange
 from msap.partners.models import Partner, PartnerKind, Partnership, PartnershipStatus, Referent
@@ -324,12 +325,12 @@ def update_referent(
 
 @transaction.atomic
 def end_referent(actor, referent: Referent, *, on: date) -> Referent:
-    if referent.ended_on is not None:
-        raise DomainError(_("Ce référent n'est déjà plus en poste."))
-    if on < referent.started_on:
-        raise DomainError(_("La date de fin doit être après la prise de poste."))
-    referent.ended_on = on
-    referent.save(update_fields=["ended_on"])
+    end_tenure(
+        referent,
+        on,
+        already_ended=_("Ce référent n'est déjà plus en poste."),
+        before_start=_("La date de fin doit être après la prise de poste."),
+    )
     return _journal_referent(
         actor,
         "referent.ended",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, check_email
+from msap.core.states import end_tenure
 from msap.lib.uploads import UploadError, check_upload
 from msap.people.models import Membership, Role, Training, TrainingKind, User
 
@@ -119,13 +120,12 @@ def add_house_member(
 @transaction.atomic
 def end_membership(actor, membership: Membership, *, on: date | None = None) -> Membership:
     """Leaving a house ends the role; the row is kept (history of who worked where)."""
-    if membership.ended_on is not None:
-        raise DomainError(_("Ce rôle est déjà terminé."))
-    on = on or timezone.localdate()
-    if on < membership.started_on:
-        raise DomainError(_("La date de départ doit être après la date d'arrivée."))
-    membership.ended_on = on
-    membership.save(update_fields=["ended_on"])
+    end_tenure(
+        membership,
+        on or timezone.localdate(),
+        already_ended=_("Ce rôle est déjà terminé."),
+        before_start=_("La date de départ doit être après la date d'arrivée."),
+    )
     journal.record(
         actor,
         "membership.ended",
