@@ -322,6 +322,17 @@ def record_access(user, record) -> RecordAccess:
     )
 
 
+# The house's relations that house_access reads, fetched with each record.
+HOUSE_RELATED = ("house__commune__departement", "house__organisation")
+
+
+def fetch_record(user, model, pk, unseen: str, related=()) -> tuple:
+    """A record of a house (404 with `unseen` when there is none) with `related` fetched, and
+    the user's access to it; the caller checks what the access allows."""
+    record = fetch(model.objects.select_related(*HOUSE_RELATED, *related), pk, unseen)
+    return record, record_access(user, record)
+
+
 def registers_staff_only() -> str:
     return _(
         "Les registres sont réservés aux équipes des maisons : ils contiennent les "

@@ -12,11 +12,8 @@ admin.site.has_permission = _technical_admin_only
 admin.site.site_header = "msap — administration technique"
 
 
-@admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "target_type", "target_id", "summary"]
-    list_filter = ["action"]
-    search_fields = ["summary", "target_id"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that shows rows and changes none: services own every change (and journal it)."""
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -26,3 +23,10 @@ class JournalEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "target_type", "target_id", "summary"]
+    list_filter = ["action"]
+    search_fields = ["summary", "target_id"]

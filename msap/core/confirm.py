@@ -5,7 +5,10 @@ without JavaScript) and POST by doing it. Screens link to the GET; the page's bu
 carrying the fields the action needs (a date, where to go next).
 """
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from msap.core.forms import refusal_as_message
 
 
 def confirmation(
@@ -35,3 +38,18 @@ def confirmation(
             "action_url": request.path,
         },
     )
+
+
+def dated_ending(request, form, *, invalid: str, confirm, end, done_url: str):
+    """Ending something on a day the form's `ended_on` gives (a departure, the end of a post):
+    GET confirms with `confirm(day)`'s arguments, POST calls `end(day)` (a refusal becomes an
+    error message); both go back to `done_url`, an invalid day said by `invalid`."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+    elif request.method == "GET":
+        day = form.cleaned_data["ended_on"]
+        return confirmation(request, fields={"ended_on": day.isoformat()}, **confirm(day))
+    else:
+        with refusal_as_message(request):
+            end(form.cleaned_data["ended_on"])
+    return redirect(done_url)

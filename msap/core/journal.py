@@ -54,6 +54,13 @@ def record(
     )
 
 
+def delete(actor, action: str, target: models.Model, summary: str, params: dict) -> None:
+    """Journal the removal of `target`, then delete it: the entry keeps its id and the words
+    that named it (`params`), read once the row is gone."""
+    record(actor, action, target, summary=summary, params=params)
+    target.delete()
+
+
 def _source(text) -> str:
     """The untranslated text of a lazy string (its msgid), whatever language is active."""
     with translation.override(None):

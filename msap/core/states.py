@@ -73,3 +73,14 @@ class StateMachine:
         before = self.current_status
         setattr(self, self.STATUS_FIELD, new)
         return before
+
+
+def end_tenure(record, on, *, already_ended: str, before_start: str) -> None:
+    """End a dated tenure (a role in a house, a referent's post) on `on`; the row stays as the
+    history of who held it. Refused when it has ended already or `on` comes before its start."""
+    if record.ended_on is not None:
+        raise DomainError(already_ended)
+    if on < record.started_on:
+        raise DomainError(before_start)
+    record.ended_on = on
+    record.save(update_fields=["ended_on"])

@@ -49,14 +49,9 @@ def get_request_for_user(user, pk, *, need: str = "author"):
     """A request and the user's access to it: 404 when its house is unseen, 403 when `need` is
     not allowed ("author": only who recorded it corrects it, and only within the edit window),
     as for every record of a house (msap.permissions)."""
-    obj = permissions.fetch(
-        ServiceRequest.objects.select_related(
-            "house__commune__departement", "house__organisation", *REQUEST_RELATED
-        ),
-        pk,
-        _("Demande introuvable."),
+    obj, access = permissions.fetch_record(
+        user, ServiceRequest, pk, _("Demande introuvable."), REQUEST_RELATED
     )
-    access = permissions.record_access(user, obj)
     permissions.check_request(access, need)
     if need == "author" and not rules.can_still_edit(obj, user, timezone.now()):
         raise PermissionDenied(rules.edit_window_passed_message())

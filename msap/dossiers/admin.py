@@ -6,26 +6,18 @@ nothing that would bypass that log, and changes nothing (services own every chan
 
 from django.contrib import admin
 
+from msap.core.admin import ReadOnlyAdmin
 from msap.dossiers.models import Dossier, DossierAccess
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class ListOnlyAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request, obj=None):
         # The list only: a file's own page would title it with the person's name (Dossier.__str__).
         return obj is None and super().has_view_permission(request, obj)
 
 
 @admin.register(Dossier)
-class DossierAdmin(ReadOnlyAdmin):
+class DossierAdmin(ListOnlyAdmin):
     list_display = ["id", "house", "status", "consent_at", "last_activity_at", "closed_at"]
     list_display_links = None
     list_filter = ["status"]
@@ -34,7 +26,7 @@ class DossierAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DossierAccess)
-class DossierAccessAdmin(ReadOnlyAdmin):
+class DossierAccessAdmin(ListOnlyAdmin):
     list_display = ["at", "dossier_id", "user", "action"]
     list_display_links = None
     list_filter = ["action"]

@@ -9,14 +9,9 @@ from msap.dossiers.models import Dossier, DossierStatus
 
 def get_dossier_for_user(user, pk, *, need: str = "counter"):
     """The file and the user's access: 404 when its house is unseen, 403 unless at its counter."""
-    dossier = permissions.fetch(
-        Dossier.objects.select_related(
-            "house__commune__departement", "house__organisation", "consent_by"
-        ),
-        pk,
-        _("Dossier introuvable."),
+    dossier, access = permissions.fetch_record(
+        user, Dossier, pk, _("Dossier introuvable."), ["consent_by"]
     )
-    access = permissions.record_access(user, dossier)
     permissions.check_dossier(access, need)
     return dossier, access
 

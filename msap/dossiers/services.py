@@ -170,16 +170,12 @@ def open_dossier(
         last_activity_at=now,
         **cleaned,
     )
-    journal.record(
+    _journal(
         actor,
-        "dossier.opened",
         dossier,
-        house_id=house.pk,
-        summary=gettext_noop(
-            "Dossier usager n°%(number)s ouvert avec le consentement de la personne"
-        ),
-        params={"number": dossier.pk},
-        changes={"fields": sorted(f for f, v in cleaned.items() if v not in ("", None))},
+        "dossier.opened",
+        gettext_noop("Dossier usager n°%(number)s ouvert avec le consentement de la personne"),
+        {"fields": sorted(f for f, v in cleaned.items() if v not in ("", None))},
     )
     return dossier
 
@@ -190,6 +186,22 @@ def log_access(actor, dossier: Dossier, action: str) -> DossierAccess:
         raise ValueError(f"unknown access action: {action}")
     return DossierAccess.objects.create(
         dossier=dossier, user=actor if getattr(actor, "pk", None) else None, action=action
+    )
+
+
+def _journal(actor, dossier: Dossier, action: str, summary: str, changes, access=None) -> None:
+    """Journal a change to a file by its number and field names only (module docstring), after
+    logging the access it took when there was one (SPEC "Access is logged")."""
+    if access is not None:
+        log_access(actor, dossier, access)
+    journal.record(
+        actor,
+        action,
+        dossier,
+        house_id=dossier.house_id,
+        summary=summary,
+        params={"number": dossier.pk},
+        changes=changes,
     )
 
 
@@ -209,15 +221,13 @@ def update_dossier(
         setattr(dossier, field, cleaned[field])
     dossier.last_activity_at = now
     dossier.save(update_fields=[*changed, "last_activity_at", "version"])
-    log_access(actor, dossier, AccessAction.EDIT)
-    journal.record(
+    _journal(
         actor,
-        "dossier.updated",
         dossier,
-        house_id=dossier.house_id,
-        summary=gettext_noop("Dossier usager n°%(number)s modifié"),
-        params={"number": dossier.pk},
-        changes={"fields": changed},
+        "dossier.updated",
+        gettext_noop("Dossier usager n°%(number)s modifié"),
+        {"fields": changed},
+        AccessAction.EDIT,
     )
     return dossier
 
@@ -261,15 +271,13 @@ def add_follow_up(
         # keeps that link.
         LinkedRequest.objects.get_or_create(request=request, defaults={"dossier": dossier})
     _touch(dossier, now)
-    log_access(actor, dossier, AccessAction.EDIT)
-    journal.record(
+    _journal(
         actor,
-        "dossier.follow_up_added",
         dossier,
-        house_id=dossier.house_id,
-        summary=gettext_noop("Suivi ajouté au dossier usager n°%(number)s"),
-        params={"number": dossier.pk},
-        changes={"follow_up": follow_up.pk, "request": getattr(request, "pk", None)},
+        "dossier.follow_up_added",
+        gettext_noop("Suivi ajouté au dossier usager n°%(number)s"),
+        {"follow_up": follow_up.pk, "request": getattr(request, "pk", None)},
+        AccessAction.EDIT,
     )
     return follow_up
 
@@ -312,19 +320,13 @@ def add_document(
     try:
         document.save()
         _touch(dossier, now)
-        log_access(actor, dossier, AccessAction.EDIT)
-        journal.record(
+        _journal(
             actor,
-            "dossier.document_added",
             dossier,
-            house_id=dossier.house_id,
-            summary=gettext_noop("Document ajouté au dossier usager n°%(number)s"),
-            params={"number": dossier.pk},
-            changes={
-                "document": document.pk,
-                "content_type": document.content_type,
-                "size": document.size,
-            },
+            "dossier.document_added",
+            gettext_noop("Document ajouté au dossier usager n°%(number)s"),
+            {"document": document.pk, "content_type": document.content_type, "size": document.size},
+            AccessAction.EDIT,
         )
     except Exception:
         document.file.storage.delete(document.file.name)
@@ -340,15 +342,13 @@ def remove_document(actor, document: DossierDocument, now: datetime | None = Non
     document.delete()
     _delete_files_on_commit([name], dossier.pk)
     _touch(dossier, now or timezone.now())
-    log_access(actor, dossier, AccessAction.EDIT)
-    journal.record(
+    _journal(
         actor,
-        "dossier.document_removed",
         dossier,
-        house_id=dossier.house_id,
-        summary=gettext_noop("Document retiré du dossier usager n°%(number)s"),
-        params={"number": dossier.pk},
-        changes={"document": pk},
+        "dossier.document_removed",
+        gettext_noop("Document retiré du dossier usager n°%(number)s"),
+        {"document": pk},
+        AccessAction.EDIT,
     )
 
 
@@ -476,15 +476,13 @@ def export_dossier(
         content = HTML(string=html).write_pdf()
     # Logged once the copy exists: an export that failed is not an export.
     with transaction.atomic():
-        log_access(actor, dossier, AccessAction.EXPORT)
-        journal.record(
+        _journal(
             actor,
-            "dossier.exported",
             dossier,
-            house_id=dossier.house_id,
-            summary=gettext_noop("Export du dossier usager n°%(number)s"),
-            params={"number": dossier.pk},
-            changes={"format": fmt},
+            "dossier.exported",
+            gettext_noop("Export du dossier usager n°%(number)s"),
+            {"format": fmt},
+            AccessAction.EXPORT,
         )
     return content
 
@@ -557,14 +555,12 @@ def erase_dossier(actor, dossier: Dossier, now: datetime | None = None) -> bool:
     if removed is None:
         dossier.refresh_from_db()
         return False
-    journal.record(
+    _journal(
         actor,
-        "dossier.erased",
         dossier,
-        house_id=dossier.house_id,
-        summary=gettext_noop("Dossier usager n°%(number)s effacé à la demande de la personne"),
-        params={"number": dossier.pk},
-        changes=removed,
+        "dossier.erased",
+        gettext_noop("Dossier usager n°%(number)s effacé à la demande de la personne"),
+        removed,
     )
     dossier.refresh_from_db()
     return True
@@ -602,16 +598,14 @@ def anonymise_inactive(
                 if removed is None:
                     continue
                 done += 1
-                journal.record(
+                _journal(
                     None,
-                    "dossier.anonymised",
                     Dossier(pk=pk, house_id=house_id),
-                    house_id=house_id,
-                    summary=gettext_noop(
+                    "dossier.anonymised",
+                    gettext_noop(
                         "Dossier usager n°%(number)s anonymisé : durée de conservation échue"
                     ),
-                    params={"number": pk},
-                    changes=removed,
+                    removed,
                 )
         last_pk = batch[-1][0]
         if progress is not None:

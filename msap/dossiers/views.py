@@ -156,33 +156,42 @@ def dossier_detail(request, dossier_pk):
     )
 
 
+def _change_page(request, dossier_pk, template, title, make_form, save, done):
+    """A screen that changes an active file: its form, then one service call (`save(dossier,
+    form)`), then back to the file with `done` said."""
+    dossier, access = get_dossier_for_user(request.user, dossier_pk)
+    if dossier.status != DossierStatus.ACTIVE:
+        return _closed(request, dossier)
+    form = make_form(dossier)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            save(dossier, form)
+            messages.success(request, done)
+            return redirect("dossier_detail", dossier.pk)
+    return _page(request, template, dossier, access, form=form, title=title % {"pk": dossier.pk})
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_edit(request, dossier_pk):
-    dossier, access = get_dossier_for_user(request.user, dossier_pk)
-    if dossier.status != DossierStatus.ACTIVE:
-        return _closed(request, dossier)
-    if request.method == "POST":
-        form = DossierEditForm(request.POST)
-        if form.is_valid():
-            with refusals_on(form):
-                services.update_dossier(
-                    request.user, dossier, form.identity(), form.cleaned_data["version"]
-                )
-                messages.success(request, _("Le dossier a été enregistré."))
-                return redirect("dossier_detail", dossier.pk)
-    else:
+    def make_form(dossier):
+        if request.method == "POST":
+            return DossierEditForm(request.POST)
         # The form shows the whole identity: that is a consultation.
         services.log_access(request.user, dossier, AccessAction.VIEW)
-        form = DossierEditForm(initial=DossierEditForm.initial_for(dossier))
-    return _page(
+        return DossierEditForm(initial=DossierEditForm.initial_for(dossier))
+
+    return _change_page(
         request,
+        dossier_pk,
         "dossiers/dossier_edit.html",
-        dossier,
-        access,
-        form=form,
-        title=_("Modifier le dossier usager n°%(pk)s") % {"pk": dossier.pk},
+        _("Modifier le dossier usager n°%(pk)s"),
+        make_form,
+        lambda dossier, form: services.update_dossier(
+            request.user, dossier, form.identity(), form.cleaned_data["version"]
+        ),
+        _("Le dossier a été enregistré."),
     )
 
 
@@ -190,22 +199,14 @@ def dossier_edit(request, dossier_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up_add(request, dossier_pk):
-    dossier, access = get_dossier_for_user(request.user, dossier_pk)
-    if dossier.status != DossierStatus.ACTIVE:
-        return _closed(request, dossier)
-    form = FollowUpForm(_posted(request), dossier=dossier)
-    if request.method == "POST" and form.is_valid():
-        with refusals_on(form):
-            services.add_follow_up(request.user, dossier, **form.cleaned_data)
-            messages.success(request, _("Le suivi a été ajouté."))
-            return redirect("dossier_detail", dossier.pk)
-    return _page(
+    return _change_page(
         request,
+        dossier_pk,
         "dossiers/follow_up_add.html",
-        dossier,
-        access,
-        form=form,
-        title=_("Ajouter un suivi au dossier usager n°%(pk)s") % {"pk": dossier.pk},
+        _("Ajouter un suivi au dossier usager n°%(pk)s"),
+        lambda dossier: FollowUpForm(_posted(request), dossier=dossier),
+        lambda dossier, form: services.add_follow_up(request.user, dossier, **form.cleaned_data),
+        _("Le suivi a été ajouté."),
     )
 
 
@@ -216,24 +217,18 @@ def follow_up_add(request, dossier_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_add(request, dossier_pk):
-    dossier, access = get_dossier_for_user(request.user, dossier_pk)
-    if dossier.status != DossierStatus.ACTIVE:
-        return _closed(request, dossier)
-    form = DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        with refusals_on(form):
-            services.add_document(
-                request.user, dossier, form.cleaned_data["file"], label=form.cleaned_data["label"]
-            )
-            messages.success(request, _("Le document a été ajouté au dossier."))
-            return redirect("dossier_detail", dossier.pk)
-    return _page(
+    return _change_page(
         request,
+        dossier_pk,
         "dossiers/document_add.html",
-        dossier,
-        access,
-        form=form,
-        title=_("Ajouter un document au dossier usager n°%(pk)s") % {"pk": dossier.pk},
+        _("Ajouter un document au dossier usager n°%(pk)s"),
+        lambda dossier: DocumentForm(
+            _posted(request), request.FILES if request.method == "POST" else None
+        ),
+        lambda dossier, form: services.add_document(
+            request.user, dossier, form.cleaned_data["file"], label=form.cleaned_data["label"]
+        ),
+        _("Le document a été ajouté au dossier."),
     )
 
 

@@ -273,14 +273,13 @@ def add_closure(actor, house: House, *, start_date: date, end_date: date, reason
 
 @transaction.atomic
 def remove_closure(actor, closure: Closure) -> None:
-    journal.record(
+    journal.delete(
         actor,
         "house.closure_removed",
         closure,
-        summary=gettext_noop("Fermeture du %(start)s au %(end)s retirée : %(reason)s"),
-        params={"start": closure.start_date, "end": closure.end_date, "reason": closure.reason},
+        gettext_noop("Fermeture du %(start)s au %(end)s retirée : %(reason)s"),
+        {"start": closure.start_date, "end": closure.end_date, "reason": closure.reason},
     )
-    closure.delete()
 
 
 @transaction.atomic
@@ -365,14 +364,13 @@ def update_equipment(actor, item: Equipment, data: dict) -> Equipment:
 
 @transaction.atomic
 def remove_equipment(actor, item: Equipment) -> None:
-    journal.record(
+    journal.delete(
         actor,
         "house.equipment_removed",
         item,
-        summary=gettext_noop("Équipement retiré : %(item)s"),
-        params=_equipment_params(item),
+        gettext_noop("Équipement retiré : %(item)s"),
+        _equipment_params(item),
     )
-    item.delete()
 
 
 @transaction.atomic
@@ -402,14 +400,13 @@ def add_stop(actor, house: House, **data) -> MobileStop:
 
 @transaction.atomic
 def remove_stop(actor, stop: MobileStop) -> None:
-    journal.record(
+    journal.delete(
         actor,
         "house.stop_removed",
         stop,
-        summary=gettext_noop("Étape retirée : %(place)s (%(weekday)s)"),
-        params=_stop_params(stop),
+        gettext_noop("Étape retirée : %(place)s (%(weekday)s)"),
+        _stop_params(stop),
     )
-    stop.delete()
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, bump_version, check_email
+from msap.core.states import end_tenure
 from msap.lib.dates import FRENCH_WEEKDAYS
 from msap.network.models import HoursChange
 from msap.partners.models import Partner, PartnerKind, Partnership, PartnershipStatus, Referent
@@ -272,17 +273,19 @@ def add_referent(
     referent = Referent.objects.create(
         partnership=partnership, started_on=started_on, user=user, **data
     )
-    journal.record(
-        actor,
-        "referent.added",
-        referent,
-        house_id=partnership.house_id,
-        summary=gettext_noop("Référent %(partner)s nommé en remplacement de %(replaced)s")
-        if replaces
-        else gettext_noop("Référent %(partner)s nommé"),
-        params={"partner": partnership.partner.short_name}
-        | ({"replaced": replaces.full_name} if replaces else {}),
-    )
+    if replaces:
+        summary = gettext_noop("Référent %(partner)s nommé en remplacement de %(replaced)s")
+        params = {"partner": partnership.partner.short_name, "replaced": replaces.full_name}
+    else:
+        summary = gettext_noop("Référent %(partner)s nommé")
+        params = {"partner": partnership.partner.short_name}
+    return _journal_referent(actor, "referent.added", referent, summary, params=params)
+
+
+def _journal_referent(actor, action: str, referent: Referent, summary: str, **details) -> Referent:
+    """Journal a change to a referent's card, in the house of its partnership."""
+    house_id = referent.partnership.house_id
+    journal.record(actor, action, referent, house_id=house_id, summary=summary, **details)
     return referent
 
 
@@ -311,34 +314,30 @@ def update_referent(
     for field, value in data.items():
         setattr(referent, field, value)
     referent.save(update_fields=[*data.keys(), "version"])
-    journal.record(
+    return _journal_referent(
         actor,
         "referent.updated",
         referent,
-        house_id=referent.partnership.house_id,
-        summary=gettext_noop("Fiche référent mise à jour"),
+        gettext_noop("Fiche référent mise à jour"),
         changes=changes,
     )
-    return referent
 
 
 @transaction.atomic
 def end_referent(actor, referent: Referent, *, on: date) -> Referent:
-    if referent.ended_on is not None:
-        raise DomainError(_("Ce référent n'est déjà plus en poste."))
-    if on < referent.started_on:
-        raise DomainError(_("La date de fin doit être après la prise de poste."))
-    referent.ended_on = on
-    referent.save(update_fields=["ended_on"])
-    journal.record(
+    end_tenure(
+        referent,
+        on,
+        already_ended=_("Ce référent n'est déjà plus en poste."),
+        before_start=_("La date de fin doit être après la prise de poste."),
+    )
+    return _journal_referent(
         actor,
         "referent.ended",
         referent,
-        house_id=referent.partnership.house_id,
-        summary=gettext_noop("%(name)s n'est plus référent"),
+        gettext_noop("%(name)s n'est plus référent"),
         params={"name": referent.full_name},
     )
-    return referent
 
 
 # --- what partners are told of a house ------------------------------------------------------

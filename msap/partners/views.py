@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from msap import permissions
-from msap.core.confirm import confirmation
+from msap.core.confirm import confirmation, dated_ending
 from msap.core.errors import DomainError
-from msap.core.forms import refusal_as_message, refusals_on
+from msap.core.forms import refusals_on
 from msap.core.templatetags.content import typed
 from msap.lib.forms import parse_id
 from msap.network.queries import get_house_for_user
@@ -353,42 +353,43 @@ def referent_end(request, pk, referent_pk):
     referent, _access = get_referent_for_user(request.user, pk, referent_pk, need="manage")
     partnership = referent.partnership
     house = partnership.house
-    form = EndReferentForm(request.POST if request.method == "POST" else request.GET)
-    if not form.is_valid():
-        messages.error(
-            request, _("Indiquez une date de fin de fonction valide : rien n'a été enregistré.")
-        )
-    elif request.method == "GET":
-        ended_on = form.cleaned_data["ended_on"]
-        return confirmation(
-            request,
-            title=_("Fin de fonction d'un référent"),
-            question=_("%(name)s quitte sa fonction de référent le %(day)s ?")
-            % {"name": referent.full_name, "day": date_format(ended_on)},
-            details=[
+
+    def confirm(day):
+        return {
+            "title": _("Fin de fonction d'un référent"),
+            "question": _("%(name)s quitte sa fonction de référent le %(day)s ?")
+            % {"name": referent.full_name, "day": date_format(day)},
+            "details": [
                 (_("Partenaire"), partnership.partner.short_name),
                 (_("Maison"), typed(house.name)),
             ],
-            consequence=_(
+            "consequence": _(
                 "Sa fiche reste dans l'historique telle quelle et ne pourra plus être modifiée ; "
                 "nommez son successeur pour que le partenaire garde un référent (annexe 2)."
             ),
-            button=_("Enregistrer la fin de fonction"),
-            cancel_url=reverse("partnership_detail", args=[house.pk, partnership.pk]),
-            fields={"ended_on": ended_on.isoformat()},
+            "button": _("Enregistrer la fin de fonction"),
+            "cancel_url": reverse("partnership_detail", args=[house.pk, partnership.pk]),
+        }
+
+    def end(day):
+        services.end_referent(request.user, referent, on=day)
+        messages.success(
+            request,
+            _("%(name)s n'est plus référent ; sa fiche reste dans l'historique.")
+            % {"name": referent.full_name},
         )
-    else:
-        with refusal_as_message(request):
-            services.end_referent(request.user, referent, on=form.cleaned_data["ended_on"])
-            messages.success(
+        if not partnership.referents.filter(ended_on__isnull=True).exists():
+            messages.warning(
                 request,
-                _("%(name)s n'est plus référent ; sa fiche reste dans l'historique.")
-                % {"name": referent.full_name},
+                _("%(partner)s n'a plus de référent pour la maison : nommez-en un.")
+                % {"partner": partnership.partner.short_name},
             )
-            if not partnership.referents.filter(ended_on__isnull=True).exists():
-                messages.warning(
-                    request,
-                    _("%(partner)s n'a plus de référent pour la maison : nommez-en un.")
-                    % {"partner": partnership.partner.short_name},
-                )
-    return redirect("partnership_detail", pk=house.pk, partnership_pk=partnership.pk)
+
+    return dated_ending(
+        request,
+        EndReferentForm(request.POST if request.method == "POST" else request.GET),
+        invalid=_("Indiquez une date de fin de fonction valide : rien n'a été enregistré."),
+        confirm=confirm,
+        end=end,
+        done_url=reverse("partnership_detail", args=[house.pk, partnership.pk]),
+    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 
 from msap.core import journal
 from msap.core.errors import DomainError, check_email
+from msap.core.states import end_tenure
 from msap.lib.uploads import UploadError, check_upload
 from msap.people.models import Membership, Role, Training, TrainingKind, User
 
@@ -71,13 +72,13 @@ def grant_role(
     membership = Membership.objects.create(
         user=user, role=role, started_on=started_on or timezone.localdate(), **scope
     )
-    journal.record(
-        actor,
-        "membership.added",
-        membership,
-        summary=gettext_noop("%(user)s : rôle %(role)s"),
-        params={"user": str(user), "role": Role(role).label},
-    )
+    return _journal_added(actor, membership, gettext_noop("%(user)s : rôle %(role)s"))
+
+
+def _journal_added(actor, membership: Membership, summary: str) -> Membership:
+    """A role given, in a house or elsewhere: the journal names the person and the role."""
+    params = {"user": str(membership.user), "role": Role(membership.role).label}
+    journal.record(actor, "membership.added", membership, summary=summary, params=params)
     return membership
 
 
@@ -113,26 +114,18 @@ def add_house_member(
             )
     except IntegrityError as exc:
         raise DomainError(_("%(user)s a déjà ce rôle dans cette maison.") % {"user": user}) from exc
-    journal.record(
-        actor,
-        "membership.added",
-        membership,
-        summary=gettext_noop("%(user)s rejoint la maison (%(role)s)"),
-        params={"user": str(user), "role": Role(role).label},
-    )
-    return membership
+    return _journal_added(actor, membership, gettext_noop("%(user)s rejoint la maison (%(role)s)"))
 
 
 @transaction.atomic
 def end_membership(actor, membership: Membership, *, on: date | None = None) -> Membership:
     """Leaving a house ends the role; the row is kept (history of who worked where)."""
-    if membership.ended_on is not None:
-        raise DomainError(_("Ce rôle est déjà terminé."))
-    on = on or timezone.localdate()
-    if on < membership.started_on:
-        raise DomainError(_("La date de départ doit être après la date d'arrivée."))
-    membership.ended_on = on
-    membership.save(update_fields=["ended_on"])
+    end_tenure(
+        membership,
+        on or timezone.localdate(),
+        already_ended=_("Ce rôle est déjà terminé."),
+        before_start=_("La date de départ doit être après la date d'arrivée."),
+    )
     journal.record(
         actor,
         "membership.ended",
@@ -214,13 +207,14 @@ def add_training(
 
 @transaction.atomic
 def remove_training(actor, training: Training) -> None:
-    journal.record(
+    attestation = training.attestation
+    journal.delete(
         actor,
         "training.removed",
         training,
-        summary=gettext_noop("Formation « %(title)s » retirée"),
-        params={"title": training.title},
+        gettext_noop("Formation « %(title)s » retirée"),
+        {"title": training.title},
     )
-    if training.attestation:
-        training.attestation.delete(save=False)
-    training.delete()
+    # Once the row is gone: a refused deletion keeps its file.
+    if attestation:
+        attestation.delete(save=False)

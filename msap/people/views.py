@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from msap.core.confirm import confirmation
-from msap.core.forms import refusal_as_message, refusals_on
+from msap.core.confirm import confirmation, dated_ending
+from msap.core.forms import refusals_on
 from msap.core.templatetags.content import typed
 from msap.lib.uploads import private_file_response
 from msap.network.queries import get_house_for_user
@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 TAB = "staff"
 
 
-def _staff_context(house, access, *, member_form=None, training_form=None) -> dict:
+def _staff_page(request, house, access, *, member_form=None, training_form=None):
+    """The team page, with the form a refused submission sends back."""
     memberships, trainings = queries.team(house)
     by_user: dict[int, list[Training]] = {}
     for training in trainings:
@@ -59,13 +60,13 @@ def _staff_context(house, access, *, member_form=None, training_form=None) -> di
     if access.manage:
         ctx["member_form"] = member_form or MemberAddForm()
         ctx["training_form"] = training_form or TrainingAddForm(house=house)
-    return ctx
+    return render(request, "people/house_staff.html", ctx)
 
 
 @login_required
 def house_staff(request, pk):
     house, access = get_house_for_user(request.user, pk, need="sees_staff")
-    return render(request, "people/house_staff.html", _staff_context(house, access))
+    return _staff_page(request, house, access)
 
 
 @login_required
@@ -83,9 +84,7 @@ def member_add(request, pk):
                 % {"name": membership.user, "role": Role(membership.role).label.lower()},
             )
             return redirect("house_staff", pk=house.pk)
-    return render(
-        request, "people/house_staff.html", _staff_context(house, access, member_form=form)
-    )
+    return _staff_page(request, house, access, member_form=form)
 
 
 @login_required
@@ -98,34 +97,40 @@ def member_end(request, pk, membership_pk):
         )
     except Membership.DoesNotExist:
         raise Http404(_("Membre introuvable.")) from None
-    form = EndMembershipForm(request.POST if request.method == "POST" else request.GET)
-    if not form.is_valid():
-        messages.error(request, _("Indiquez une date de départ valide : rien n'a été enregistré."))
-    elif request.method == "GET":
-        ended_on = form.cleaned_data["ended_on"]
-        return confirmation(
-            request,
-            title=_("Enregistrer un départ"),
-            question=_("Enregistrer le départ de %(name)s le %(day)s ?")
-            % {"name": membership.user, "day": date_format(ended_on)},
-            details=[(_("Rôle"), membership.get_role_display()), (_("Maison"), typed(house.name))],
-            consequence=_(
+
+    def confirm(day):
+        return {
+            "title": _("Enregistrer un départ"),
+            "question": _("Enregistrer le départ de %(name)s le %(day)s ?")
+            % {"name": membership.user, "day": date_format(day)},
+            "details": [
+                (_("Rôle"), membership.get_role_display()),
+                (_("Maison"), typed(house.name)),
+            ],
+            "consequence": _(
                 "Son compte n'aura plus accès à la maison dès cette date ; son passage reste dans "
                 "l'historique de l'équipe."
             ),
-            button=_("Enregistrer le départ"),
-            cancel_url=reverse("house_staff", args=[house.pk]),
-            fields={"ended_on": ended_on.isoformat()},
+            "button": _("Enregistrer le départ"),
+            "cancel_url": reverse("house_staff", args=[house.pk]),
+        }
+
+    def end(day):
+        services.end_membership(request.user, membership, on=day)
+        messages.success(
+            request,
+            _("Le départ de %(name)s est enregistré ; il reste dans l'historique de l'équipe.")
+            % {"name": membership.user},
         )
-    else:
-        with refusal_as_message(request):
-            services.end_membership(request.user, membership, on=form.cleaned_data["ended_on"])
-            messages.success(
-                request,
-                _("Le départ de %(name)s est enregistré ; il reste dans l'historique de l'équipe.")
-                % {"name": membership.user},
-            )
-    return redirect("house_staff", pk=house.pk)
+
+    return dated_ending(
+        request,
+        EndMembershipForm(request.POST if request.method == "POST" else request.GET),
+        invalid=_("Indiquez une date de départ valide : rien n'a été enregistré."),
+        confirm=confirm,
+        end=end,
+        done_url=reverse("house_staff", args=[house.pk]),
+    )
 
 
 @login_required
@@ -144,9 +149,7 @@ def training_add(request, pk):
                 % {"title": training.title, "name": training.user},
             )
             return redirect("house_staff", pk=house.pk)
-    return render(
-        request, "people/house_staff.html", _staff_context(house, access, training_form=form)
-    )
+    return _staff_page(request, house, access, training_form=form)
 
 
 @login_required

@@ -18,14 +18,9 @@ ITEM_RELATED = ("partner", "assigned_to", "answered_by", "created_by", "due_over
 def get_item_for_user(user, pk, *, need: str = "staff"):
     """The item and the user's access: 404 when its house is unseen, 403 when seen only from
     outside (prefecture, national cell, partner referent)."""
-    item = permissions.fetch(
-        RegisterItem.objects.select_related(
-            "house__commune__departement", "house__organisation", *ITEM_RELATED
-        ),
-        pk,
-        _("Élément de registre introuvable."),
+    item, access = permissions.fetch_record(
+        user, RegisterItem, pk, _("Élément de registre introuvable."), ITEM_RELATED
     )
-    access = permissions.record_access(user, item)
     permissions.check_register_item(access, need)
     return item, access
 
@@ -112,9 +107,7 @@ def register_items(house, kind: str, now: datetime, filters: dict | None = None)
 def item_for_detail(pk: int) -> RegisterItem:
     """The item with everything its page shows, read again from the database (after a refused
     action the instance in memory may differ from the row)."""
-    return RegisterItem.objects.select_related(
-        "house__commune__departement", "house__organisation", *ITEM_RELATED
-    ).get(pk=pk)
+    return RegisterItem.objects.select_related(*permissions.HOUSE_RELATED, *ITEM_RELATED).get(pk=pk)
 
 
 def item_relations(item: RegisterItem) -> dict:

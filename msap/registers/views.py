@@ -349,6 +349,25 @@ def item_detail(request, register_item_pk):
         return render(request, "registers/item_detail.html", _detail_context(item.pk, access))
 
 
+# The actions that only move the item to a status: the status, the form's fields the service
+# takes with it, the message once done.
+STATUS_ACTIONS = {
+    "start": (Status.IN_PROGRESS, (), gettext_lazy("L'élément est en cours de traitement.")),
+    "answer": (
+        Status.ANSWERED,
+        ("answered_at", "answer_text"),
+        gettext_lazy("La réponse est enregistrée."),
+    ),
+    "exempt": (
+        Status.EXEMPT,
+        ("exempt_reason", "exempt_note"),
+        gettext_lazy("L'élément est dispensé de réponse."),
+    ),
+    "close": (Status.CLOSED, (), gettext_lazy("L'élément est clos.")),
+    "reset": (Status.NEW, (), gettext_lazy("L'élément est de nouveau à traiter.")),
+}
+
+
 def _perform(user, item: RegisterItem, action: str, form) -> str:
     """Call the service for one action; return the success message."""
     data = form.cleaned_data
@@ -360,19 +379,10 @@ def _perform(user, item: RegisterItem, action: str, form) -> str:
             if data["agent"]
             else _("L'élément n'est plus attribué.")
         )
-    if action == "start":
-        services.set_status(user, item, Status.IN_PROGRESS, version)
-        return _("L'élément est en cours de traitement.")
-    if action == "answer":
-        services.set_status(
-            user,
-            item,
-            Status.ANSWERED,
-            version,
-            answered_at=data["answered_at"],
-            answer_text=data["answer_text"],
-        )
-        return _("La réponse est enregistrée.")
+    if action in STATUS_ACTIONS:
+        status, fields, done = STATUS_ACTIONS[action]
+        services.set_status(user, item, status, version, **{name: data[name] for name in fields})
+        return str(done)
     if action == "redirect":
         text = letters.redirect_answer_text(data["referent"], data["note"])
         services.set_status(
@@ -384,22 +394,6 @@ def _perform(user, item: RegisterItem, action: str, form) -> str:
             answer_text=text,
         )
         return _("L'usager est réorienté vers le référent compétent.")
-    if action == "exempt":
-        services.set_status(
-            user,
-            item,
-            Status.EXEMPT,
-            version,
-            exempt_reason=data["exempt_reason"],
-            exempt_note=data["exempt_note"],
-        )
-        return _("L'élément est dispensé de réponse.")
-    if action == "close":
-        services.set_status(user, item, Status.CLOSED, version)
-        return _("L'élément est clos.")
-    if action == "reset":
-        services.set_status(user, item, Status.NEW, version)
-        return _("L'élément est de nouveau à traiter.")
     if action == "due":
         # Same convention as rules.due_date: due at the end of its last day, local time.
         due_at = end_of_day(data["due_date"], item.house.tz)

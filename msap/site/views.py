@@ -87,46 +87,40 @@ def home(request):
     return render(request, "msap/home.html", home_context(request.user, scope))
 
 
+def _error(request, code: int, title: str, message: str, **context):
+    """msap's own error page (DSFR, in the reader's language) with its status code."""
+    context = {"title": title, "code": code, "message": message, **context}
+    return render(request, "msap/error.html", context, status=code)
+
+
 def error_403(request, exception=None):
-    return render(
+    return _error(
         request,
-        "msap/error.html",
-        {
-            "title": _("Accès refusé"),
-            "code": 403,
-            "message": str(exception)
-            if exception and str(exception)
-            else _("Vous n'avez pas les droits pour accéder à cette page."),
-        },
-        status=403,
+        403,
+        _("Accès refusé"),
+        str(exception)
+        if exception and str(exception)
+        else _("Vous n'avez pas les droits pour accéder à cette page."),
     )
 
 
 def error_404(request, exception=None):
-    return render(
+    return _error(
         request,
-        "msap/error.html",
-        {
-            "title": _("Page introuvable"),
-            "code": 404,
-            "message": _("La page demandée n'existe pas ou ne vous est pas accessible."),
-        },
-        status=404,
+        404,
+        _("Page introuvable"),
+        _("La page demandée n'existe pas ou ne vous est pas accessible."),
     )
 
 
 def error_500(request):
-    return render(
+    return _error(
         request,
-        "msap/error.html",
-        {
-            "title": _("Erreur inattendue"),
-            "code": 500,
-            "message": _(
-                "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant."
-            ),
-        },
-        status=500,
+        500,
+        _("Erreur inattendue"),
+        _(
+            "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant."
+        ),
     )
 
 
@@ -153,14 +147,4 @@ def csrf_failure(request, reason=""):
             "puis envoyez-le à nouveau : rien n'a été enregistré."
         )
     # Django logs the reason in English (django.security.csrf); the person reads what to do.
-    return render(
-        request,
-        "msap/error.html",
-        {
-            "title": _("Formulaire expiré"),
-            "code": 403,
-            "message": message,
-            "retry_url": _form_page(request),
-        },
-        status=403,
-    )
+    return _error(request, 403, _("Formulaire expiré"), message, retry_url=_form_page(request))

@@ -61,11 +61,7 @@ def test_answered_item_may_only_be_closed(world):
 
 def test_closed_item_is_final(one_house):
     """A call taken within 5 rings is closed when recorded (commitment 13): nothing follows."""
-    item = f.RegisterItemFactory(
-        house=one_house.house,
-        kind="phone",
-        phone_outcome="answered",
-    )
+    item = f.RegisterItemFactory(house=one_house.house, kind="phone", phone_outcome="answered")
     assert item.status == Status.CLOSED
     assert item.available_statuses() == []
     with pytest.raises(DomainError, match="Passage impossible de « Clos » à « Nouveau »"):
@@ -81,11 +77,7 @@ def test_unknown_status_is_refused_in_french(one_house):
 
 
 def test_register_service_moves_through_the_machine_and_saves(one_house):
-    item = f.RegisterItemFactory(
-        house=one_house.house,
-        kind="email",
-        sender_email="u@exemple.fr",
-    )
+    item = f.RegisterItemFactory(house=one_house.house, kind="email", sender_email="u@exemple.fr")
     register_services.set_status(one_house.users.agent, item, Status.IN_PROGRESS, item.version)
     assert RegisterItem.objects.get(pk=item.pk).status == Status.IN_PROGRESS
 

@@ -8,6 +8,7 @@ the demo leave the shared network untouched.
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -18,31 +19,16 @@ from msap.core.models import JournalEntry
 from msap.demo.data import ACCOUNTS, ADMIN_EMAIL, DEMO_PASSWORD, FIRST_HOUSE, HOUSE_SLUGS
 from msap.demo.management.commands.demo import purge
 from msap.network import rules
-from msap.network.models import (
-    Closure,
-    Equipment,
-    HoursChange,
-    House,
-    MobileStop,
-    OpeningRange,
-    Organisation,
-    Premises,
-)
+from msap.network.models import Closure, HoursChange, House, Organisation
 from msap.network.queries import current_ranges, house_flags, visible_houses
 from msap.partners.models import Partner, Partnership, Referent
 from msap.people.models import Membership, Role, Training, User
 from msap.portal.queries import inbox, to_confirm
 from tests import factories as f
 
+# Every model of the network app (a new one is counted too), then the other apps' demo rows.
 MODELS = [
-    House,
-    Organisation,
-    Premises,
-    OpeningRange,
-    HoursChange,
-    Equipment,
-    MobileStop,
-    Closure,
+    *apps.get_app_config("network").get_models(),
     Partner,
     Partnership,
     Referent,

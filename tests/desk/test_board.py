@@ -304,85 +304,48 @@ def test_people_who_record_nowhere_have_no_day(client, world, role):
 
 
 def compare(kind, start, end, today):
-    span = rules.compared_span(kind, start, end, today)
-    return (span.start, span.end), (span.previous_start, span.previous_end), span.in_progress
-
-
-def test_a_month_in_progress_compares_with_the_same_days_of_the_previous_month():
-    assert compare(rules.MONTH, date(2026, 12, 1), date(2026, 12, 31), date(2026, 12, 10)) == (
-        (date(2026, 12, 1), date(2026, 12, 10)),
-        (date(2026, 11, 1), date(2026, 11, 10)),
-        True,
-    )
-
-
-def test_a_week_in_progress_compares_with_the_same_weekdays_of_the_previous_week():
-    # Wednesday 12 March 2025: Monday–Wednesday against Monday–Wednesday.
-    assert compare(rules.WEEK, date(2025, 3, 10), date(2025, 3, 16), date(2025, 3, 12)) == (
-        (date(2025, 3, 10), date(2025, 3, 12)),
-        (date(2025, 3, 3), date(2025, 3, 5)),
-        True,
-    )
-
-
-def test_a_year_in_progress_compares_with_the_same_dates_of_the_previous_year():
-    assert compare(rules.YEAR, date(2026, 1, 1), date(2026, 12, 31), date(2026, 12, 1)) == (
-        (date(2026, 1, 1), date(2026, 12, 1)),
-        (date(2025, 1, 1), date(2025, 12, 1)),
-        True,
+    span = rules.compared_span(kind, *map(date.fromisoformat, (start, end, today)))
+    return (
+        (span.start.isoformat(), span.end.isoformat()),
+        (span.previous_start.isoformat(), span.previous_end.isoformat()),
+        span.in_progress,
     )
 
 
 @pytest.mark.parametrize(
-    "kind, start, end, previous",
+    "kind, start, end, today, previous",
     [
-        (rules.WEEK, date(2025, 3, 3), date(2025, 3, 9), (date(2025, 2, 24), date(2025, 3, 2))),
-        (rules.MONTH, date(2025, 3, 1), date(2025, 3, 31), (date(2025, 2, 1), date(2025, 2, 28))),
-        (rules.MONTH, date(2024, 3, 1), date(2024, 3, 31), (date(2024, 2, 1), date(2024, 2, 29))),
-        (rules.YEAR, date(2025, 1, 1), date(2025, 12, 31), (date(2024, 1, 1), date(2024, 12, 31))),
+        (rules.MONTH, "2026-12-01", "2026-12-31", "2026-12-10", ("2026-11-01", "2026-11-10")),
+        # Wednesday 12 March 2025: Monday–Wednesday against Monday–Wednesday.
+        (rules.WEEK, "2025-03-10", "2025-03-16", "2025-03-12", ("2025-03-03", "2025-03-05")),
+        (rules.YEAR, "2026-01-01", "2026-12-31", "2026-12-01", ("2025-01-01", "2025-12-01")),
+        # 30 March: February 2025 has 28 days, the leap February 2024 has 29.
+        (rules.MONTH, "2025-03-01", "2025-03-31", "2025-03-30", ("2025-02-01", "2025-02-28")),
+        (rules.MONTH, "2024-03-01", "2024-03-31", "2024-03-30", ("2024-02-01", "2024-02-29")),
+        # 28 February 2024, a leap February in progress: against 1–28 January...
+        (rules.MONTH, "2024-02-01", "2024-02-29", "2024-02-28", ("2024-01-01", "2024-01-28")),
+        # ...and the year to 29 February 2024 against the year to 28 February 2023.
+        (rules.YEAR, "2024-01-01", "2024-12-31", "2024-02-29", ("2023-01-01", "2023-02-28")),
+        # Periods that are over, or end today: against the whole previous period.
+        (rules.WEEK, "2025-03-03", "2025-03-09", "2026-12-01", ("2025-02-24", "2025-03-02")),
+        (rules.MONTH, "2025-03-01", "2025-03-31", "2026-12-01", ("2025-02-01", "2025-02-28")),
+        (rules.MONTH, "2024-03-01", "2024-03-31", "2026-12-01", ("2024-02-01", "2024-02-29")),
+        (rules.YEAR, "2025-01-01", "2025-12-31", "2026-12-01", ("2024-01-01", "2024-12-31")),
+        # 31 March 2024, the day itself: all of March against all of a leap February.
+        (rules.MONTH, "2024-03-01", "2024-03-31", "2024-03-31", ("2024-02-01", "2024-02-29")),
+        # 31 May, the day itself: against April's 30 days.
+        (rules.MONTH, "2025-05-01", "2025-05-31", "2025-05-31", ("2025-04-01", "2025-04-30")),
     ],
 )
-def test_a_full_period_compares_with_the_whole_previous_period(kind, start, end, previous):
-    assert compare(kind, start, end, date(2026, 12, 1)) == ((start, end), previous, False)
-
-
-def test_the_last_day_of_a_month_counts_the_whole_month_against_the_whole_previous_one():
-    # 31 March 2024, the day itself: all of March against all of a leap February.
-    assert compare(rules.MONTH, date(2024, 3, 1), date(2024, 3, 31), date(2024, 3, 31)) == (
-        (date(2024, 3, 1), date(2024, 3, 31)),
-        (date(2024, 2, 1), date(2024, 2, 29)),
-        False,
-    )
-
-
-def test_a_day_past_the_previous_month_s_end_is_clamped_to_its_last_day():
-    # 30 March: February 2025 has 28 days, the leap February 2024 has 29.
-    assert compare(rules.MONTH, date(2025, 3, 1), date(2025, 3, 31), date(2025, 3, 30))[1] == (
-        date(2025, 2, 1),
-        date(2025, 2, 28),
-    )
-    assert compare(rules.MONTH, date(2024, 3, 1), date(2024, 3, 31), date(2024, 3, 30))[1] == (
-        date(2024, 2, 1),
-        date(2024, 2, 29),
-    )
-    # 31 May against April's 30 days.
-    assert compare(rules.MONTH, date(2025, 5, 1), date(2025, 5, 31), date(2025, 5, 31))[1] == (
-        date(2025, 4, 1),
-        date(2025, 4, 30),
-    )
-
-
-def test_a_leap_february_in_progress_and_its_29th_in_the_previous_year():
-    # 28 February 2024, a leap February in progress: against 1–28 January...
-    assert compare(rules.MONTH, date(2024, 2, 1), date(2024, 2, 29), date(2024, 2, 28))[1] == (
-        date(2024, 1, 1),
-        date(2024, 1, 28),
-    )
-    # ...and the year to 29 February 2024 against the year to 28 February 2023.
-    assert compare(rules.YEAR, date(2024, 1, 1), date(2024, 12, 31), date(2024, 2, 29))[1] == (
-        date(2023, 1, 1),
-        date(2023, 2, 28),
-    )
+def test_a_period_compares_with_the_same_elapsed_part_of_the_previous_one(
+    kind, start, end, today, previous
+):
+    """Issue 15: a period in progress (week, month, year) is compared with the same elapsed
+    part of the previous one, a day past the previous month's end clamped to its last day; a
+    period that is over, or ends today, with the whole previous one."""
+    in_progress = today < end
+    shown = (start, today if in_progress else end)
+    assert compare(kind, start, end, today) == (shown, previous, in_progress)
 
 
 def test_the_board_compares_a_month_in_progress_with_the_same_days_and_says_so(client, world):

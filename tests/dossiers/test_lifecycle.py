@@ -17,7 +17,6 @@ from msap.dossiers import rules, services
 from msap.dossiers.models import (
     AccessAction,
     Dossier,
-    DossierAccess,
     DossierDocument,
     DossierStatus,
     FollowUp,
@@ -120,7 +119,7 @@ def test_a_partial_edit_keeps_the_other_fields(world):
     dossier.refresh_from_db()
     assert dossier.next_steps == "Rappeler la CARSAT"
     assert dossier.email == f.PERSON["email"]
-    assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.EDIT).count() == 1
+    assert dossier.accesses.filter(action=AccessAction.EDIT).count() == 1
 
 
 def test_a_follow_up_links_its_request_and_restarts_the_retention_period(one_house):
@@ -256,7 +255,7 @@ def test_consent_use_export_then_erasure_keeps_requests_as_anonymous_statistics(
     text = pdf_text(services.export_dossier(agent, dossier, "pdf"))
     assert "Vandermeersch" in text
     assert "Demande de retraite anticipée déposée en ligne" in text
-    assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.EXPORT).count() == 2
+    assert dossier.accesses.filter(action=AccessAction.EXPORT).count() == 2
 
     # Erasure at the person's request.
     with django_capture_on_commit_callbacks(execute=True):
@@ -286,7 +285,7 @@ def test_erasing_twice_is_a_no_op(one_house, django_capture_on_commit_callbacks)
         assert services.erase_dossier(one_house.users.agent, dossier) is True
         assert services.erase_dossier(one_house.users.agent, dossier) is False
     assert JournalEntry.objects.filter(action="dossier.erased").count() == 1
-    assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.ERASE).count() == 1
+    assert dossier.accesses.filter(action=AccessAction.ERASE).count() == 1
 
 
 def test_an_erased_file_cannot_be_exported_or_edited(one_house):
@@ -306,7 +305,7 @@ def test_an_unknown_export_format_is_refused(one_house):
     dossier = f.DossierFactory(house=one_house.house)
     with pytest.raises(DomainError, match="Format d'export inconnu"):
         services.export_dossier(one_house.users.agent, dossier, "xlsx")
-    assert not DossierAccess.objects.filter(action=AccessAction.EXPORT).exists()
+    assert not dossier.accesses.filter(action=AccessAction.EXPORT).exists()
 
 
 def test_the_journal_never_contains_the_persons_data(world, django_capture_on_commit_callbacks):

@@ -15,7 +15,6 @@ from msap.dossiers.models import (
     AccessAction,
     Dossier,
     DossierAccess,
-    DossierDocument,
     DossierStatus,
     FollowUp,
 )
@@ -81,7 +80,7 @@ def test_anonymisation_removes_follow_ups_and_documents_and_keeps_requests_anony
     with django_capture_on_commit_callbacks(execute=True):
         assert services.anonymise_inactive(now=NOW) == 1
     assert not FollowUp.objects.filter(dossier=dossier).exists()
-    assert not DossierDocument.objects.filter(dossier=dossier).exists()
+    assert not dossier.documents.exists()
     assert not path.exists()
     request.refresh_from_db()
     assert (dossier_of(request), request.notes) == (None, "")

@@ -14,7 +14,6 @@ from msap.dossiers import services
 from msap.dossiers.models import (
     AccessAction,
     Dossier,
-    DossierAccess,
     DossierDocument,
     DossierStatus,
     FollowUp,
@@ -117,7 +116,7 @@ def test_every_opening_of_a_file_is_logged_and_the_log_is_visible(client, one_ho
     url = reverse("dossier_detail", args=[dossier.pk])
     client.get(url)
     page = text(client.get(url))
-    views = DossierAccess.objects.filter(dossier=dossier, action=AccessAction.VIEW)
+    views = dossier.accesses.filter(action=AccessAction.VIEW)
     assert views.count() == 2
     assert set(views.values_list("user", flat=True)) == {one_house.users.responsable.pk}
     assert "Journal des accès" in page
@@ -157,7 +156,7 @@ def test_editing_a_file_saves_and_logs_an_edit(client, one_house, dossier):
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert (dossier.phone, dossier.next_steps) == ("05 55 12 12 12", "Rappeler")
-    actions = list(DossierAccess.objects.filter(dossier=dossier).values_list("action", flat=True))
+    actions = list(dossier.accesses.values_list("action", flat=True))
     assert sorted(actions) == ["edit", "view"]
 
 
@@ -236,7 +235,7 @@ def test_a_document_is_uploaded_then_downloaded_as_an_attachment_and_logged(
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="releve-de-carriere.pdf"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.DOWNLOAD).count() == 1
+    assert dossier.accesses.filter(action=AccessAction.DOWNLOAD).count() == 1
 
 
 def test_a_document_of_the_wrong_type_is_refused_with_a_french_message(
@@ -297,7 +296,7 @@ def test_the_person_gets_a_json_export(client, one_house, dossier):
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"] == f'attachment; filename="dossier-{dossier.pk}.json"'
     assert json.loads(response.content)["identity"]["last_name"] == "Vandermeersch"
-    assert DossierAccess.objects.filter(dossier=dossier, action=AccessAction.EXPORT).count() == 1
+    assert dossier.accesses.filter(action=AccessAction.EXPORT).count() == 1
 
 
 def test_the_person_gets_a_pdf_export(client, one_house, dossier):
@@ -315,7 +314,7 @@ def test_the_person_gets_a_pdf_export(client, one_house, dossier):
 def test_an_unknown_export_format_is_not_found(client, one_house, dossier):
     login(client, one_house.users.agent)
     assert client.get(reverse("dossier_export", args=[dossier.pk, "xlsx"])).status_code == 404
-    assert not DossierAccess.objects.filter(action=AccessAction.EXPORT).exists()
+    assert not dossier.accesses.filter(action=AccessAction.EXPORT).exists()
 
 
 def test_erasure_needs_the_confirmation(client, one_house, dossier):
@@ -432,7 +431,7 @@ def test_only_the_house_staff_reach_personal_files(
 ):
     login(client, getattr(world.users, role))
     payload = {**new_payload(), "note": "x", "confirm": "on", "version": 1}
-    before = DossierAccess.objects.count()
+    before = dossier.accesses.count()
     for method, url in dossier_urls(dossier, document):
         response = getattr(client, method)(url, payload if method == "post" else None)
         assert response.status_code == expected, (method, url)
@@ -441,7 +440,7 @@ def test_only_the_house_staff_reach_personal_files(
             if response.get("Content-Type", "").startswith("text/")
             else True
         )
-    assert DossierAccess.objects.count() == before
+    assert dossier.accesses.count() == before
     assert Dossier.objects.count() == 1
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.ACTIVE
@@ -485,7 +484,7 @@ def test_a_file_of_another_house_is_not_found_for_an_agent(client, world):
         assert client.get(reverse(name, args=[elsewhere.pk])).status_code == 404, name
     assert client.get(reverse("dossier_export", args=[elsewhere.pk, "json"])).status_code == 404
     assert client.get(reverse("dossier_detail", args=[999_999])).status_code == 404
-    assert not DossierAccess.objects.filter(dossier=elsewhere, user=world.users.agent).exists()
+    assert not elsewhere.accesses.filter(user=world.users.agent).exists()
 
 
 def test_the_technical_admin_lists_files_without_the_persons_data(client, world, dossier):

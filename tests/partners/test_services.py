@@ -29,6 +29,8 @@ CONTACT = {
     "phone": "05 55 40 40 40",
     "email": "lucie.martin@msa.fr",
 }
+# Who takes over from Lucie Martin.
+SUCCESSOR = {"first_name": "Paul", "last_name": "Durand", "email": "paul.durand@msa.fr"}
 
 
 @pytest.fixture
@@ -185,15 +187,7 @@ def test_referent_may_be_linked_to_its_account(actor, msa):
 def test_replacing_a_referent_keeps_the_old_one_as_history(actor, msa):
     """Annex 2 and MSP charter: a change of referent ends the old one the day before and keeps it."""
     old = services.add_referent(actor, msa, started_on=date(2025, 2, 1), **CONTACT)
-    new = services.add_referent(
-        actor,
-        msa,
-        started_on=date(2025, 9, 1),
-        replaces=old,
-        first_name="Paul",
-        last_name="Durand",
-        email="paul.durand@msa.fr",
-    )
+    new = services.add_referent(actor, msa, started_on=date(2025, 9, 1), replaces=old, **SUCCESSOR)
     old.refresh_from_db()
     assert old.ended_on == date(2025, 8, 31)
     assert list(queries.current_referents().filter(partnership=msa)) == [new]
@@ -205,15 +199,7 @@ def test_replacing_a_referent_keeps_the_old_one_as_history(actor, msa):
 def test_replacing_a_referent_the_day_they_started_ends_them_that_day(actor, msa):
     """Annex 2: a referent replaced on their first day keeps a one-day history, never a negative one."""
     old = services.add_referent(actor, msa, started_on=date(2025, 2, 1), **CONTACT)
-    services.add_referent(
-        actor,
-        msa,
-        started_on=date(2025, 2, 1),
-        replaces=old,
-        first_name="Paul",
-        last_name="Durand",
-        phone="05 55 41 41 41",
-    )
+    services.add_referent(actor, msa, started_on=date(2025, 2, 1), replaces=old, **SUCCESSOR)
     old.refresh_from_db()
     assert old.ended_on == date(2025, 2, 1)
 
@@ -222,15 +208,7 @@ def test_replacement_starting_before_the_replaced_referent_is_refused(actor, msa
     """Annex 2: the history of referents stays in order; nothing is saved on a bad date."""
     old = services.add_referent(actor, msa, started_on=date(2025, 2, 1), **CONTACT)
     with pytest.raises(DomainError) as exc:
-        services.add_referent(
-            actor,
-            msa,
-            started_on=date(2025, 1, 1),
-            replaces=old,
-            first_name="Paul",
-            last_name="Durand",
-            phone="05 55 41 41 41",
-        )
+        services.add_referent(actor, msa, started_on=date(2025, 1, 1), replaces=old, **SUCCESSOR)
     assert "started_on" in exc.value.errors
     old.refresh_from_db()
     assert old.ended_on is None

@@ -46,6 +46,16 @@ def add_training(client, world, attestation=None, **overrides):
     return client.post(reverse("training_add", args=[world.house.pk]), data)
 
 
+def add_member(client, world, email, first_name="A", last_name="B"):
+    """The team page's "add a member" form, for an agent from 3 March 2025."""
+    data = {"email": email, "first_name": first_name, "last_name": last_name, "role": "agent"}
+    data["started_on"] = "2025-03-03"
+    return client.post(
+        reverse("member_add", args=[world.house.pk]),
+        {f"member-{field}": value for field, value in data.items()},
+    )
+
+
 def text(response) -> str:
     """The page as the user reads it (entities such as &#x27; decoded)."""
     return unescape(response.content.decode())
@@ -86,16 +96,7 @@ def test_only_managers_see_the_team_forms(client, world):
 
 def test_manager_adds_a_member_and_the_account_is_created(client, one_house):
     client.force_login(one_house.users.responsable)
-    response = client.post(
-        reverse("member_add", args=[one_house.house.pk]),
-        {
-            "member-email": "Nouvelle.Agente@Tulle.fr",
-            "member-first_name": "Léa",
-            "member-last_name": "Roux",
-            "member-role": "agent",
-            "member-started_on": "2025-03-03",
-        },
-    )
+    response = add_member(client, one_house, "Nouvelle.Agente@Tulle.fr", "Léa", "Roux")
     assert response.status_code == 302
     user = User.objects.get(email="nouvelle.agente@tulle.fr")
     membership = Membership.objects.get(user=user, house=one_house.house)
@@ -107,16 +108,7 @@ def test_manager_adds_a_member_and_the_account_is_created(client, one_house):
 def test_adding_someone_already_in_the_team_is_refused_and_nothing_saved(client, one_house):
     client.force_login(one_house.users.responsable)
     before = Membership.objects.count()
-    response = client.post(
-        reverse("member_add", args=[one_house.house.pk]),
-        {
-            "member-email": one_house.users.agent.email,
-            "member-first_name": "A",
-            "member-last_name": "B",
-            "member-role": "agent",
-            "member-started_on": "2025-03-03",
-        },
-    )
+    response = add_member(client, one_house, one_house.users.agent.email)
     assert response.status_code == 200
     assert "a déjà ce rôle dans la maison" in text(response)
     assert Membership.objects.count() == before
@@ -125,16 +117,7 @@ def test_adding_someone_already_in_the_team_is_refused_and_nothing_saved(client,
 def test_member_with_an_invalid_email_is_refused_in_french(client, one_house):
     client.force_login(one_house.users.responsable)
     before = User.objects.count()
-    response = client.post(
-        reverse("member_add", args=[one_house.house.pk]),
-        {
-            "member-email": "pas-une-adresse",
-            "member-first_name": "A",
-            "member-last_name": "B",
-            "member-role": "agent",
-            "member-started_on": "2025-03-03",
-        },
-    )
+    response = add_member(client, one_house, "pas-une-adresse")
     assert "Saisissez une adresse de courriel valide" in text(response)
     assert User.objects.count() == before
 
@@ -142,16 +125,7 @@ def test_member_with_an_invalid_email_is_refused_in_french(client, one_house):
 @pytest.mark.parametrize("role", ["agent", "prefecture", "national"])
 def test_only_managers_add_a_member(client, world, role):
     client.force_login(getattr(world.users, role))
-    response = client.post(
-        reverse("member_add", args=[world.house.pk]),
-        {
-            "member-email": "x@tulle.fr",
-            "member-first_name": "X",
-            "member-last_name": "Y",
-            "member-role": "agent",
-            "member-started_on": "2025-03-03",
-        },
-    )
+    response = add_member(client, world, "x@tulle.fr", "X", "Y")
     assert response.status_code == 403
     assert not User.objects.filter(email="x@tulle.fr").exists()
 
@@ -183,24 +157,23 @@ def test_ending_a_membership_before_it_started_is_refused(client, one_house):
     assert membership.ended_on is None
 
 
-def test_membership_of_another_house_is_404(client, world):
-    client.force_login(world.users.responsable)
-    membership = Membership.objects.get(user=world.users.other_agent)
+@pytest.mark.parametrize(
+    "actor, member, of_house, status",
+    [("responsable", "other_agent", "other", 404), ("agent", "responsable", "house", 403)],
+    ids=["a member of another house", "by a non-manager"],
+)
+def test_only_the_house_s_managers_end_one_of_its_memberships(
+    client, world, actor, member, of_house, status
+):
+    """A house's managers run its team (art. 3.1): elsewhere 404, without the right 403."""
+    client.force_login(getattr(world.users, actor))
+    membership = Membership.objects.get(
+        user=getattr(world.users, member), house=getattr(world, of_house)
+    )
     response = client.post(
         reverse("member_end", args=[world.house.pk, membership.pk]), {"ended_on": "2025-05-31"}
     )
-    assert response.status_code == 404
-    membership.refresh_from_db()
-    assert membership.ended_on is None
-
-
-def test_only_managers_end_a_membership(client, world):
-    client.force_login(world.users.agent)
-    membership = Membership.objects.get(user=world.users.responsable, house=world.house)
-    response = client.post(
-        reverse("member_end", args=[world.house.pk, membership.pk]), {"ended_on": "2025-05-31"}
-    )
-    assert response.status_code == 403
+    assert response.status_code == status
     membership.refresh_from_db()
     assert membership.ended_on is None
 
@@ -314,23 +287,19 @@ def test_manager_deletes_a_training_and_its_file(client, one_house, private_medi
     assert not path.exists()
 
 
-def test_only_managers_delete_a_training(client, world):
-    training = f.TrainingFactory(user=world.users.agent, house=world.house)
-    client.force_login(world.users.agent)
-    assert (
-        client.post(reverse("training_delete", args=[world.house.pk, training.pk])).status_code
-        == 403
-    )
-    assert Training.objects.filter(pk=training.pk).exists()
-
-
-def test_training_of_another_house_cannot_be_deleted_through_this_one(client, world):
-    training = f.TrainingFactory(user=world.users.other_agent, house=world.other)
-    client.force_login(world.users.responsable)
-    assert (
-        client.post(reverse("training_delete", args=[world.house.pk, training.pk])).status_code
-        == 404
-    )
+@pytest.mark.parametrize(
+    "actor, trainee, of_house, status",
+    [("agent", "agent", "house", 403), ("responsable", "other_agent", "other", 404)],
+    ids=["by a non-manager", "another house's, through this one"],
+)
+def test_only_the_house_s_managers_delete_one_of_its_trainings(
+    client, world, actor, trainee, of_house, status
+):
+    """The team's trainings are kept by its managers: elsewhere 404, without the right 403."""
+    training = f.TrainingFactory(user=getattr(world.users, trainee), house=getattr(world, of_house))
+    client.force_login(getattr(world.users, actor))
+    response = client.post(reverse("training_delete", args=[world.house.pk, training.pk]))
+    assert response.status_code == status
     assert Training.objects.filter(pk=training.pk).exists()
 
 
@@ -347,24 +316,19 @@ def test_attestation_download_is_404_outside_the_house_and_403_for_a_referent(cl
     assert client.get(url).status_code == 302  # to the login page
 
 
-def test_attestation_of_another_house_is_404_even_through_a_visible_house(client, world):
-    # A training of Ussel asked through Tulle's URL, by someone who sees Tulle only.
+@pytest.mark.parametrize(
+    "trainee, of_house, attestation",
+    [("other_agent", "other", "attestations/x.pdf"), ("agent", "house", "")],
+    ids=["another house's, through a visible house", "a training without attestation"],
+)
+def test_no_attestation_is_downloaded_where_there_is_none_to_see(
+    client, world, trainee, of_house, attestation
+):
+    """An attestation is downloaded only from its own house (a training of Ussel asked
+    through Tulle's URL, by someone who sees Tulle only, is 404), and only when there is one."""
     training = f.TrainingFactory(
-        user=world.users.other_agent, house=world.other, attestation="attestations/x.pdf"
+        user=getattr(world.users, trainee), house=getattr(world, of_house), attestation=attestation
     )
     client.force_login(world.users.agent)
-    assert (
-        client.get(reverse("training_attestation", args=[world.house.pk, training.pk])).status_code
-        == 404
-    )
-
-
-def test_training_without_attestation_has_no_download(client, one_house):
-    training = f.TrainingFactory(user=one_house.users.agent, house=one_house.house)
-    client.force_login(one_house.users.agent)
-    assert (
-        client.get(
-            reverse("training_attestation", args=[one_house.house.pk, training.pk])
-        ).status_code
-        == 404
-    )
+    url = reverse("training_attestation", args=[world.house.pk, training.pk])
+    assert client.get(url).status_code == 404

@@ -24,6 +24,16 @@ def implausible(html: str) -> bool:
     return "loi n° 2000-321" in html or "Date trop lointaine" in html
 
 
+def post_implausible(agent, item, action, **fields):
+    """Post one of the item's actions: the form comes back saying the date is implausible."""
+    data = {
+        f"{action}-{name}": value for name, value in {"version": item.version, **fields}.items()
+    }
+    response = agent.post(reverse("item_action", args=[item.pk, action]), data)
+    assert response.status_code == 200
+    assert implausible(text(response))
+
+
 @pytest.fixture
 def agent(world):
     client = Client(raise_request_exception=False)
@@ -52,12 +62,7 @@ def test_an_item_received_outside_the_window_is_a_form_error_and_not_stored(agen
 @pytest.mark.parametrize("moment", ["0001-01-01T00:00", "9999-12-31T23:59"])
 def test_an_answer_dated_outside_the_window_is_a_form_error(agent, world, moment):
     item = f.RegisterItemFactory(house=world.house)
-    response = agent.post(
-        reverse("item_action", args=[item.pk, "answer"]),
-        {"answer-version": item.version, "answer-answered_at": moment, "answer-answer_text": "R"},
-    )
-    assert response.status_code == 200
-    assert implausible(text(response))
+    post_implausible(agent, item, "answer", answered_at=moment, answer_text="R")
     item.refresh_from_db()
     assert (item.status, item.answered_at) == ("new", None)
 
@@ -69,11 +74,6 @@ def test_a_new_deadline_outside_the_window_is_refused(agent, world, day):
         received_at=timezone.now() - timedelta(days=1),
     )
     due_at = item.due_at
-    response = agent.post(
-        reverse("item_action", args=[item.pk, "due"]),
-        {"due-version": item.version, "due-due_date": day, "due-reason": "Test"},
-    )
-    assert response.status_code == 200
-    assert implausible(text(response))
+    post_implausible(agent, item, "due", due_date=day, reason="Test")
     item.refresh_from_db()
     assert item.due_at == due_at

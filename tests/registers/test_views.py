@@ -33,6 +33,18 @@ def item(one_house):
     )
 
 
+def scan_attached(*, to, by) -> Attachment:
+    """A scanned PDF attached to the item `to` by `by`, as stored after an upload."""
+    return Attachment.objects.create(
+        item=to,
+        original_name="scan.pdf",
+        content_type="application/pdf",
+        size=10,
+        uploaded_by=by,
+        file=SimpleUploadedFile("scan.pdf", PDF_BYTES),
+    )
+
+
 def post_action(client, item, action, version=None, **fields):
     data = {f"{action}-version": item.version if version is None else version}
     data.update({f"{action}-{k}": v for k, v in fields.items()})
@@ -86,14 +98,7 @@ def test_anonymous_is_sent_to_login(client, one_house, item, screen):
 def test_actions_letters_and_downloads_refused_outside_the_house_staff(
     client, world, item, role, status
 ):
-    att = Attachment.objects.create(
-        item=item,
-        original_name="scan.pdf",
-        content_type="application/pdf",
-        size=10,
-        uploaded_by=world.users.agent,
-        file=SimpleUploadedFile("scan.pdf", PDF_BYTES),
-    )
+    att = scan_attached(to=item, by=world.users.agent)
     client.force_login(getattr(world.users, role))
     assert post_action(client, item, "start").status_code == status
     assert client.post(reverse("ack_letter", args=[item.pk])).status_code == status
@@ -119,39 +124,23 @@ def test_home_lists_overdue_with_its_delay_due_soon_and_my_items(client, one_hou
     from msap.registers import services
 
     agent = one_house.users.agent
-    # Email of Monday 2 March: due Monday 9 March, so one day late on Tuesday 10.
-    f.RegisterItemFactory(
-        house=one_house.house,
-        created_by=agent,
-        kind="email",
-        subject="Courriel en souffrance",
-        sender_email="a@exemple.fr",
-        received_at=paris(2026, 3, 2, 9),
-    )
-    f.RegisterItemFactory(
-        house=one_house.house,
-        created_by=agent,
-        kind="email",
-        subject="Courriel déjà ancien",
-        sender_email="c@exemple.fr",
-        received_at=paris(2026, 2, 2, 9),
-    )  # due 9 February: 29 days late
-    # Email of Wednesday 4 March: due Wednesday 11, within DUE_SOON_DAYS.
-    f.RegisterItemFactory(
-        house=one_house.house,
-        created_by=agent,
-        kind="email",
-        subject="Courriel à traiter vite",
-        sender_email="b@exemple.fr",
-        received_at=paris(2026, 3, 4, 9),
-    )
-    f.RegisterItemFactory(
-        house=one_house.house,
-        created_by=agent,
-        kind="email",
-        subject="Courriel du jour",
-        sender_email="d@exemple.fr",
-    )
+    emails = [
+        # Monday 2 March: due Monday 9 March, so one day late on Tuesday 10.
+        ("Courriel en souffrance", "a@exemple.fr", paris(2026, 3, 2, 9)),
+        ("Courriel déjà ancien", "c@exemple.fr", paris(2026, 2, 2, 9)),  # due 9 Feb: 29 days late
+        # Wednesday 4 March: due Wednesday 11, within DUE_SOON_DAYS.
+        ("Courriel à traiter vite", "b@exemple.fr", paris(2026, 3, 4, 9)),
+        ("Courriel du jour", "d@exemple.fr", paris(2026, 3, 10, 9)),
+    ]
+    for subject, sender, received_at in emails:
+        f.RegisterItemFactory(
+            house=one_house.house,
+            created_by=agent,
+            kind="email",
+            subject=subject,
+            sender_email=sender,
+            received_at=received_at,
+        )
     mine = f.RegisterItemFactory(
         house=one_house.house, created_by=agent, subject="Courrier qui m'est confié"
     )
@@ -704,13 +693,6 @@ def test_attachment_too_large_is_refused_and_nothing_saved(client, one_house, it
 
 def test_attachment_of_another_item_is_404(client, world, item):
     other_item = f.RegisterItemFactory(house=world.other, created_by=world.users.other_agent)
-    att = Attachment.objects.create(
-        item=other_item,
-        original_name="scan.pdf",
-        content_type="application/pdf",
-        size=10,
-        uploaded_by=world.users.other_agent,
-        file=SimpleUploadedFile("scan.pdf", PDF_BYTES),
-    )
+    att = scan_attached(to=other_item, by=world.users.other_agent)
     client.force_login(world.users.agent)
     assert client.get(reverse("attachment_download", args=[item.pk, att.pk])).status_code == 404

@@ -29,17 +29,24 @@ def text(response):
 
 
 @pytest.mark.django_db
-def test_login_page_is_in_french_by_default(client):
-    page = text(client.get("/connexion/"))
-    assert '<html lang="fr"' in page
-    assert "Se connecter" in page
-    assert "Log in" not in page
-
-
-@pytest.mark.django_db
-def test_unsupported_browser_language_falls_back_to_french(client):
-    page = text(client.get("/connexion/", headers={"Accept-Language": "de"}))
-    assert "Connexion à msap" in page
+@pytest.mark.parametrize(
+    "accept_language, lang, shown, not_shown",
+    [
+        (None, "fr", ("Se connecter", "Connexion à msap"), "Log in"),
+        ("de", "fr", ("Se connecter", "Connexion à msap"), "Log in"),
+        ("en-GB,en;q=0.9", "en", ("Log in to msap", "Password"), "Se connecter"),
+    ],
+    ids=["no language", "unsupported language", "english"],
+)
+def test_login_page_follows_the_browser_s_language_and_falls_back_to_french(
+    client, accept_language, lang, shown, not_shown
+):
+    """The interface is French by default; English when the browser asks for it."""
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    page = text(client.get("/connexion/", headers=headers))
+    assert f'<html lang="{lang}"' in page
+    assert all(words in page for words in shown)
+    assert not_shown not in page
 
 
 @pytest.mark.django_db
@@ -49,13 +56,6 @@ def test_login_page_is_in_english_once_english_is_chosen(client):
     assert "Log in to msap" in page
     assert '<button class="fr-btn" type="submit">Log in</button>' in page
     assert "Se connecter" not in page
-
-
-@pytest.mark.django_db
-def test_english_browser_gets_the_english_login_page(client):
-    page = text(client.get("/connexion/", headers={"Accept-Language": "en-GB,en;q=0.9"}))
-    assert "Log in to msap" in page
-    assert "Password" in page
 
 
 def test_house_page_tabs_are_in_english_once_english_is_chosen(client, one_house):
