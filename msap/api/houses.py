@@ -8,6 +8,7 @@ from ninja import Path, Query, Router
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH, optional_caller
+from msap.api.params import list_page
 from msap.api.schemas import (
     ErrorOut,
     HouseFilters,
@@ -145,14 +146,11 @@ def list_houses(request, filters: Query[HouseFilters]):
         houses = houses.filter(status=filters.status)
     if filters.q:
         houses = houses.filter(name__icontains=filters.q.strip())
-    houses = houses.order_by("name", "pk")
-    page = with_public_details(houses)[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": houses.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [house_payload(h) for h in page],
-    }
+    return list_page(
+        with_public_details(houses.order_by("name", "pk")),
+        filters,
+        lambda page: [house_payload(h) for h in page],
+    )
 
 
 @router.get(
