@@ -24,14 +24,13 @@ it is not a test: a missed target does not fail the command.
 import argparse
 import os
 import re
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.database import admin, check_url, say
+from bench.database import figure, say, throwaway_database
 from bench.workers import backends_cpu, cpu_seconds, start_workers, stop, wait_connected
 from msap.lib.env import env_str
 
@@ -72,12 +71,6 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def figure(name: str, value, unit: str = "") -> None:
-    if isinstance(value, float):
-        value = f"{value:.3f}" if value < 10 else f"{value:.1f}"
-    say(f"{name}: {value} {unit}".rstrip())
-
-
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     q = statistics.quantiles(ordered, n=100, method="inclusive")
@@ -112,30 +105,13 @@ def timed(run, repeat: int) -> list[float]:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    name, maintenance = check_url(args.database_url, "bench-registers")
-    os.environ["MSAP_DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
     os.environ.setdefault("MSAP_DB_CONN_MAX_AGE", "0")
-    # The application's own settings refuse the demo key; a throwaway one for this run.
-    os.environ["MSAP_SECRET_KEY"] = secrets.token_urlsafe(50)
-    say(f"bench-registers: base {name} sur 127.0.0.1 (créée puis supprimée)")
-    admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(maintenance, f'CREATE DATABASE "{name}"')
     workers: list = []
-    try:
-        run(args, workers)
-    except KeyboardInterrupt:
-        say("bench-registers: interrompu")
-    finally:
-        stop(workers)
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep_db:
-            say(f"bench-registers: base {name} conservée (--keep-db)")
-        else:
-            admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            say(f"bench-registers: base {name} supprimée")
+    with throwaway_database(args.database_url, "bench-registers", keep=args.keep_db):
+        try:
+            run(args, workers)
+        finally:
+            stop(workers)
 
 
 def run(args, workers: list) -> None:

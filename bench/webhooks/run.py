@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bench.database import admin, check_url, say
+from bench.database import figure, throwaway_database
 from bench.workers import cpu_seconds, rss_mb, start_workers, stop
 from msap.lib.env import env_str
 
@@ -51,12 +51,6 @@ def parse_args(argv=None):
     p.add_argument("--timeout", type=float, default=600.0, help="seconds before giving up")
     p.add_argument("--keep-db", action="store_true", help="keep the database (to look at it)")
     return p.parse_args(argv)
-
-
-def figure(name: str, value, unit: str = "") -> None:
-    if isinstance(value, float):
-        value = f"{value:.3f}" if value < 10 else f"{value:.1f}"
-    say(f"{name}: {value} {unit}".rstrip())
 
 
 class Receiver:
@@ -111,31 +105,17 @@ class Receiver:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    name, maintenance = check_url(args.database_url, "bench-webhooks")
-    os.environ["MSAP_DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
-    os.environ["MSAP_SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["MSAP_WEBHOOK_ALLOW_LOOPBACK"] = "true"  # the receiver is on 127.0.0.1
-    os.environ["MSAP_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-    os.environ["MSAP_LOG_LEVEL"] = "WARNING"
-    say(f"bench-webhooks: base {name} sur 127.0.0.1 (créée puis supprimée)")
-    admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(maintenance, f'CREATE DATABASE "{name}"')
+    env = {
+        "MSAP_WEBHOOK_ALLOW_LOOPBACK": "true",  # the receiver is on 127.0.0.1
+        "MSAP_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "MSAP_LOG_LEVEL": "WARNING",
+    }
     workers: list[subprocess.Popen] = []
-    try:
-        run(args, workers)
-    except KeyboardInterrupt:
-        say("bench-webhooks: interrompu")
-    finally:
-        stop(workers)
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep_db:
-            say(f"bench-webhooks: base {name} conservée (--keep-db)")
-        else:
-            admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            say(f"bench-webhooks: base {name} supprimée")
+    with throwaway_database(args.database_url, "bench-webhooks", keep=args.keep_db, env=env):
+        try:
+            run(args, workers)
+        finally:
+            stop(workers)
 
 
 def run(args, workers: list) -> None:
