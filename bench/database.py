@@ -4,7 +4,10 @@ import contextlib
 import os
 import re
 import secrets
+import time
 from urllib.parse import urlsplit, urlunsplit
+
+from bench.workers import stop
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -35,10 +38,13 @@ def admin(maintenance_url: str, sql: str) -> None:
 
 
 @contextlib.contextmanager
-def throwaway_database(url: str, bench: str, *, keep: bool = False, env: dict | None = None):
+def throwaway_database(
+    url: str, bench: str, *, keep: bool = False, env: dict | None = None, workers: list = ()
+):
     """The bench's database, created empty (a previous run's dropped first), the application's
-    settings pointed at it (plus `env`); on the way out, also on Ctrl-C or an error, its
-    connections closed and the database dropped, unless `keep`. A Ctrl-C ends the bench quietly."""
+    settings pointed at it (plus `env`); on the way out, also on Ctrl-C or an error, the
+    `msap worker` processes the bench started (`workers`) stopped, its connections closed and
+    the database dropped, unless `keep`. A Ctrl-C ends the bench quietly."""
     name, maintenance = check_url(url, bench)
     os.environ["MSAP_DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
@@ -53,6 +59,7 @@ def throwaway_database(url: str, bench: str, *, keep: bool = False, env: dict | 
     except KeyboardInterrupt:
         say(f"{bench}: interrompu")
     finally:
+        stop(workers)
         from django.db import connections  # once the settings above are in place
 
         connections.close_all()
@@ -61,6 +68,18 @@ def throwaway_database(url: str, bench: str, *, keep: bool = False, env: dict | 
         else:
             admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             say(f"{bench}: base {name} supprimée")
+
+
+def migrate(figure_name: str) -> None:
+    """Django set up on the bench's database and the database migrated, timed as a figure."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    figure(figure_name, time.perf_counter() - started, "s")
 
 
 def say(text: str) -> None:

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.database import figure, say, throwaway_database
+from bench.database import figure, migrate, say, throwaway_database
 from bench.workers import backends_cpu, cpu_seconds, start_workers, stop, wait_connected
 from msap.lib.env import env_str
 
@@ -107,18 +107,17 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     os.environ.setdefault("MSAP_DB_CONN_MAX_AGE", "0")
     workers: list = []
-    with throwaway_database(args.database_url, "bench-registers", keep=args.keep_db):
-        try:
-            run(args, workers)
-        finally:
-            stop(workers)
+    with throwaway_database(
+        args.database_url, "bench-registers", keep=args.keep_db, workers=workers
+    ):
+        run(args, workers)
 
 
 def run(args, workers: list) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    load = os.getloadavg()
+    say(f"machine: {os.cpu_count()} cœurs, charge {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    migrate("migrate_seconds")
+    # The application's modules, once Django is set up.
     from django.db import connection
     from django.db.models import Count, Q
     from django.utils import timezone
@@ -127,12 +126,6 @@ def run(args, workers: list) -> None:
     from msap.lib.mail import read_messages
     from msap.registers import reminders
     from msap.registers.models import OPEN_STATES, RegisterItem, ReminderSent
-
-    load = os.getloadavg()
-    say(f"machine: {os.cpu_count()} cœurs, charge {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    figure("migrate_seconds", time.perf_counter() - started, "s")
 
     now = timezone.now()
     network = generate.make_network(

@@ -29,8 +29,8 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bench.database import figure, throwaway_database
-from bench.workers import cpu_seconds, rss_mb, start_workers, stop
+from bench.database import figure, migrate, throwaway_database
+from bench.workers import cpu_seconds, rss_mb, start_workers
 from msap.lib.env import env_str
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_webhooks"
@@ -111,27 +111,20 @@ def main(argv=None) -> None:
         "MSAP_LOG_LEVEL": "WARNING",
     }
     workers: list[subprocess.Popen] = []
-    with throwaway_database(args.database_url, "bench-webhooks", keep=args.keep_db, env=env):
-        try:
-            run(args, workers)
-        finally:
-            stop(workers)
+    with throwaway_database(
+        args.database_url, "bench-webhooks", keep=args.keep_db, env=env, workers=workers
+    ):
+        run(args, workers)
 
 
 def run(args, workers: list) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    migrate("setup_migrate_seconds")
+    # The application's modules, once Django is set up.
     from msap.partners.models import Partner
     from msap.people.models import User
     from msap.webhooks import services
     from msap.webhooks.models import Delivery, DeliveryStatus
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    figure("setup_migrate_seconds", time.perf_counter() - started, "s")
     receiver = Receiver()
     staff = User.objects.create_user(
         email="bench@msap.local", password=secrets.token_urlsafe(), is_staff=True
