@@ -19,7 +19,14 @@ from ninja import Path, Query, Router, Status
 from msap import permissions
 from msap.api.auth import STAFF_AUTH
 from msap.api.houses import houses_for
-from msap.api.params import check_period, idempotency_conflict, idempotency_key_header, list_page
+from msap.api.params import (
+    check_period,
+    idempotency_conflict,
+    idempotency_key_header,
+    link,
+    links_from,
+    list_page,
+)
 from msap.api.schemas import (
     MAX_DB_ID,
     AppointmentFilters,
@@ -138,19 +145,14 @@ def list_appointments(request, filters: Query[AppointmentFilters]):
     auth=STAFF_AUTH,
     response={200: AppointmentOut, 201: AppointmentOut, **ERRORS, 422: ValidationErrorOut},
     summary="Prendre un rendez-vous pour une personne",
-    openapi_extra={
-        "responses": {
-            201: {
-                "links": {
-                    "ChangeStatus": {
-                        "operationId": "msap_api_appointments_change_status",
-                        "parameters": {"appointment_id": "$response.body#/id"},
-                        "requestBody": {"to": "confirmed", "version": "$response.body#/version"},
-                    }
-                }
-            }
-        }
-    },
+    openapi_extra=links_from(
+        201,
+        ChangeStatus=link(
+            "msap_api_appointments_change_status",
+            {"appointment_id": "$response.body#/id"},
+            {"to": "confirmed", "version": "$response.body#/version"},
+        ),
+    ),
     description=(
         "Réserve un créneau libre (voir `/slots`) pour une personne, par un agent de la maison "
         "(le tiers qui réserve). Avec l'en-tête `Idempotency-Key`, le même envoi répété renvoie "

@@ -73,3 +73,17 @@ def idempotency_key_header(what: str):
 def idempotency_conflict(message: str) -> Status:
     """The 422 answer to a reused `Idempotency-Key` whose body differs from the first one."""
     return Status(422, {"detail": message, "errors": {"Idempotency-Key": [message]}})
+
+
+def links_from(status: int, **links: dict) -> dict:
+    """The `openapi_extra` of an operation whose `status` answer leads to others (OpenAPI links,
+    by name): what a client calls next, and what the stateful fuzzing follows."""
+    return {"responses": {status: {"links": links}}}
+
+
+def link(operation_id: str, parameters: dict, request_body: dict | None = None) -> dict:
+    """One OpenAPI link: the operation, its parameters and body taken from the answer."""
+    target = {"operationId": operation_id, "parameters": parameters}
+    if request_body is not None:
+        target["requestBody"] = request_body
+    return target

@@ -15,8 +15,20 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from msap.api.auth import STAFF_AUTH
-from msap.api.params import idempotency_conflict, idempotency_key_header, list_page
-from msap.api.schemas import MAX_LIMIT, MAX_OFFSET, ErrorOut, ValidationErrorOut
+from msap.api.params import (
+    idempotency_conflict,
+    idempotency_key_header,
+    link,
+    links_from,
+    list_page,
+)
+from msap.api.schemas import (
+    MAX_LIMIT,
+    MAX_OFFSET,
+    ErrorOut,
+    ValidationErrorOut,
+    version_field,
+)
 from msap.core.errors import DomainError, IdempotencyConflict, StaleVersion
 from msap.lib.forms import MAX_DB_ID
 from msap.network.queries import get_house_for_user
@@ -69,14 +81,9 @@ class ReferralIn(Schema):
 
 class MoveIn(Schema):
     to: MoveCode = Field(..., description="Nouveau statut.")
-    version: int = Field(
-        ...,
-        ge=1,
-        le=2**31 - 1,
-        description=(
-            "Version de la saisine lue par l'appelant : si elle a changé depuis, la demande est "
-            "refusée (409) sans rien changer."
-        ),
+    version: int = version_field(
+        "Version de la saisine lue par l'appelant : si elle a changé depuis, la demande est "
+        "refusée (409) sans rien changer."
     )
     text: str = Field(
         "",
@@ -210,18 +217,10 @@ ERRORS = {
     404: ErrorOut,
     422: ValidationErrorOut,
 }
-LINKS = {
-    "responses": {
-        201: {
-            "links": {
-                "GetReferral": {
-                    "operationId": "msap_api_referrals_get_referral",
-                    "parameters": {"referral_id": "$response.body#/id"},
-                }
-            }
-        }
-    }
-}
+LINKS = links_from(
+    201,
+    GetReferral=link("msap_api_referrals_get_referral", {"referral_id": "$response.body#/id"}),
+)
 
 
 @router.post(
