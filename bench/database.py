@@ -8,6 +8,7 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.workers import stop
+from msap.lib.env import env_str
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -28,6 +29,12 @@ def check_url(url: str, bench: str) -> tuple[str, str]:
             f"'bench' and only a-z, 0-9, _ ({name})"
         )
     return name, urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+
+
+def database_url_option(parser, env_name: str, default: str, *, old: str = "") -> None:
+    """The bench's `--database-url`, by default the environment's `env_name` (or its former name
+    `old`), else `default`; check_url refuses anything but a loopback bench database."""
+    parser.add_argument("--database-url", default=env_str(env_name, default, old=old or ()))
 
 
 def admin(maintenance_url: str, sql: str) -> None:

@@ -30,9 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.database import figure, migrate, say, throwaway_database
+from bench.database import database_url_option, figure, migrate, say, throwaway_database
 from bench.workers import backends_cpu, cpu_seconds, start_workers, stop, wait_connected
-from msap.lib.env import env_str
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_registers"
 TARGET_QUERY_P95_MS = 50.0
@@ -46,11 +45,8 @@ PLAN_NODE = re.compile(
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--database-url",
-        default=env_str(
-            "MSAP_BENCH_REGISTERS_DATABASE_URL", DEFAULT_URL, old="BENCH_REGISTERS_DATABASE_URL"
-        ),
+    database_url_option(
+        p, "MSAP_BENCH_REGISTERS_DATABASE_URL", DEFAULT_URL, old="BENCH_REGISTERS_DATABASE_URL"
     )
     p.add_argument("--houses", type=int, default=2800)
     p.add_argument("--staff", type=int, default=7000, help="people working in the houses")

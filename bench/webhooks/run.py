@@ -29,19 +29,15 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bench.database import figure, migrate, throwaway_database
+from bench.database import database_url_option, figure, migrate, throwaway_database
 from bench.workers import cpu_seconds, rss_mb, start_workers
-from msap.lib.env import env_str
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_webhooks"
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--database-url",
-        default=env_str("MSAP_BENCH_WEBHOOKS_DATABASE_URL", DEFAULT_URL),
-    )
+    database_url_option(p, "MSAP_BENCH_WEBHOOKS_DATABASE_URL", DEFAULT_URL)
     p.add_argument("--events", type=int, default=10_000)
     p.add_argument("--workers", type=int, default=4, help="`msap worker` processes")
     p.add_argument("--retry-events", type=int, default=500, help="events of the retry phase")
