@@ -7,6 +7,7 @@ Thin views: parse, check access, call msap.appointments.services, render.
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,16 +29,13 @@ from msap.appointments.models import AppointmentStatus
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
+from msap.core.pages import render_house_tab
 from msap.lib.dates import timezone_for
 from msap.network.models import House
 from msap.network.queries import get_house_for_user
 from msap.territory.models import Departement
 
-
-def _house_page(request, template, house, access, **context):
-    return render(
-        request, template, {"house": house, "access": access, "tab": "appointments", **context}
-    )
+_house_page = partial(render_house_tab, tab="appointments")
 
 
 @never_cache
