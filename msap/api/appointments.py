@@ -23,9 +23,8 @@ from msap.api.params import (
     check_period,
     idempotency_conflict,
     idempotency_key_header,
-    link,
-    links_from,
     list_page,
+    status_link,
 )
 from msap.api.schemas import (
     MAX_DB_ID,
@@ -145,14 +144,7 @@ def list_appointments(request, filters: Query[AppointmentFilters]):
     auth=STAFF_AUTH,
     response={200: AppointmentOut, 201: AppointmentOut, **ERRORS, 422: ValidationErrorOut},
     summary="Prendre un rendez-vous pour une personne",
-    openapi_extra=links_from(
-        201,
-        ChangeStatus=link(
-            "msap_api_appointments_change_status",
-            {"appointment_id": "$response.body#/id"},
-            {"to": "confirmed", "version": "$response.body#/version"},
-        ),
-    ),
+    openapi_extra=status_link("msap_api_appointments_change_status", "appointment_id", "confirmed"),
     description=(
         "Réserve un créneau libre (voir `/slots`) pour une personne, par un agent de la maison "
         "(le tiers qui réserve). Avec l'en-tête `Idempotency-Key`, le même envoi répété renvoie "

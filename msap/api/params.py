@@ -87,3 +87,16 @@ def link(operation_id: str, parameters: dict, request_body: dict | None = None) 
     if request_body is not None:
         target["requestBody"] = request_body
     return target
+
+
+def status_link(operation_id: str, id_parameter: str, to: str) -> dict:
+    """The `openapi_extra` of a creation (201) whose record's next call is its status change
+    `to`, with the version the answer gave."""
+    return links_from(
+        201,
+        ChangeStatus=link(
+            operation_id,
+            {id_parameter: "$response.body#/id"},
+            {"to": to, "version": "$response.body#/version"},
+        ),
+    )

@@ -25,10 +25,9 @@ from msap.api.auth import STAFF_AUTH
 from msap.api.params import (
     check_period,
     house_days_q,
-    link,
-    links_from,
     list_page,
     refuse_fields,
+    status_link,
 )
 from msap.api.schemas import (
     MAX_DB_ID,
@@ -150,14 +149,7 @@ def _resolve(body: RegisterItemIn, house) -> dict:
     },
     summary="Enregistrer un élément de registre",
     # The next call a client makes (and the stateful fuzzing follows): the new item's status.
-    openapi_extra=links_from(
-        201,
-        ChangeStatus=link(
-            "msap_api_registers_change_status",
-            {"item_id": "$response.body#/id"},
-            {"to": "in_progress", "version": "$response.body#/version"},
-        ),
-    ),
+    openapi_extra=status_link("msap_api_registers_change_status", "item_id", "in_progress"),
     description=(
         "Enregistre un courrier, un courriel, un appel, une réclamation ou une suggestion dans le "
         "registre d'une maison (engagements 11 à 15 de la charte de qualité), réservé à l'équipe "
