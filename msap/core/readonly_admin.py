@@ -11,5 +11,5 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Nothing that cannot be changed may be deleted either.
+    has_delete_permission = has_change_permission
