@@ -132,6 +132,23 @@ def pick_communes(n: int) -> list[Commune]:
     return chosen
 
 
+def bench_house(
+    i: int, commune: Commune, organisation, *, slug: str, email_domain=EMAIL_DOMAIN, **fields
+) -> House:
+    """The `i`-th recognised house of a bench, in `commune` (not saved: for bulk_create)."""
+    return House(
+        name=f"France Services de {commune.name} ({commune.departement_id})",
+        slug=slug,
+        organisation=organisation,
+        status=HouseStatus.RECOGNISED,
+        address="1 place de la Mairie",
+        postal_code=(commune.postal_codes.split() or ["00000"])[0],
+        commune=commune,
+        email=f"maison{i}@{email_domain}",
+        **fields,
+    )
+
+
 def _houses(n: int, rng: random.Random, today: date) -> list[House]:
     communes = pick_communes(n)
     organisations = Organisation.objects.bulk_create(
@@ -143,17 +160,14 @@ def _houses(n: int, rng: random.Random, today: date) -> list[House]:
     org_of = {o.departement_id: o for o in organisations}
     houses = House.objects.bulk_create(
         [
-            House(
-                name=f"France Services de {c.name} ({c.departement_id})",
+            bench_house(
+                i,
+                c,
+                org_of[c.departement_id],
                 slug=f"banc-{i:04d}",
-                organisation=org_of[c.departement_id],
+                # In this order: the draws of the generator's seed.
                 kind=HouseKind.MOBILE if rng.random() < MOBILE_RATE else HouseKind.FIXED,
-                status=HouseStatus.RECOGNISED,
                 recognised_on=today - timedelta(days=rng.randint(400, 3000)),
-                address="1 place de la Mairie",
-                postal_code=(c.postal_codes.split() or ["00000"])[0],
-                commune=c,
-                email=f"maison{i}@{EMAIL_DOMAIN}",
             )
             for i, c in enumerate(communes)
         ]

@@ -185,6 +185,14 @@ class Result:
     def throughput(self) -> float:
         return self.ok / self.elapsed_s if self.elapsed_s else 0.0
 
+    def record(self, ok: bool, latency_ms: float) -> None:
+        """One answer: its latency when it succeeded, else one more error (under the caller's lock)."""
+        if ok:
+            self.ok += 1
+            self.latencies_ms.append(latency_ms)
+        else:
+            self.errors += 1
+
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
             return float("nan")
@@ -203,11 +211,7 @@ def open_loop(
         ok = send()
         latency = (time.perf_counter() - due) * 1000
         with lock:
-            if ok:
-                result.ok += 1
-                result.latencies_ms.append(latency)
-            else:
-                result.errors += 1
+            result.record(ok, latency)
 
     start = time.perf_counter() + 0.1
     with ThreadPoolExecutor(max_workers=threads) as pool:
@@ -239,11 +243,7 @@ def closed_loop(
             ok = send()
             latency = (time.perf_counter() - began) * 1000
             with lock:
-                if ok:
-                    result.ok += 1
-                    result.latencies_ms.append(latency)
-                else:
-                    result.errors += 1
+                result.record(ok, latency)
 
     start = time.perf_counter()
     workers = [threading.Thread(target=loop, daemon=True) for _ in range(clients)]

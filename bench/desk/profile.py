@@ -24,20 +24,16 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.database import admin, check_url
+from bench.database import admin, check_url, database_url_option
 from bench.desk.run import ROOT
-from msap.lib.env import env_str
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_profile"
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--database-url",
-        default=env_str(
-            "MSAP_BENCH_PROFILE_DATABASE_URL", DEFAULT_URL, old="BENCH_PROFILE_DATABASE_URL"
-        ),
+    database_url_option(
+        p, "MSAP_BENCH_PROFILE_DATABASE_URL", DEFAULT_URL, old="BENCH_PROFILE_DATABASE_URL"
     )
     p.add_argument("--requests", type=int, default=300)
     p.add_argument("--top", type=int, default=30)

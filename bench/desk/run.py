@@ -27,8 +27,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.database import admin, check_url, say
-from msap.lib.env import env_str
+from bench.database import admin, check_url, database_url_option, say
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench"
@@ -37,10 +36,7 @@ TARGETS = {"p95_ms": 30.0, "ratio": 0.60, "rss_mb": 150.0}
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--database-url",
-        default=env_str("MSAP_BENCH_DATABASE_URL", DEFAULT_URL, old="BENCH_DATABASE_URL"),
-    )
+    database_url_option(p, "MSAP_BENCH_DATABASE_URL", DEFAULT_URL, old="BENCH_DATABASE_URL")
     p.add_argument("--houses", type=int, default=300)
     p.add_argument("--agents", type=int, default=1000)
     p.add_argument(

@@ -24,9 +24,9 @@ from functools import lru_cache
 
 from django.db import DatabaseError, connection, transaction
 
-from bench.generate import pick_communes
+from bench.generate import bench_house, pick_communes
 from msap.lib.dates import timezone_for
-from msap.network.models import House, HouseStatus, Organisation
+from msap.network.models import House, Organisation
 from msap.people.models import Membership, Role, User
 from msap.registers import rules
 from msap.registers.models import RegisterItem
@@ -97,16 +97,13 @@ def make_network(*, houses: int, staff: int, seed: int, today: date) -> Network:
         }
         made = House.objects.bulk_create(
             [
-                House(
-                    name=f"France Services de {c.name} ({c.departement_id})",
+                bench_house(
+                    i,
+                    c,
+                    orgs[c.departement_id],
                     slug=f"banc-registres-{i:04d}",
-                    organisation=orgs[c.departement_id],
-                    status=HouseStatus.RECOGNISED,
+                    email_domain=EMAIL_DOMAIN,
                     recognised_on=today - timedelta(days=rng.randint(400, 3000)),
-                    address="1 place de la Mairie",
-                    postal_code=(c.postal_codes.split() or ["00000"])[0],
-                    commune=c,
-                    email=f"maison{i}@{EMAIL_DOMAIN}",
                 )
                 for i, c in enumerate(communes)
             ],

@@ -24,16 +24,14 @@ it is not a test: a missed target does not fail the command.
 import argparse
 import os
 import re
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.database import admin, check_url, say
+from bench.database import database_url_option, figure, migrate, say, throwaway_database
 from bench.workers import backends_cpu, cpu_seconds, start_workers, stop, wait_connected
-from msap.lib.env import env_str
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_registers"
 TARGET_QUERY_P95_MS = 50.0
@@ -47,11 +45,8 @@ PLAN_NODE = re.compile(
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--database-url",
-        default=env_str(
-            "MSAP_BENCH_REGISTERS_DATABASE_URL", DEFAULT_URL, old="BENCH_REGISTERS_DATABASE_URL"
-        ),
+    database_url_option(
+        p, "MSAP_BENCH_REGISTERS_DATABASE_URL", DEFAULT_URL, old="BENCH_REGISTERS_DATABASE_URL"
     )
     p.add_argument("--houses", type=int, default=2800)
     p.add_argument("--staff", type=int, default=7000, help="people working in the houses")
@@ -70,12 +65,6 @@ def parse_args(argv=None):
     p.add_argument("--timeout", type=float, default=600.0, help="seconds before giving up")
     p.add_argument("--keep-db", action="store_true", help="keep the database (to look at it)")
     return p.parse_args(argv)
-
-
-def figure(name: str, value, unit: str = "") -> None:
-    if isinstance(value, float):
-        value = f"{value:.3f}" if value < 10 else f"{value:.1f}"
-    say(f"{name}: {value} {unit}".rstrip())
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -112,37 +101,19 @@ def timed(run, repeat: int) -> list[float]:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    name, maintenance = check_url(args.database_url, "bench-registers")
-    os.environ["MSAP_DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
     os.environ.setdefault("MSAP_DB_CONN_MAX_AGE", "0")
-    # The application's own settings refuse the demo key; a throwaway one for this run.
-    os.environ["MSAP_SECRET_KEY"] = secrets.token_urlsafe(50)
-    say(f"bench-registers: base {name} sur 127.0.0.1 (créée puis supprimée)")
-    admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(maintenance, f'CREATE DATABASE "{name}"')
     workers: list = []
-    try:
+    with throwaway_database(
+        args.database_url, "bench-registers", keep=args.keep_db, workers=workers
+    ):
         run(args, workers)
-    except KeyboardInterrupt:
-        say("bench-registers: interrompu")
-    finally:
-        stop(workers)
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep_db:
-            say(f"bench-registers: base {name} conservée (--keep-db)")
-        else:
-            admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            say(f"bench-registers: base {name} supprimée")
 
 
 def run(args, workers: list) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    load = os.getloadavg()
+    say(f"machine: {os.cpu_count()} cœurs, charge {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    migrate("migrate_seconds")
+    # The application's modules, once Django is set up.
     from django.db import connection
     from django.db.models import Count, Q
     from django.utils import timezone
@@ -151,12 +122,6 @@ def run(args, workers: list) -> None:
     from msap.lib.mail import read_messages
     from msap.registers import reminders
     from msap.registers.models import OPEN_STATES, RegisterItem, ReminderSent
-
-    load = os.getloadavg()
-    say(f"machine: {os.cpu_count()} cœurs, charge {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    figure("migrate_seconds", time.perf_counter() - started, "s")
 
     now = timezone.now()
     network = generate.make_network(

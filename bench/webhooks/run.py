@@ -29,19 +29,15 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bench.database import admin, check_url, say
-from bench.workers import cpu_seconds, rss_mb, start_workers, stop
-from msap.lib.env import env_str
+from bench.database import database_url_option, figure, migrate, throwaway_database
+from bench.workers import cpu_seconds, rss_mb, start_workers
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench_webhooks"
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--database-url",
-        default=env_str("MSAP_BENCH_WEBHOOKS_DATABASE_URL", DEFAULT_URL),
-    )
+    database_url_option(p, "MSAP_BENCH_WEBHOOKS_DATABASE_URL", DEFAULT_URL)
     p.add_argument("--events", type=int, default=10_000)
     p.add_argument("--workers", type=int, default=4, help="`msap worker` processes")
     p.add_argument("--retry-events", type=int, default=500, help="events of the retry phase")
@@ -51,12 +47,6 @@ def parse_args(argv=None):
     p.add_argument("--timeout", type=float, default=600.0, help="seconds before giving up")
     p.add_argument("--keep-db", action="store_true", help="keep the database (to look at it)")
     return p.parse_args(argv)
-
-
-def figure(name: str, value, unit: str = "") -> None:
-    if isinstance(value, float):
-        value = f"{value:.3f}" if value < 10 else f"{value:.1f}"
-    say(f"{name}: {value} {unit}".rstrip())
 
 
 class Receiver:
@@ -111,47 +101,26 @@ class Receiver:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    name, maintenance = check_url(args.database_url, "bench-webhooks")
-    os.environ["MSAP_DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "msap.settings"
-    os.environ["MSAP_SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["MSAP_WEBHOOK_ALLOW_LOOPBACK"] = "true"  # the receiver is on 127.0.0.1
-    os.environ["MSAP_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-    os.environ["MSAP_LOG_LEVEL"] = "WARNING"
-    say(f"bench-webhooks: base {name} sur 127.0.0.1 (créée puis supprimée)")
-    admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(maintenance, f'CREATE DATABASE "{name}"')
+    env = {
+        "MSAP_WEBHOOK_ALLOW_LOOPBACK": "true",  # the receiver is on 127.0.0.1
+        "MSAP_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "MSAP_LOG_LEVEL": "WARNING",
+    }
     workers: list[subprocess.Popen] = []
-    try:
+    with throwaway_database(
+        args.database_url, "bench-webhooks", keep=args.keep_db, env=env, workers=workers
+    ):
         run(args, workers)
-    except KeyboardInterrupt:
-        say("bench-webhooks: interrompu")
-    finally:
-        stop(workers)
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep_db:
-            say(f"bench-webhooks: base {name} conservée (--keep-db)")
-        else:
-            admin(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            say(f"bench-webhooks: base {name} supprimée")
 
 
 def run(args, workers: list) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    migrate("setup_migrate_seconds")
+    # The application's modules, once Django is set up.
     from msap.partners.models import Partner
     from msap.people.models import User
     from msap.webhooks import services
     from msap.webhooks.models import Delivery, DeliveryStatus
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    figure("setup_migrate_seconds", time.perf_counter() - started, "s")
     receiver = Receiver()
     staff = User.objects.create_user(
         email="bench@msap.local", password=secrets.token_urlsafe(), is_staff=True

@@ -14,12 +14,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Path, Query, Router, Status
+from ninja import Path, Query, Router, Status
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH
 from msap.api.houses import houses_for
-from msap.api.params import period_errors
+from msap.api.params import (
+    check_period,
+    idempotency_conflict,
+    idempotency_key_header,
+    list_page,
+    status_link,
+)
 from msap.api.schemas import (
     MAX_DB_ID,
     AppointmentFilters,
@@ -114,8 +120,7 @@ def list_appointments(request, filters: Query[AppointmentFilters]):
                 _("Les rendez-vous ne sont accessibles qu'aux agents de la maison.")
             )
         appointments = queries.counter_appointments(user)
-    if errors := period_errors(filters.date_from, filters.date_to):
-        raise DomainError(next(iter(errors.values()))[0], errors)
+    check_period(filters.date_from, filters.date_to)
     tz = timezone.get_current_timezone()
     if filters.date_from:
         start = datetime.datetime.combine(filters.date_from, datetime.time.min, tz)
@@ -127,14 +132,11 @@ def list_appointments(request, filters: Query[AppointmentFilters]):
         )
     if filters.status:
         appointments = appointments.filter(status=filters.status)
-    appointments = appointments.order_by("start", "pk")
-    page = appointments.select_related(*RELATED)[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": appointments.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [appointment_payload(a) for a in page],
-    }
+    return list_page(
+        appointments.order_by("start", "pk").select_related(*RELATED),
+        filters,
+        lambda page: [appointment_payload(a) for a in page],
+    )
 
 
 @router.post(
@@ -142,19 +144,7 @@ def list_appointments(request, filters: Query[AppointmentFilters]):
     auth=STAFF_AUTH,
     response={200: AppointmentOut, 201: AppointmentOut, **ERRORS, 422: ValidationErrorOut},
     summary="Prendre un rendez-vous pour une personne",
-    openapi_extra={
-        "responses": {
-            201: {
-                "links": {
-                    "ChangeStatus": {
-                        "operationId": "msap_api_appointments_change_status",
-                        "parameters": {"appointment_id": "$response.body#/id"},
-                        "requestBody": {"to": "confirmed", "version": "$response.body#/version"},
-                    }
-                }
-            }
-        }
-    },
+    openapi_extra=status_link("msap_api_appointments_change_status", "appointment_id", "confirmed"),
     description=(
         "Réserve un créneau libre (voir `/slots`) pour une personne, par un agent de la maison "
         "(le tiers qui réserve). Avec l'en-tête `Idempotency-Key`, le même envoi répété renvoie "
@@ -166,13 +156,7 @@ def list_appointments(request, filters: Query[AppointmentFilters]):
 def create_appointment(
     request,
     body: AppointmentIn,
-    idempotency_key: str | None = Header(
-        None,
-        alias="Idempotency-Key",
-        max_length=64,
-        pattern=r"^[^\x00]*$",
-        description="Clé unique choisie par le client pour cette réservation (64 caractères au plus).",
-    ),
+    idempotency_key: str | None = idempotency_key_header("cette réservation"),
 ):
     user = request.auth
     house, _access = get_house_for_user(user, body.house, need="counter")
@@ -209,7 +193,7 @@ def create_appointment(
             idempotency_key=idempotency_key or "",
         )
     except IdempotencyConflict as exc:
-        return Status(422, {"detail": exc.message, "errors": {"Idempotency-Key": [exc.message]}})
+        return idempotency_conflict(exc.message)
     return Status(201 if created else 200, _detail(appointment.pk))
 
 

@@ -8,6 +8,7 @@ from ninja import Path, Query, Router
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH, optional_caller
+from msap.api.params import link, links_from, list_page
 from msap.api.schemas import (
     ErrorOut,
     HouseFilters,
@@ -116,22 +117,11 @@ def house_payload(house) -> dict:
     "/houses",
     response={200: HouseListOut, 401: ErrorOut, 422: ValidationErrorOut},
     summary="Annuaire des maisons",
-    openapi_extra={
-        "responses": {
-            200: {
-                "links": {
-                    "GetHouse": {
-                        "operationId": "msap_api_houses_get_house",
-                        "parameters": {"id": "$response.body#/items/0/id"},
-                    },
-                    "ListReferents": {
-                        "operationId": "msap_api_houses_list_referents",
-                        "parameters": {"id": "$response.body#/items/0/id"},
-                    },
-                }
-            }
-        }
-    },
+    openapi_extra=links_from(
+        200,
+        GetHouse=link("msap_api_houses_get_house", {"id": "$response.body#/items/0/id"}),
+        ListReferents=link("msap_api_houses_list_referents", {"id": "$response.body#/items/0/id"}),
+    ),
     description=(
         "Maisons reconnues du réseau, sans authentification. Un utilisateur authentifié voit en "
         "plus les maisons en projet de son périmètre. Aucune coordonnée de référent n'y figure."
@@ -145,14 +135,11 @@ def list_houses(request, filters: Query[HouseFilters]):
         houses = houses.filter(status=filters.status)
     if filters.q:
         houses = houses.filter(name__icontains=filters.q.strip())
-    houses = houses.order_by("name", "pk")
-    page = with_public_details(houses)[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": houses.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [house_payload(h) for h in page],
-    }
+    return list_page(
+        with_public_details(houses.order_by("name", "pk")),
+        filters,
+        lambda page: [house_payload(h) for h in page],
+    )
 
 
 @router.get(

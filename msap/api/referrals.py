@@ -12,10 +12,23 @@ from typing import Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from msap.api.auth import STAFF_AUTH
-from msap.api.schemas import MAX_LIMIT, MAX_OFFSET, ErrorOut, ValidationErrorOut
+from msap.api.params import (
+    idempotency_conflict,
+    idempotency_key_header,
+    link,
+    links_from,
+    list_page,
+)
+from msap.api.schemas import (
+    MAX_LIMIT,
+    MAX_OFFSET,
+    ErrorOut,
+    ValidationErrorOut,
+    version_field,
+)
 from msap.core.errors import DomainError, IdempotencyConflict, StaleVersion
 from msap.lib.forms import MAX_DB_ID
 from msap.network.queries import get_house_for_user
@@ -68,14 +81,9 @@ class ReferralIn(Schema):
 
 class MoveIn(Schema):
     to: MoveCode = Field(..., description="Nouveau statut.")
-    version: int = Field(
-        ...,
-        ge=1,
-        le=2**31 - 1,
-        description=(
-            "Version de la saisine lue par l'appelant : si elle a changé depuis, la demande est "
-            "refusée (409) sans rien changer."
-        ),
+    version: int = version_field(
+        "Version de la saisine lue par l'appelant : si elle a changé depuis, la demande est "
+        "refusée (409) sans rien changer."
     )
     text: str = Field(
         "",
@@ -209,18 +217,10 @@ ERRORS = {
     404: ErrorOut,
     422: ValidationErrorOut,
 }
-LINKS = {
-    "responses": {
-        201: {
-            "links": {
-                "GetReferral": {
-                    "operationId": "msap_api_referrals_get_referral",
-                    "parameters": {"referral_id": "$response.body#/id"},
-                }
-            }
-        }
-    }
-}
+LINKS = links_from(
+    201,
+    GetReferral=link("msap_api_referrals_get_referral", {"referral_id": "$response.body#/id"}),
+)
 
 
 @router.post(
@@ -241,13 +241,7 @@ LINKS = {
 def create_referral(
     request,
     body: ReferralIn,
-    idempotency_key: str | None = Header(
-        None,
-        alias="Idempotency-Key",
-        max_length=64,
-        pattern=_TEXT,
-        description="Clé unique choisie par le client pour cette saisine (64 caractères au plus).",
-    ),
+    idempotency_key: str | None = idempotency_key_header("cette saisine"),
 ):
     user = request.auth
     house, _access = get_house_for_user(user, body.house, need="counter")
@@ -288,7 +282,7 @@ def create_referral(
             "d'autres valeurs : rien n'a été transmis. Utilisez une nouvelle clé pour une "
             "nouvelle saisine."
         ) % {"key": key, "pk": exc.existing.pk}
-        return Status(422, {"detail": message, "errors": {"Idempotency-Key": [message]}})
+        return idempotency_conflict(message)
     transmission = _with_details(Transmission.objects.filter(pk=transmission.pk)).get()
     return Status(201 if created else 200, payload(transmission, timezone.now()))
 
@@ -320,14 +314,11 @@ def list_referrals(request, filters: Query[ReferralFilters]):
         # The network's day: an overseas house's limit may differ by hours.
         late = queries.late_q(timezone.localdate(now))
         referrals = referrals.filter(late) if filters.late else referrals.exclude(late)
-    referrals = referrals.order_by("-sent_at", "-pk")
-    page = _with_details(referrals)[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": referrals.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [payload(t, now) for t in page],
-    }
+    return list_page(
+        _with_details(referrals.order_by("-sent_at", "-pk")),
+        filters,
+        lambda page: [payload(t, now) for t in page],
+    )
 
 
 @router.get(

@@ -22,7 +22,13 @@ from ninja import Path, Query, Router, Status
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH
-from msap.api.params import house_days_q, period_errors
+from msap.api.params import (
+    check_period,
+    house_days_q,
+    list_page,
+    refuse_fields,
+    status_link,
+)
 from msap.api.schemas import (
     MAX_DB_ID,
     ErrorOut,
@@ -33,7 +39,7 @@ from msap.api.schemas import (
     RegisterStatusIn,
     ValidationErrorOut,
 )
-from msap.core.errors import DomainError, StaleVersion
+from msap.core.errors import StaleVersion
 from msap.network.queries import get_house_for_user, staff_houses
 from msap.partners.models import Partner
 from msap.registers import services
@@ -111,7 +117,7 @@ def _resolve(body: RegisterItemIn, house) -> dict:
     if body.phone_outcome and body.kind != Kind.PHONE:
         errors["phone_outcome"] = [_("L'issue de l'appel ne concerne que le registre des appels.")]
     if errors:
-        raise DomainError(next(iter(errors.values()))[0], errors)
+        refuse_fields(errors)
     return {
         "kind": body.kind,
         "received_at": _aware(body.received_at, house) or timezone.now(),
@@ -143,19 +149,7 @@ def _resolve(body: RegisterItemIn, house) -> dict:
     },
     summary="Enregistrer un élément de registre",
     # The next call a client makes (and the stateful fuzzing follows): the new item's status.
-    openapi_extra={
-        "responses": {
-            201: {
-                "links": {
-                    "ChangeStatus": {
-                        "operationId": "msap_api_registers_change_status",
-                        "parameters": {"item_id": "$response.body#/id"},
-                        "requestBody": {"to": "in_progress", "version": "$response.body#/version"},
-                    }
-                }
-            }
-        }
-    },
+    openapi_extra=status_link("msap_api_registers_change_status", "item_id", "in_progress"),
     description=(
         "Enregistre un courrier, un courriel, un appel, une réclamation ou une suggestion dans le "
         "registre d'une maison (engagements 11 à 15 de la charte de qualité), réservé à l'équipe "
@@ -205,8 +199,7 @@ def list_items(request, filters: Query[RegisterItemFilters]):
         if not permissions.scope_for(user).admin and not houses.exists():
             raise PermissionDenied(permissions.registers_staff_only())
         items = RegisterItem.objects.filter(house__in=houses)
-    if errors := period_errors(filters.date_from, filters.date_to):
-        raise DomainError(next(iter(errors.values()))[0], errors)
+    check_period(filters.date_from, filters.date_to)
     if filters.date_from or filters.date_to:
         # Each item's days are its house's (overseas houses have their own time zone).
         items = items.filter(house_days_q("received_at", filters.date_from, filters.date_to))
@@ -222,13 +215,9 @@ def list_items(request, filters: Query[RegisterItemFilters]):
         if filters.overdue is False:
             items = items.exclude(late)
         items = items.order_by("-received_at", "-pk")
-    page = items.select_related("partner")[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": items.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [item_payload(item, now) for item in page],
-    }
+    return list_page(
+        items.select_related("partner"), filters, lambda page: [item_payload(i, now) for i in page]
+    )
 
 
 @router.post(

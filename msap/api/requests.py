@@ -11,11 +11,18 @@ from typing import get_args
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Status
+from ninja import Query, Router, Status
 
 from msap import permissions
 from msap.api.auth import STAFF_AUTH
-from msap.api.params import house_days_q, period_errors
+from msap.api.params import (
+    check_period,
+    house_days_q,
+    idempotency_conflict,
+    idempotency_key_header,
+    list_page,
+    refuse_fields,
+)
 from msap.api.schemas import (
     ErrorOut,
     NeedCode,
@@ -25,7 +32,7 @@ from msap.api.schemas import (
     RequestOut,
     ValidationErrorOut,
 )
-from msap.core.errors import DomainError, IdempotencyConflict
+from msap.core.errors import IdempotencyConflict
 from msap.desk import services
 from msap.desk.models import Procedure, ServiceRequest
 from msap.desk.queries import visible_requests
@@ -132,7 +139,7 @@ def _resolve(payload: RequestIn, house) -> tuple[dict, list[Partner]]:
                 _("Commune inconnue : code INSEE « %(code)s ».") % {"code": payload.commune},
             )
     if errors:
-        raise DomainError(next(iter(errors.values()))[0], errors)
+        refuse_fields(errors)
     data = {
         "channel": payload.channel,
         "partner": partner,
@@ -200,13 +207,7 @@ def create_request(
     # Named "body" so that a refused field is reported as "channel", not "payload.channel"
     # (api._field_name drops the location names).
     body: RequestIn,
-    idempotency_key: str | None = Header(
-        None,
-        alias="Idempotency-Key",
-        max_length=64,
-        pattern=r"^[^\x00]*$",
-        description="Clé unique choisie par le client pour cet enregistrement (64 caractères au plus).",
-    ),
+    idempotency_key: str | None = idempotency_key_header("cet enregistrement"),
 ):
     user = request.auth
     house, _access = get_house_for_user(user, body.house, need="staff")
@@ -222,7 +223,7 @@ def create_request(
             "d'autres valeurs : rien n'a été enregistré. Utilisez une nouvelle clé pour un "
             "nouvel enregistrement."
         ) % {"key": key, "pk": exc.existing.pk}
-        return Status(422, {"detail": message, "errors": {"Idempotency-Key": [message]}})
+        return idempotency_conflict(message)
     obj = with_details(ServiceRequest.objects.filter(pk=obj.pk)).get()
     staff_ids = _staff_house_ids(user)
     notes_visible = staff_ids is None or obj.house_id in staff_ids
@@ -251,13 +252,11 @@ def create_request(
 def list_requests(request, filters: Query[RequestFilters]):
     user = request.auth
     requests = visible_requests(user)
-    errors: dict[str, list[str]] = {}
     if filters.house is not None:
         house, _access = get_house_for_user(user, filters.house)  # 404 when unseen
         requests = requests.filter(house=house)
-    errors.update(period_errors(filters.date_from, filters.date_to))
-    if errors:
-        raise DomainError(next(iter(errors.values()))[0], errors)
+    check_period(filters.date_from, filters.date_to)
+    errors: dict[str, list[str]] = {}
     if filters.date_from or filters.date_to:
         # Each request's days are its house's (overseas houses have their own time zone).
         requests = requests.filter(house_days_q("occurred_at", filters.date_from, filters.date_to))
@@ -287,16 +286,13 @@ def list_requests(request, filters: Query[RequestFilters]):
     if filters.channel:
         requests = requests.filter(channel=filters.channel)
     if errors:
-        raise DomainError(next(iter(errors.values()))[0], errors)
-    requests = requests.order_by("-occurred_at", "-pk")
-    page = list(with_details(requests)[filters.offset : filters.offset + filters.limit])
-    staff_ids = _staff_house_ids(user) if page else set()
-    return {
-        "count": requests.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [
+        refuse_fields(errors)
+
+    def payloads(page):
+        staff_ids = _staff_house_ids(user) if page else set()
+        return [
             request_payload(r, notes_visible=staff_ids is None or r.house_id in staff_ids)
             for r in page
-        ],
-    }
+        ]
+
+    return list_page(with_details(requests.order_by("-occurred_at", "-pk")), filters, payloads)

@@ -19,6 +19,12 @@ DEFAULT_LIMIT = 50
 MAX_OFFSET = 10_000_000
 
 
+def version_field(description: str):
+    """The `version` a change carries: the record's version as the caller read it (a stale one
+    is refused with 409), within the column's range."""
+    return Field(..., ge=1, le=2**31 - 1, description=description)
+
+
 class ErrorOut(Schema):
     detail: str = Field(description="Message d'erreur, en français.")
 
@@ -321,14 +327,9 @@ class RegisterItemIn(Schema):
 
 class RegisterStatusIn(Schema):
     to: RegisterStatusCode = Field(..., description="Nouveau statut.")
-    version: int = Field(
-        ...,
-        ge=1,
-        le=2**31 - 1,
-        description=(
-            "Version de l'élément lue par l'appelant : si quelqu'un l'a modifié depuis, la "
-            "demande est refusée (409) au lieu d'écraser sa modification."
-        ),
+    version: int = version_field(
+        "Version de l'élément lue par l'appelant : si quelqu'un l'a modifié depuis, la "
+        "demande est refusée (409) au lieu d'écraser sa modification."
     )
     answered_at: datetime.datetime | None = Field(
         None,
@@ -514,14 +515,9 @@ class AppointmentIn(Schema):
 
 class AppointmentStatusIn(Schema):
     to: AppointmentStatusCode = Field(..., description=f"Nouveau statut : {APPOINTMENT_STATUSES}.")
-    version: int = Field(
-        ...,
-        ge=1,
-        le=2**31 - 1,
-        description=(
-            "Version du rendez-vous lue par l'appelant : si quelqu'un l'a modifié depuis, la "
-            "demande est refusée (409) au lieu d'écraser sa modification."
-        ),
+    version: int = version_field(
+        "Version du rendez-vous lue par l'appelant : si quelqu'un l'a modifié depuis, la "
+        "demande est refusée (409) au lieu d'écraser sa modification."
     )
     reason: str = Field(
         "", max_length=300, pattern=_TEXT, description="Motif, obligatoire pour revoked."

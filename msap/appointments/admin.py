@@ -12,6 +12,7 @@ from msap.appointments.models import (
     SlotException,
     SlotRule,
 )
+from msap.core.admin import ReadOnlyAdmin
 
 admin.site.register(PartnerAppointmentSettings)
 admin.site.register(PartnerDocument)
@@ -41,16 +42,7 @@ class AdviserAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ReadOnlyAdmin):
     list_display = ["id", "house", "appointment_type", "start", "status"]
     list_filter = ["status"]
     list_display_links = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

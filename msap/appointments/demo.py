@@ -29,7 +29,7 @@ from msap.appointments.models import (
 from msap.core.errors import DomainError
 from msap.desk.models import ServiceRequest
 from msap.lib.dates import timezone_for
-from msap.people.models import Membership, Role
+from msap.people.counter import first_counter_agent
 
 SEED = 20260901
 PAST_DAYS = 365
@@ -90,20 +90,14 @@ def build_appointments(houses, *, today: date, seed: int = SEED) -> int:
     for house in houses:
         if AppointmentType.objects.filter(partnership__house=house).exists():
             continue
-        agent = (
-            Membership.objects.current()
-            .filter(house=house, role__in=[Role.AGENT, Role.RESPONSABLE])
-            .select_related("user")
-            .order_by("pk")
-            .first()
-        )
+        agent = first_counter_agent(house)
         if agent is None:
             continue
         rng = random.Random(f"{seed}/{house.slug}")
         with transaction.atomic():
             types = _offer(house, today)
-            created += _past(house, types, agent.user, today, rng)
-            created += _future(house, types, agent.user, rng)
+            created += _past(house, types, agent, today, rng)
+            created += _future(house, types, agent, rng)
     return created
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from msap.core.rules import validate_day
 from msap.desk.models import ServiceRequest
+from msap.desk.recent import offer_recent_requests
 from msap.lib.forms import style_widgets, version_field
 
 # The requests an appointment may be linked to: the house's recent ones.
@@ -69,20 +70,8 @@ class BookingForm(forms.Form):
     def __init__(self, *args, house=None, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.slots = list(slots)
-        since = timezone.now() - timedelta(days=LINKABLE_REQUEST_DAYS)
-        ids = list(
-            ServiceRequest.objects.filter(house=house, occurred_at__gte=since)
-            .order_by("-occurred_at")
-            .values_list("pk", flat=True)[:LINKABLE_REQUEST_LIMIT]
-        )
-        self.fields["request"].queryset = (
-            ServiceRequest.objects.filter(pk__in=ids)
-            .select_related("category", "partner")
-            .order_by("-occurred_at")
-        )
-        self.fields["request"].label_from_instance = lambda r: (
-            f"{timezone.localtime(r.occurred_at):%d/%m %H:%M} — {r.category}"
-            + (f" ({r.partner})" if r.partner_id else "")
+        offer_recent_requests(
+            self.fields["request"], house, days=LINKABLE_REQUEST_DAYS, limit=LINKABLE_REQUEST_LIMIT
         )
         self.fields["request"].error_messages["invalid_choice"] = _(
             "Cette demande n'est pas parmi les demandes récentes de la maison."

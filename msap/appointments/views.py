@@ -7,6 +7,7 @@ Thin views: parse, check access, call msap.appointments.services, render.
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,17 +28,14 @@ from msap.appointments.forms import BookingForm, IndicatorsForm, PeriodForm, Sta
 from msap.appointments.models import AppointmentStatus
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error
+from msap.core.forms import add_domain_error, refusals_on
+from msap.core.pages import render_house_tab
 from msap.lib.dates import timezone_for
 from msap.network.models import House
 from msap.network.queries import get_house_for_user
 from msap.territory.models import Departement
 
-
-def _house_page(request, template, house, access, **context):
-    return render(
-        request, template, {"house": house, "access": access, "tab": "appointments", **context}
-    )
+_house_page = partial(render_house_tab, tab="appointments")
 
 
 @never_cache
@@ -104,32 +102,29 @@ def appointment_new(request, house_pk):
     if request.method == "POST" and form.is_valid():
         adviser_id, start = form.cleaned_data["slot"]
         adviser = appointment_type.partnership.advisers.filter(pk=adviser_id).first()
-        try:
-            if adviser is None:
-                raise DomainError(
-                    _("Choisissez un créneau dans la liste."),
-                    {"slot": [_("Choisissez un créneau dans la liste.")]},
-                )
-            appointment = services.book(
-                request.user,
-                house,
-                appointment_type=appointment_type,
-                adviser=adviser,
-                start=start,
-                person_name=form.cleaned_data["person_name"],
-                person_email=form.cleaned_data["person_email"],
-                person_phone=form.cleaned_data["person_phone"],
-                request=form.cleaned_data["request"],
-                now=now,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
+        if adviser is None:
+            form.add_error("slot", _("Choisissez un créneau dans la liste."))
         else:
-            messages.success(
-                request,
-                _("Le rendez-vous est réservé. Imprimez la fiche de préparation pour la personne."),
-            )
-            return redirect("appointment_detail", appointment.pk)
+            with refusals_on(form):
+                appointment = services.book(
+                    request.user,
+                    house,
+                    appointment_type=appointment_type,
+                    adviser=adviser,
+                    start=start,
+                    person_name=form.cleaned_data["person_name"],
+                    person_email=form.cleaned_data["person_email"],
+                    person_phone=form.cleaned_data["person_phone"],
+                    request=form.cleaned_data["request"],
+                    now=now,
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Le rendez-vous est réservé. Imprimez la fiche de préparation pour la personne."
+                    ),
+                )
+                return redirect("appointment_detail", appointment.pk)
     tz = timezone_for(house.commune.departement_id)
     by_day = defaultdict(list)
     for slot in slots:

@@ -20,7 +20,7 @@ from msap.appointments import sheet
 from msap.appointments.models import AppointmentStatus
 from msap.core.confirm import confirmation
 from msap.core.errors import DomainError, StaleVersion
-from msap.core.forms import add_domain_error
+from msap.core.forms import add_domain_error, refusals_on
 from msap.partners.models import Partner
 from msap.portal import queries, services
 from msap.portal.forms import ConfirmForm, EndpointForm, RevokeForm, TransmissionMoveForm
@@ -224,25 +224,20 @@ def portal_webhooks(request):
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data.get("partner") or partners[0].pk
         partner = next((p for p in partners if p.pk == chosen), None)
-        try:
-            if partner is None:
-                raise DomainError(
-                    _("Choisissez un de vos organismes."),
-                    {"partner": [_("Choisissez un de vos organismes.")]},
-                )
-            endpoint = webhooks.create_endpoint(
-                request.user,
-                partner,
-                form.cleaned_data["url"],
-                form.cleaned_data["event_types"],
-                form.cleaned_data["description"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
+        if partner is None:
+            form.add_error("partner", _("Choisissez un de vos organismes."))
         else:
-            request.session[SHOWN_SECRET] = [endpoint.pk, endpoint.secret]
-            messages.success(request, _("L'adresse est enregistrée."))
-            return redirect("portal_webhook", endpoint.pk)
+            with refusals_on(form):
+                endpoint = webhooks.create_endpoint(
+                    request.user,
+                    partner,
+                    form.cleaned_data["url"],
+                    form.cleaned_data["event_types"],
+                    form.cleaned_data["description"],
+                )
+                request.session[SHOWN_SECRET] = [endpoint.pk, endpoint.secret]
+                messages.success(request, _("L'adresse est enregistrée."))
+                return redirect("portal_webhook", endpoint.pk)
     return _page(
         request,
         "portal/webhooks.html",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from msap.core.errors import DomainError
 from msap.desk.models import ServiceRequest
 from msap.lib.dates import add_working_days, timezone_for
+from msap.people.counter import first_counter_agent
 from msap.people.models import Membership, Role
 from msap.transmissions import services
 from msap.transmissions.models import (
@@ -88,13 +89,7 @@ def build_transmissions(houses, *, today: date, seed: int = SEED) -> int:
     for house in houses:
         if Transmission.objects.filter(house=house).exists():
             continue
-        agent = (
-            Membership.objects.current()
-            .filter(house=house, role__in=[Role.AGENT, Role.RESPONSABLE])
-            .select_related("user")
-            .order_by("pk")
-            .first()
-        )
+        agent = first_counter_agent(house)
         partnerships = {
             p.partner.code: p
             for p in house.partnerships.active().select_related("partner")
@@ -104,8 +99,8 @@ def build_transmissions(houses, *, today: date, seed: int = SEED) -> int:
             continue
         rng = random.Random(f"{seed}/{house.slug}")
         with transaction.atomic():
-            created += _year(house, agent.user, partnerships, referents, today, rng)
-            created += _today(house, agent.user, partnerships, referents, rng)
+            created += _year(house, agent, partnerships, referents, today, rng)
+            created += _today(house, agent, partnerships, referents, rng)
     # The untouched expire and ended consents are purged, as the daily job would have done; the
     # notices of last year's transmissions went at the time (the open ones of today's still go).
     services.expire_untouched()

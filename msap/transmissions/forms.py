@@ -1,12 +1,10 @@
 """Forms of the transmission screens: they parse and report bad input in French; services decide."""
 
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from msap.desk.models import ServiceRequest
+from msap.desk.recent import offer_recent_requests
 from msap.dossiers.models import Dossier
 from msap.lib.forms import style_widgets, version_field
 from msap.partners.models import Partnership, Referent
@@ -133,20 +131,8 @@ class SendForm(forms.Form):
         self.fields["referent"].label_from_instance = lambda r: (
             f"{r.full_name} ({r.partnership.partner.short_name})"
         )
-        since = timezone.now() - timedelta(days=LINKABLE_REQUEST_DAYS)
-        ids = list(
-            ServiceRequest.objects.filter(house=house, occurred_at__gte=since)
-            .order_by("-occurred_at")
-            .values_list("pk", flat=True)[:LINKABLE_REQUEST_LIMIT]
-        )
-        self.fields["request"].queryset = (
-            ServiceRequest.objects.filter(pk__in=ids)
-            .select_related("category", "partner")
-            .order_by("-occurred_at")
-        )
-        self.fields["request"].label_from_instance = lambda r: (
-            f"{timezone.localtime(r.occurred_at):%d/%m %H:%M} — {r.category}"
-            + (f" ({r.partner})" if r.partner_id else "")
+        offer_recent_requests(
+            self.fields["request"], house, days=LINKABLE_REQUEST_DAYS, limit=LINKABLE_REQUEST_LIMIT
         )
         self.fields["dossier"].queryset = Dossier.objects.filter(house=house, status="active")
         for name, message in (

@@ -6,11 +6,13 @@ The referents' screens are the partner portal's, on the same services and access
 Thin views: parse, check access, call msap.transmissions.services, render.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from msap import permissions
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
+from msap.core.pages import render_house_tab
 from msap.desk.forms import new_idempotency_key
 from msap.lib.dates import timezone_for
 from msap.lib.forms import parse_id
@@ -31,10 +34,7 @@ from msap.transmissions.models import Transmission, TransmissionStatus
 TRANSMISSIONS_PER_PAGE = 50
 
 
-def _house_page(request, template, house, access, **context):
-    return render(
-        request, template, {"house": house, "access": access, "tab": "transmissions", **context}
-    )
+_house_page = partial(render_house_tab, tab="transmissions")
 
 
 @never_cache
@@ -136,27 +136,24 @@ def transmission_new(request, house_pk):
 
 def _detail(request, transmission, access, answer_form=None, status=200):
     house = transmission.house
-    return render(
+    return _house_page(
         request,
         "transmissions/detail.html",
-        {
-            "house": house,
-            "access": permissions.house_access(request.user, house),
-            "transmission_access": access,
-            "tab": "transmissions",
-            "transmission": transmission,
-            "deadline": queries.deadline(transmission, timezone.now()),
-            "steps": transmission.steps.select_related("actor").prefetch_related("attachments"),
-            "answer_form": answer_form
-            or (
-                MessageForm(initial={"version": transmission.version})
-                if access.house and transmission.status == TransmissionStatus.INFO_REQUESTED
-                else None
-            ),
-            "tz": timezone_for(house.commune.departement_id),
-            "title": str(transmission),
-        },
+        house,
+        permissions.house_access(request.user, house),
         status=status,
+        transmission_access=access,
+        transmission=transmission,
+        deadline=queries.deadline(transmission, timezone.now()),
+        steps=transmission.steps.select_related("actor").prefetch_related("attachments"),
+        answer_form=answer_form
+        or (
+            MessageForm(initial={"version": transmission.version})
+            if access.house and transmission.status == TransmissionStatus.INFO_REQUESTED
+            else None
+        ),
+        tz=timezone_for(house.commune.departement_id),
+        title=str(transmission),
     )
 
 

@@ -82,6 +82,13 @@ def _clean_event_types(event_types) -> list[str]:
     return chosen
 
 
+def _save(user, endpoint: Endpoint, fields: list[str], action: str, summary: str, **entry) -> None:
+    """Save the endpoint's changed `fields` and journal the change, in one transaction."""
+    with transaction.atomic():
+        endpoint.save(update_fields=fields)
+        journal.record(user, action, endpoint, summary=summary, **entry)
+
+
 def create_endpoint(user, partner, url: str, event_types, description: str = "") -> Endpoint:
     _check(user, partner)
     url = (url or "").strip()
@@ -118,15 +125,14 @@ def update_endpoint(user, endpoint: Endpoint, event_types, description: str = ""
     if not changes:
         return endpoint
     endpoint.event_types, endpoint.description = types, description
-    with transaction.atomic():
-        endpoint.save(update_fields=["event_types", "description"])
-        journal.record(
-            user,
-            "webhook.updated",
-            endpoint,
-            summary=gettext_noop("Souscriptions de l'adresse de webhook modifiées"),
-            changes=changes,
-        )
+    _save(
+        user,
+        endpoint,
+        ["event_types", "description"],
+        "webhook.updated",
+        gettext_noop("Souscriptions de l'adresse de webhook modifiées"),
+        changes=changes,
+    )
     return endpoint
 
 
@@ -135,14 +141,13 @@ def rotate_secret(user, endpoint: Endpoint) -> str:
     _check(user, endpoint.partner)
     endpoint.secret = new_secret()
     endpoint.secret_rotated_at = timezone.now()
-    with transaction.atomic():
-        endpoint.save(update_fields=["secret", "secret_rotated_at"])
-        journal.record(
-            user,
-            "webhook.secret_rotated",
-            endpoint,
-            summary=gettext_noop("Secret de signature renouvelé"),
-        )
+    _save(
+        user,
+        endpoint,
+        ["secret", "secret_rotated_at"],
+        "webhook.secret_rotated",
+        gettext_noop("Secret de signature renouvelé"),
+    )
     return endpoint.secret
 
 

@@ -16,6 +16,7 @@ from msap.network.models import Equipment, HouseStatus
 from msap.partners.models import ServiceItem
 from msap.people.models import ApiToken
 from tests import factories as f
+from tests.api.client import bearer
 
 LIST = "/api/v1/houses"
 OPENAPI = "/api/v1/openapi.json"
@@ -28,11 +29,6 @@ def detail_url(house):
 
 def referents_url(house):
     return f"/api/v1/houses/{house.pk}/referents"
-
-
-def bearer(user):
-    _obj, token = ApiToken.issue(user, "test")
-    return {"Authorization": f"Bearer {token}"}
 
 
 def names(response):

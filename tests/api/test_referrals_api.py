@@ -2,7 +2,6 @@
 house's agents send and read them, the addressed partner's referents read them and move them
 along, nobody else sees any. Every status in the schema; bad input a French 400, nothing saved."""
 
-import json
 from datetime import date, timedelta
 from typing import get_args
 
@@ -13,19 +12,10 @@ from msap.transmissions.models import (
     Transmission,
     TransmissionStatus,
 )
-from tests.api.test_requests_api import bearer
+from tests.api.client import bearer, post
 from tests.transmissions.conftest import send
 
 URL = "/api/v1/referrals"
-
-
-def post(client, user, url, body, **headers):
-    return client.post(
-        url,
-        data=json.dumps(body),
-        content_type="application/json",
-        headers={**bearer(user), **headers},
-    )
 
 
 def body(world, **overrides):

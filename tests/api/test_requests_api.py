@@ -13,26 +13,17 @@ from django.utils import timezone
 from msap.api import schemas
 from msap.desk.models import NEEDS, AgeBand, Autonomy, Channel, Outcome, Procedure, ServiceRequest
 from msap.dossiers.models import LinkedRequest
-from msap.people.models import ApiToken
 from tests import factories as f
+from tests.api.client import bearer
+from tests.api.client import post as post_json
 
 URL = "/api/v1/requests"
 PARIS = ZoneInfo("Europe/Paris")
 REUNION = ZoneInfo("Indian/Reunion")
 
 
-def bearer(user):
-    _obj, token = ApiToken.issue(user, "test")
-    return {"Authorization": f"Bearer {token}"}
-
-
 def post(client, user, body, **headers):
-    return client.post(
-        URL,
-        data=json.dumps(body),
-        content_type="application/json",
-        headers={**bearer(user), **headers},
-    )
+    return post_json(client, user, URL, body, **headers)
 
 
 def get(client, user, **params):

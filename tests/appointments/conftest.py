@@ -2,23 +2,18 @@
 type, a permanence type and a phone type, two advisers receiving every weekday, the house's
 equipped office and one video equipment."""
 
-import importlib
 from datetime import datetime, time
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 
 from msap.appointments import services
 from msap.appointments.models import PartnerAppointmentSettings, PartnerDocument
-from msap.desk.seed import seed_procedures
 from msap.network.models import Equipment, Premises
-from msap.partners.seed import seed_reference_data
-from msap.territory.models import Departement
 from tests import factories as f
+from tests.conftest import reload_reference_data
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -96,13 +91,4 @@ def book(world, kind, adviser, start, *, now=NOW, **person):
 def reference_data_reloaded(transactional_db):
     """A transactional test's database is emptied after each such test: reload the geography
     and reference data the migrations put there when an earlier one removed them."""
-    if not Departement.objects.exists():
-        state = MigrationLoader(connection).project_state(
-            ("territory", "0002_load_administrative_geography")
-        )
-        loader = importlib.import_module(
-            "msap.territory.migrations.0002_load_administrative_geography"
-        )
-        loader.load(state.apps, SimpleNamespace(connection=connection))
-    seed_reference_data()
-    seed_procedures()
+    reload_reference_data()

@@ -3,7 +3,6 @@ contact are for the agents of the house), a booking sent twice with one Idempote
 appointment, a status change carries its version; the free-slot search across a département's
 houses never offers a taken adviser, office or video equipment."""
 
-import json
 from datetime import time, timedelta
 
 import pytest
@@ -15,26 +14,12 @@ from msap.appointments.models import Appointment, SlotException
 from msap.core.errors import DomainError
 from msap.network.models import Closure, House
 from msap.partners.models import Partnership
-from msap.people.models import ApiToken
 from tests import factories as f
+from tests.api.client import bearer, post
 from tests.appointments.conftest import NOW, book, paris
 
 pytestmark = pytest.mark.usefixtures("frozen")
 THURSDAY_10 = paris(2026, 3, 5, 10)
-
-
-def bearer(user):
-    _obj, token = ApiToken.issue(user, "test")
-    return {"Authorization": f"Bearer {token}"}
-
-
-def post(client, user, url, body, **headers):
-    return client.post(
-        url,
-        data=json.dumps(body),
-        content_type="application/json",
-        headers={**bearer(user), **headers},
-    )
 
 
 def booking(world, offer, **overrides):
