@@ -12,7 +12,7 @@ from msap.appointments.models import (
     SlotException,
     SlotRule,
 )
-from msap.core.admin import ReadOnlyAdmin
+from msap.core.admin import CompactInline, ReadOnlyAdmin
 
 admin.site.register(PartnerAppointmentSettings)
 admin.site.register(PartnerDocument)
@@ -25,14 +25,12 @@ class AppointmentTypeAdmin(admin.ModelAdmin):
     filter_horizontal = ["documents"]
 
 
-class SlotRuleInline(admin.TabularInline):
+class SlotRuleInline(CompactInline):
     model = SlotRule
-    extra = 0
 
 
-class SlotExceptionInline(admin.TabularInline):
+class SlotExceptionInline(CompactInline):
     model = SlotException
-    extra = 0
 
 
 @admin.register(Adviser)

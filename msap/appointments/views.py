@@ -26,9 +26,8 @@ from msap import permissions
 from msap.appointments import queries, services, sheet
 from msap.appointments.forms import BookingForm, IndicatorsForm, PeriodForm, StatusForm
 from msap.appointments.models import AppointmentStatus
-from msap.core.confirm import confirmation
-from msap.core.errors import DomainError
-from msap.core.forms import add_domain_error, refusals_on
+from msap.appointments.moves import status_move
+from msap.core.forms import refusals_on
 from msap.core.pages import render_house_tab
 from msap.lib.dates import timezone_for
 from msap.network.models import House
@@ -199,37 +198,33 @@ def appointment_status(request, pk, status):
     if status not in AppointmentStatus.values:
         raise Http404(_("Statut inconnu."))
     detail = reverse("appointment_detail", args=[appointment.pk])
-    form = StatusForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.change_status(
-                    request.user,
-                    appointment,
-                    status,
-                    reason=form.cleaned_data["reason"],
-                    version=form.cleaned_data["version"],
-                )
-            except DomainError as exc:
-                if status != AppointmentStatus.REVOKED:
-                    messages.error(request, exc.message)
-                    return redirect(detail)
-                add_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Rendez-vous : %(status)s.") % {"status": AppointmentStatus(status).label},
-                )
-                return redirect(detail)
-        elif status != AppointmentStatus.REVOKED:
-            messages.error(
-                request, _("Version de la fiche manquante ou invalide : rechargez la page.")
-            )
-            return redirect(detail)
-    if status == AppointmentStatus.REVOKED:
-        if not form.is_bound:
-            form = StatusForm(initial={"version": appointment.version})
-        return _house_page(
+
+    def confirm():
+        title, consequence = CONSEQUENCES[status]
+        when = timezone.localtime(appointment.start)
+        return {
+            "title": title,
+            "question": _("%(action)s du %(day)s ?")
+            % {"action": title, "day": formats.date_format(when, "SHORT_DATETIME_FORMAT")},
+            "details": [
+                (_("Partenaire"), str(appointment.appointment_type.partnership.partner)),
+                (_("Objet"), appointment.appointment_type.subject),
+                (_("Conseiller"), appointment.adviser.full_name),
+            ],
+            "consequence": consequence,
+            "button": title,
+        }
+
+    return status_move(
+        request,
+        appointment,
+        status,
+        form_class=StatusForm,
+        move=lambda data: services.change_status(
+            request.user, appointment, status, reason=data["reason"], version=data["version"]
+        ),
+        back=detail,
+        revoke_page=lambda form: _house_page(
             request,
             "appointments/revoke.html",
             appointment.house,
@@ -237,32 +232,8 @@ def appointment_status(request, pk, status):
             appointment=appointment,
             form=form,
             title=_("Annulation par le partenaire"),
-        )
-    try:
-        appointment.check_status(status)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(detail)
-    title, consequence = CONSEQUENCES[status]
-    return confirmation(
-        request,
-        title=title,
-        question=_("%(action)s du %(day)s ?")
-        % {
-            "action": title,
-            "day": formats.date_format(
-                timezone.localtime(appointment.start), "SHORT_DATETIME_FORMAT"
-            ),
-        },
-        details=[
-            (_("Partenaire"), str(appointment.appointment_type.partnership.partner)),
-            (_("Objet"), appointment.appointment_type.subject),
-            (_("Conseiller"), appointment.adviser.full_name),
-        ],
-        consequence=consequence,
-        button=title,
-        cancel_url=detail,
-        fields={"version": appointment.version},
+        ),
+        confirm=confirm,
     )
 
 

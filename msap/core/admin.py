@@ -12,6 +12,12 @@ admin.site.has_permission = _technical_admin_only
 admin.site.site_header = "msap — administration technique"
 
 
+class CompactInline(admin.TabularInline):
+    """A record's rows in its admin page, without blank rows to fill below them."""
+
+    extra = 0
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """An admin that shows rows and changes none: services own every change (and journal it)."""
 

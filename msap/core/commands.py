@@ -1,4 +1,5 @@
-"""What msap's management commands share: a refusal Django prints in French, the `--now` option."""
+"""What msap's management commands share: a refusal Django prints in French, the `--dry-run` and
+`--now` options."""
 
 from datetime import date, datetime, time
 
@@ -8,6 +9,11 @@ from django.utils import timezone
 
 class Erreur(CommandError):
     """Django prints "<class name>: <message>" on stderr and exits with code 1: say it in French."""
+
+
+def add_dry_run_argument(parser, help: str) -> None:
+    """`--dry-run`: count what the job would do (`help` says what), change and send nothing."""
+    parser.add_argument("--dry-run", action="store_true", help=help)
 
 
 def add_now_argument(parser) -> None:

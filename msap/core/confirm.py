@@ -53,3 +53,16 @@ def dated_ending(request, form, *, invalid: str, confirm, end, done_url: str):
         with refusal_as_message(request):
             end(form.cleaned_data["ended_on"])
     return redirect(done_url)
+
+
+def confirmed(request, *, act, done: str, back_url: str, **page):
+    """A deletion or another irreversible action with no choice to make: GET shows the
+    confirmation page (`page`: its title, question, consequence, button, details, fields; cancel
+    goes back to `back_url`), POST calls `act()` and says `done` (a refusal becomes an error
+    message); both end at `back_url`."""
+    if request.method == "GET":
+        return confirmation(request, cancel_url=back_url, **page)
+    with refusal_as_message(request):
+        act()
+        messages.success(request, done)
+    return redirect(back_url)

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from msap import permissions
 from msap.core import rules as core_rules
-from msap.core.confirm import confirmation
-from msap.core.forms import refusal_as_message, refusals_on
+from msap.core.confirm import confirmed
+from msap.core.forms import refusals_on
 from msap.core.templatetags.content import typed
 from msap.desk import queries, rules, services, stats
 from msap.desk.forms import (
@@ -251,30 +251,27 @@ def request_delete(request, pk):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("desk_day")
-    if request.method == "GET":
-        when = timezone.localtime(obj.occurred_at, obj.house.tz)
-        return confirmation(
-            request,
-            title=_("Supprimer une demande"),
-            question=_("Supprimer la demande du %(day)s à %(time)s ?")
-            % {"day": formats.date_format(when.date()), "time": formats.time_format(when.time())},
-            details=[
-                (_("Catégorie"), f"{obj.category.code}. {obj.category.title}"),
-                (_("Partenaire"), obj.partner.short_name if obj.partner_id else _("Aucun")),
-                (_("Maison"), typed(obj.house.name)),
-            ],
-            consequence=_(
-                "Elle disparaîtra de l'activité de la maison et de ses statistiques. Si elle "
-                "n'est qu'à corriger, modifiez-la plutôt."
-            ),
-            button=_("Supprimer la demande"),
-            cancel_url=target,
-            fields={"next": target},
-        )
-    with refusal_as_message(request):
-        services.delete_request(request.user, obj)
-        messages.success(request, _("Demande supprimée."))
-    return redirect(target)
+    when = timezone.localtime(obj.occurred_at, obj.house.tz)
+    return confirmed(
+        request,
+        act=lambda: services.delete_request(request.user, obj),
+        done=_("Demande supprimée."),
+        back_url=target,
+        title=_("Supprimer une demande"),
+        question=_("Supprimer la demande du %(day)s à %(time)s ?")
+        % {"day": formats.date_format(when.date()), "time": formats.time_format(when.time())},
+        details=[
+            (_("Catégorie"), f"{obj.category.code}. {obj.category.title}"),
+            (_("Partenaire"), obj.partner.short_name if obj.partner_id else _("Aucun")),
+            (_("Maison"), typed(obj.house.name)),
+        ],
+        consequence=_(
+            "Elle disparaîtra de l'activité de la maison et de ses statistiques. Si elle "
+            "n'est qu'à corriger, modifiez-la plutôt."
+        ),
+        button=_("Supprimer la demande"),
+        fields={"next": target},
+    )
 
 
 # --- the house's board --------------------------------------------------------------------------------

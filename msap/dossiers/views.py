@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from msap.core.confirm import confirmation
+from msap.core.confirm import confirmed
 from msap.core.forms import refusal_as_message, refusals_on
 from msap.core.templatetags.content import typed
 from msap.desk.models import ServiceRequest
@@ -251,21 +251,18 @@ def document_download(request, dossier_pk, doc_pk):
 def document_delete(request, dossier_pk, doc_pk):
     dossier, _access = get_dossier_for_user(request.user, dossier_pk)
     document = get_object_or_404(DossierDocument, pk=doc_pk, dossier=dossier)
-    if request.method == "GET":
-        return confirmation(
-            request,
-            title=_("Retirer un document"),
-            question=_("Retirer le document « %(name)s » du dossier n°%(pk)s ?")
-            % {"name": document.original_name, "pk": dossier.pk},
-            details=[(_("Description"), typed(document.label) or "—")],
-            consequence=_("Le fichier sera supprimé du serveur ; il ne pourra pas être récupéré."),
-            button=_("Retirer le document"),
-            cancel_url=reverse("dossier_detail", args=[dossier.pk]),
-        )
-    with refusal_as_message(request):
-        services.remove_document(request.user, document)
-        messages.success(request, _("Le document a été retiré du dossier et son fichier supprimé."))
-    return redirect("dossier_detail", dossier.pk)
+    return confirmed(
+        request,
+        act=lambda: services.remove_document(request.user, document),
+        done=_("Le document a été retiré du dossier et son fichier supprimé."),
+        back_url=reverse("dossier_detail", args=[dossier.pk]),
+        title=_("Retirer un document"),
+        question=_("Retirer le document « %(name)s » du dossier n°%(pk)s ?")
+        % {"name": document.original_name, "pk": dossier.pk},
+        details=[(_("Description"), typed(document.label) or "—")],
+        consequence=_("Le fichier sera supprimé du serveur ; il ne pourra pas être récupéré."),
+        button=_("Retirer le document"),
+    )
 
 
 # --- the person's rights: export and erasure ----------------------------------------------------

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from msap.core.admin import CompactInline
 from msap.network.models import (
     Closure,
     Equipment,
@@ -12,14 +13,12 @@ from msap.network.models import (
 )
 
 
-class OpeningRangeInline(admin.TabularInline):
+class OpeningRangeInline(CompactInline):
     model = OpeningRange
-    extra = 0
 
 
-class EquipmentInline(admin.TabularInline):
+class EquipmentInline(CompactInline):
     model = Equipment
-    extra = 0
 
 
 @admin.register(House)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from msap.core import journal
-from msap.core.confirm import confirmation
+from msap.core.confirm import confirmed
 from msap.core.forms import refusals_on
 from msap.core.models import JournalEntry
 from msap.core.templatetags.content import typed
@@ -272,23 +272,21 @@ def house_closures(request, pk):
 def closure_delete(request, pk, closure_pk):
     house, _access = get_house_for_user(request.user, pk, need="manage")
     closure = get_object_or_404(Closure, pk=closure_pk, house=house)
-    if request.method == "GET":
-        return confirmation(
-            request,
-            title=_("Supprimer une fermeture exceptionnelle"),
-            question=_("Supprimer la fermeture du %(start)s au %(end)s ?")
-            % {"start": date_format(closure.start_date), "end": date_format(closure.end_date)},
-            details=[(_("Motif"), typed(closure.reason)), (_("Maison"), typed(house.name))],
-            consequence=_(
-                "Le public ne verra plus cette fermeture : ces jours-là, la maison sera annoncée "
-                "ouverte selon ses horaires habituels."
-            ),
-            button=_("Supprimer la fermeture"),
-            cancel_url=reverse("house_closures", args=[house.pk]),
-        )
-    services.remove_closure(request.user, closure)
-    messages.success(request, _("La fermeture exceptionnelle a été supprimée."))
-    return redirect("house_closures", house.pk)
+    return confirmed(
+        request,
+        act=lambda: services.remove_closure(request.user, closure),
+        done=_("La fermeture exceptionnelle a été supprimée."),
+        back_url=reverse("house_closures", args=[house.pk]),
+        title=_("Supprimer une fermeture exceptionnelle"),
+        question=_("Supprimer la fermeture du %(start)s au %(end)s ?")
+        % {"start": date_format(closure.start_date), "end": date_format(closure.end_date)},
+        details=[(_("Motif"), typed(closure.reason)), (_("Maison"), typed(house.name))],
+        consequence=_(
+            "Le public ne verra plus cette fermeture : ces jours-là, la maison sera annoncée "
+            "ouverte selon ses horaires habituels."
+        ),
+        button=_("Supprimer la fermeture"),
+    )
 
 
 # --- premises and equipment ---------------------------------------------------------------------
@@ -355,22 +353,20 @@ def equipment_add(request, pk):
 def equipment_delete(request, pk, item_pk):
     house, _access = get_house_for_user(request.user, pk, need="manage")
     item = get_object_or_404(Equipment, pk=item_pk, house=house)
-    if request.method == "GET":
-        return confirmation(
-            request,
-            title=_("Retirer un équipement"),
-            question=_("Retirer l'équipement « %(item)s » ?") % {"item": item},
-            details=[(_("Nombre"), str(item.quantity)), (_("Maison"), typed(house.name))],
-            consequence=_(
-                "Il ne comptera plus pour le minimum de l'article 3.3 ni dans ce que la maison "
-                "met à la disposition du public."
-            ),
-            button=_("Retirer l'équipement"),
-            cancel_url=reverse("house_premises", args=[house.pk]),
-        )
-    services.remove_equipment(request.user, item)
-    messages.success(request, _("Équipement retiré : %(item)s.") % {"item": item})
-    return redirect("house_premises", house.pk)
+    return confirmed(
+        request,
+        act=lambda: services.remove_equipment(request.user, item),
+        done=_("Équipement retiré : %(item)s.") % {"item": item},
+        back_url=reverse("house_premises", args=[house.pk]),
+        title=_("Retirer un équipement"),
+        question=_("Retirer l'équipement « %(item)s » ?") % {"item": item},
+        details=[(_("Nombre"), str(item.quantity)), (_("Maison"), typed(house.name))],
+        consequence=_(
+            "Il ne comptera plus pour le minimum de l'article 3.3 ni dans ce que la maison "
+            "met à la disposition du public."
+        ),
+        button=_("Retirer l'équipement"),
+    )
 
 
 # --- mobile stops -------------------------------------------------------------------------------
@@ -412,19 +408,17 @@ def house_stops(request, pk):
 def stop_delete(request, pk, stop_pk):
     house, _access = get_house_for_user(request.user, pk, need="manage")
     stop = get_object_or_404(MobileStop, pk=stop_pk, house=house)
-    if request.method == "GET":
-        return confirmation(
-            request,
-            title=_("Retirer une étape"),
-            question=_("Retirer l'étape « %(stop)s » ?") % {"stop": stop},
-            details=[(_("Commune"), stop.commune.name), (_("Maison"), typed(house.name))],
-            consequence=_("Le public ne verra plus cette étape de la maison itinérante."),
-            button=_("Retirer l'étape"),
-            cancel_url=reverse("house_stops", args=[house.pk]),
-        )
-    services.remove_stop(request.user, stop)
-    messages.success(request, _("L'étape a été retirée."))
-    return redirect("house_stops", house.pk)
+    return confirmed(
+        request,
+        act=lambda: services.remove_stop(request.user, stop),
+        done=_("L'étape a été retirée."),
+        back_url=reverse("house_stops", args=[house.pk]),
+        title=_("Retirer une étape"),
+        question=_("Retirer l'étape « %(stop)s » ?") % {"stop": stop},
+        details=[(_("Commune"), stop.commune.name), (_("Maison"), typed(house.name))],
+        consequence=_("Le public ne verra plus cette étape de la maison itinérante."),
+        button=_("Retirer l'étape"),
+    )
 
 
 # --- history ------------------------------------------------------------------------------------

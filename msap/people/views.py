@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from msap.core.confirm import confirmation, dated_ending
+from msap.core.confirm import confirmed, dated_ending
 from msap.core.forms import refusals_on
 from msap.core.templatetags.content import typed
 from msap.lib.uploads import private_file_response
@@ -156,27 +156,21 @@ def training_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def training_delete(request, pk, training_pk):
     training, _access = get_training_for_user(request.user, pk, training_pk, need="manage")
-    if request.method == "GET":
-        return confirmation(
-            request,
-            title=_("Retirer une formation"),
-            question=_("Retirer la formation « %(title)s » de %(name)s ?")
-            % {"title": training.title, "name": training.user},
-            details=[(_("Du"), date_format(training.started_on))],
-            consequence=_(
-                "Elle ne comptera plus parmi les formations de l'équipe, et son attestation "
-                "éventuelle sera supprimée."
-            ),
-            button=_("Retirer la formation"),
-            cancel_url=reverse("house_staff", args=[training.house_id]),
-        )
-    title, name = training.title, str(training.user)
-    services.remove_training(request.user, training)
-    messages.success(
+    said = {"title": training.title, "name": training.user}
+    return confirmed(
         request,
-        _("La formation « %(title)s » de %(name)s a été retirée.") % {"title": title, "name": name},
+        act=lambda: services.remove_training(request.user, training),
+        done=_("La formation « %(title)s » de %(name)s a été retirée.") % said,
+        back_url=reverse("house_staff", args=[training.house_id]),
+        title=_("Retirer une formation"),
+        question=_("Retirer la formation « %(title)s » de %(name)s ?") % said,
+        details=[(_("Du"), date_format(training.started_on))],
+        consequence=_(
+            "Elle ne comptera plus parmi les formations de l'équipe, et son attestation "
+            "éventuelle sera supprimée."
+        ),
+        button=_("Retirer la formation"),
     )
-    return redirect("house_staff", pk=training.house_id)
 
 
 @never_cache

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from msap import permissions
 from msap.appointments import sheet
 from msap.appointments.models import AppointmentStatus
-from msap.core.confirm import confirmation
-from msap.core.errors import DomainError, StaleVersion
+from msap.appointments.moves import status_move
+from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error, refusals_on
 from msap.partners.models import Partner
 from msap.portal import queries, services
@@ -81,43 +81,21 @@ def _answer(request, appointment, status, *, link=None, back: str, actor=None):
     """Confirm (confirmation page, then POST) or revoke (a reason form) an appointment."""
     if status not in services.PARTNER_MOVES:
         raise Http404(_("Statut inconnu."))
-    revoke = status == AppointmentStatus.REVOKED
-    form_class = RevokeForm if revoke else ConfirmForm
-    form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.answer_appointment(
-                    actor,
-                    appointment,
-                    status,
-                    reason=form.cleaned_data.get("reason", ""),
-                    version=form.cleaned_data["version"],
-                    link=link,
-                )
-            except StaleVersion as exc:
-                messages.error(request, exc.message)
-                return redirect(back)
-            except DomainError as exc:
-                if not revoke:
-                    messages.error(request, exc.message)
-                    return redirect(back)
-                add_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Rendez-vous : %(status)s.") % {"status": AppointmentStatus(status).label},
-                )
-                return redirect(back)
-        elif not revoke:
-            messages.error(
-                request, _("Version de la fiche manquante ou invalide : rechargez la page.")
-            )
-            return redirect(back)
-    if revoke:
-        if not form.is_bound:
-            form = RevokeForm(initial={"version": appointment.version})
-        return render(
+    return status_move(
+        request,
+        appointment,
+        status,
+        form_class=RevokeForm if status == AppointmentStatus.REVOKED else ConfirmForm,
+        move=lambda data: services.answer_appointment(
+            actor,
+            appointment,
+            status,
+            reason=data.get("reason", ""),
+            version=data["version"],
+            link=link,
+        ),
+        back=back,
+        revoke_page=lambda form: render(
             request,
             "portal/revoke.html",
             {
@@ -127,28 +105,21 @@ def _answer(request, appointment, status, *, link=None, back: str, actor=None):
                 "tab": "home",
                 "title": _("Annuler le rendez-vous du %(day)s") % {"day": _when(appointment)},
             },
-        )
-    try:
-        appointment.check_status(status)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
-    return confirmation(
-        request,
-        title=_("Confirmer le rendez-vous"),
-        question=_("Confirmer le rendez-vous du %(day)s ?") % {"day": _when(appointment)},
-        details=[
-            (_("Maison"), appointment.house.name),
-            (_("Objet"), appointment.appointment_type.subject),
-            (_("Conseiller"), appointment.adviser.full_name),
-        ],
-        consequence=_(
-            "La maison France Services et la personne verront le rendez-vous confirmé ; il "
-            "pourra encore être annulé avec un motif."
         ),
-        button=_("Confirmer le rendez-vous"),
-        cancel_url=back,
-        fields={"version": appointment.version},
+        confirm=lambda: {
+            "title": _("Confirmer le rendez-vous"),
+            "question": _("Confirmer le rendez-vous du %(day)s ?") % {"day": _when(appointment)},
+            "details": [
+                (_("Maison"), appointment.house.name),
+                (_("Objet"), appointment.appointment_type.subject),
+                (_("Conseiller"), appointment.adviser.full_name),
+            ],
+            "consequence": _(
+                "La maison France Services et la personne verront le rendez-vous confirmé ; il "
+                "pourra encore être annulé avec un motif."
+            ),
+            "button": _("Confirmer le rendez-vous"),
+        },
     )
 
 

@@ -3,12 +3,12 @@ which journal them)."""
 
 from django.contrib import admin
 
+from msap.core.admin import CompactInline
 from msap.registers.models import Attachment, ItemLink, RegisterItem, ReminderSent
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(CompactInline):
     model = Attachment
-    extra = 0
     fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     can_delete = False

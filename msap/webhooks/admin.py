@@ -4,14 +4,14 @@ resume) and the delivery log with replay. Every change goes through webhooks.ser
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from msap.core.admin import CompactInline
 from msap.core.errors import DomainError
 from msap.webhooks import rules, services
 from msap.webhooks.models import Attempt, Delivery, Endpoint
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(CompactInline):
     model = Attempt
-    extra = 0
     can_delete = False
     fields = ["at", "status_code", "duration_ms", "error", "response"]
     readonly_fields = fields

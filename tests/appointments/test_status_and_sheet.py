@@ -69,6 +69,24 @@ def test_a_stale_version_changes_nothing(client, world, appointment):
     assert appointment.status == "requested"
 
 
+def test_a_stale_revocation_goes_back_to_the_appointment_with_the_reason_to_reload(
+    client, world, appointment
+):
+    """Optimistic locking: a revocation on an appointment someone else changed since the page was
+    read changes nothing, and says so on the appointment's page (as the partner's portal does),
+    not on a form whose stale version no edit could fix."""
+    client.force_login(world.users.agent)
+    response = client.post(
+        reverse("appointment_status", args=[appointment.pk, "revoked"]),
+        {"version": appointment.version + 5, "reason": "Conseillère en formation"},
+        follow=True,
+    )
+    appointment.refresh_from_db()
+    assert appointment.status == "requested"
+    assert response.redirect_chain[-1][0] == reverse("appointment_detail", args=[appointment.pk])
+    assert "Rechargez la page pour voir sa version actuelle" in response.content.decode()
+
+
 def test_unknown_status_answers_404(client, world, appointment):
     client.force_login(world.users.agent)
     response = client.get(reverse("appointment_status", args=[appointment.pk, "perdu"]))

@@ -9,18 +9,14 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from msap.appointments import rules, services
-from msap.core.commands import add_now_argument, parse_now
+from msap.core.commands import add_dry_run_argument, add_now_argument, parse_now
 
 
 class Command(BaseCommand):
     help = "Efface le nom et les coordonnées des personnes des rendez-vous passés depuis plus que la durée de conservation."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Compte les rendez-vous concernés sans rien modifier.",
-        )
+        add_dry_run_argument(parser, "Compte les rendez-vous concernés sans rien modifier.")
         add_now_argument(parser)
 
     def handle(self, *args, dry_run: bool, now: str | None, **options):

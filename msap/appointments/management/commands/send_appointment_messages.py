@@ -8,15 +8,14 @@ message (appointment, kind, channel) is queued once.
 from django.core.management.base import BaseCommand
 
 from msap.appointments import reminders
+from msap.core.commands import add_dry_run_argument
 
 
 class Command(BaseCommand):
     help = "Met en file d'attente les fiches de préparation et les rappels de rendez-vous dus."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Compte les messages dus sans rien envoyer."
-        )
+        add_dry_run_argument(parser, "Compte les messages dus sans rien envoyer.")
 
     def handle(self, *args, dry_run: bool, **options):
         count = reminders.handle_one(dry_run=dry_run)

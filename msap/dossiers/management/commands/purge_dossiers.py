@@ -7,7 +7,7 @@ derives what to do from the files' state (status, last activity), never from a t
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from msap.core.commands import add_now_argument, parse_now
+from msap.core.commands import add_dry_run_argument, add_now_argument, parse_now
 from msap.dossiers import rules, services
 
 
@@ -19,11 +19,7 @@ class Command(BaseCommand):
     help = "Anonymise les dossiers usagers inactifs depuis plus que la durée de conservation."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Compte les dossiers concernés sans rien modifier.",
-        )
+        add_dry_run_argument(parser, "Compte les dossiers concernés sans rien modifier.")
         add_now_argument(parser)
 
     def handle(self, *args, dry_run: bool, now: str | None, **options):

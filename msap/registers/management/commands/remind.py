@@ -5,6 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from msap.core.commands import add_dry_run_argument
 from msap.registers.reminders import handle_one
 
 
@@ -12,9 +13,7 @@ class Command(BaseCommand):
     help = "Met en file (envoyés par msap worker) les récapitulatifs des éléments de registre en retard ou à échéance proche."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Compte les destinataires sans rien envoyer."
-        )
+        add_dry_run_argument(parser, "Compte les destinataires sans rien envoyer.")
         parser.add_argument("--loop", action="store_true", help="Tourne en continu.")
         parser.add_argument(
             "--interval", type=int, default=300, help="Secondes entre deux passages avec --loop."

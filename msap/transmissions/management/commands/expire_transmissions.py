@@ -8,7 +8,7 @@ do is derived from the transmissions' state, each one claimed under a row lock.
 
 from django.core.management.base import BaseCommand
 
-from msap.core.commands import add_now_argument, parse_now
+from msap.core.commands import add_dry_run_argument, add_now_argument, parse_now
 from msap.transmissions import rules, services
 
 
@@ -19,11 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Compte les saisines concernées sans rien modifier.",
-        )
+        add_dry_run_argument(parser, "Compte les saisines concernées sans rien modifier.")
         add_now_argument(parser)
 
     def handle(self, *args, dry_run: bool, now: str | None, **options):

@@ -8,7 +8,7 @@ reminder stage and each escalation has one notice, whatever the number of runs; 
 
 from django.core.management.base import BaseCommand
 
-from msap.core.commands import add_now_argument, parse_now
+from msap.core.commands import add_dry_run_argument, add_now_argument, parse_now
 from msap.transmissions import tasks
 
 
@@ -16,9 +16,7 @@ class Command(BaseCommand):
     help = "Met en file les relances des partenaires et les escalades de saisines dues."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Compte les relances dues sans rien envoyer."
-        )
+        add_dry_run_argument(parser, "Compte les relances dues sans rien envoyer.")
         add_now_argument(parser)
 
     def handle(self, *args, dry_run: bool, now: str | None, **options):
