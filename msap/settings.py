@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "msap.appointments",
     "msap.transmissions",
     "msap.registers",
+    "msap.public",
     "msap.webhooks",
     "msap.api",
     "msap.portal",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("registres/", include("msap.registers.urls")),
     path("imports/", include("msap.desk.import_urls")),
     path("api/v1/", include("msap.api.urls")),
+    path("", include("msap.public.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,221 @@
+"""The public site: find a house, its page, write to it, and the pages the law expects.
+
+No account, no personal data shown. The heavy parts of the pages (a house's page, a search's
+answer) are rendered once and cached (public.cache); the layout around them, which carries the
+visitor's CSRF token for the language switch, is rendered for each request.
+"""
+
+import logging
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from msap.appointments import rules as appointment_rules
+from msap.core.errors import DomainError
+from msap.core.forms import add_domain_error
+from msap.dossiers import rules as dossier_rules
+from msap.public import cache, queries, rules, services
+from msap.public.forms import WriteForm
+from msap.registers.models import Kind
+
+log = logging.getLogger(__name__)
+
+
+def home(request):
+    """The public home: find a house (msap.site's home for visitors without an account)."""
+    return render(request, "public/home.html", {"title": _("Trouver une maison France Services")})
+
+
+@require_GET
+def search(request):
+    query = (request.GET.get("q") or "")[: rules.MAX_QUERY_LENGTH + 1]
+    code = request.GET.get("commune") or ""
+    now = timezone.now()
+    normal = " ".join(query.split())
+
+    def build():
+        result = queries.search(query, code, now)
+        body = render_to_string("public/_results.html", {"result": result})
+        return (result.error, body), result.until
+
+    key = f"search:{get_language()}:{code.strip().upper()[:10] or normal.casefold()}"
+    error, body = cache.cached(key, cache.ALL, build, now)
+    response = render(
+        request,
+        "public/search.html",
+        {"title": _("Résultats de la recherche"), "query": normal, "error": error, "body": body},
+    )
+    return response
+
+
+@require_GET
+def communes(request):
+    """The type-ahead's suggestions (htmx): the communes whose name or postal code starts so."""
+    query = (request.GET.get("q") or "")[: rules.MAX_QUERY_LENGTH + 1]
+    now = timezone.now()
+    key = f"suggest:{get_language()}:{' '.join(query.split()).casefold()}"
+
+    def build():
+        found = queries.suggest(query)
+        return render_to_string("public/_suggestions.html", {"communes": found}), None
+
+    return HttpResponse(cache.cached(key, cache.ALL, build, now))
+
+
+def _house_or_404(slug: str):
+    house = queries.get_public_house(slug[:220])
+    if house is None:
+        raise Http404(_("Maison introuvable."))
+    return house
+
+
+@require_GET
+def house(request, slug):
+    house = _house_or_404(slug)
+    now = timezone.now()
+
+    def build():
+        page = queries.house_page(house, now)
+        return render_to_string(
+            "public/_house.html", {"page": page, "charter": rules.CHARTER}
+        ), page.until
+
+    body = cache.cached(f"house:{get_language()}", house.pk, build, now)
+    return render(request, "public/house.html", {"house": house, "title": house.name, "body": body})
+
+
+FORM_TITLES = {
+    "reclamation": _("Faire une réclamation"),
+    "suggestion": _("Faire une remarque ou une suggestion"),
+    "message": _("Écrire à la maison"),
+}
+
+
+def write(request, slug, kind):
+    house = _house_or_404(slug)
+    if kind not in services.FORM_KINDS or house.status != "recognised":
+        raise Http404(_("Formulaire introuvable."))
+    status = 200
+    if request.method == "POST":
+        form = WriteForm(request.POST, form_kind=kind)
+        client = request.META.get("REMOTE_ADDR", "")
+        try:
+            if form.is_robot:
+                services.refuse_robot(client, house)
+            if form.is_valid():
+                token = form.cleaned_data["token"]
+                sent = services.submit(house, kind, token, form.cleaned_data, client=client)
+                return redirect(
+                    "public_ack", slug=house.slug, reference=services.ack_reference(sent.item)
+                )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = getattr(exc, "status", 200)
+    else:
+        form = WriteForm(initial={"token": services.new_form_token()}, form_kind=kind)
+    return render(
+        request,
+        "public/write.html",
+        {"house": house, "form": form, "kind": kind, "title": FORM_TITLES[kind]},
+        status=status,
+    )
+
+
+@require_GET
+def ack(request, slug, reference):
+    house = _house_or_404(slug)
+    item = services.item_for_ack(reference, house)
+    if item is None:
+        raise Http404(_("Accusé de réception introuvable ou expiré."))
+    local = house.tz
+    return render(
+        request,
+        "public/ack.html",
+        {
+            "house": house,
+            "item": item,
+            "title": _("Votre envoi a bien été reçu"),
+            "is_complaint": item.kind == Kind.COMPLAINT,
+            "received": date_format(timezone.localtime(item.received_at, local), "DATE_FORMAT"),
+            "due": item.due_at
+            and date_format(timezone.localtime(item.due_at, local), "DATE_FORMAT"),
+        },
+    )
+
+
+def page(request, template, title, **context):
+    return render(request, f"public/{template}.html", {"title": title, **context})
+
+
+def accessibility(request):
+    return page(request, "accessibility", _("Déclaration d'accessibilité"))
+
+
+def legal(request):
+    return page(request, "legal", _("Mentions légales"))
+
+
+def privacy(request):
+    return page(
+        request,
+        "privacy",
+        _("Données personnelles"),
+        dossier_months=dossier_rules.retention_months(),
+        appointment_days=appointment_rules.PERSONAL_DATA_DAYS,
+    )
+
+
+def plan(request):
+    houses = (
+        queries.public_houses()
+        .select_related("commune")
+        .order_by("commune__departement_id", "name")
+    )
+    return render(request, "public/plan.html", {"title": _("Plan du site"), "houses": houses})
+
+
+@require_GET
+def sitemap(request):
+    base = request.build_absolute_uri("/")[:-1]
+    static = [
+        reverse(name)
+        for name in (
+            "home",
+            "public_search",
+            "public_accessibility",
+            "public_legal",
+            "public_privacy",
+            "public_plan",
+        )
+    ]
+    houses = [
+        (reverse("public_house", args=[slug]), created.date() if created else None)
+        for slug, created in queries.sitemap_houses()
+    ]
+    body = render_to_string(
+        "public/sitemap.xml", {"base": base, "static": static, "houses": houses}
+    )
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+
+@require_GET
+def robots(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /connexion/",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /maisons/",
+        "Disallow: /registres/",
+        "Disallow: /dossiers/",
+        "Allow: /",
+        f"Sitemap: {request.build_absolute_uri(reverse('public_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
