@@ -5,6 +5,7 @@ import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
@@ -36,6 +37,15 @@ def _fresh_offer_cache():
     offer_cache.forget()
     yield
     offer_cache.forget()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Django's cache (the public pages, the forms' rate limits) starts empty in each test: a
+    test's rows are rolled back after it, and SQLite gives their ids again."""
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

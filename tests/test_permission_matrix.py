@@ -20,6 +20,7 @@ from msap.network.models import Closure, Equipment
 from msap.people.models import Membership
 from msap.portal import links
 from msap.portal.models import PartnerLink
+from msap.public import services as public_services
 from msap.registers import services as register_services
 from msap.transmissions import services as transmission_services
 from msap.webhooks import services as webhook_services
@@ -107,6 +108,7 @@ NATIONAL_CELL = access(
     hidden=(),
 )
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
+PUBLIC = access(ok=ROLES, hidden=())
 # The partner portal (issue 9, item 6): for partner referents, each of its own organisation.
 REFERENTS = ("referent_caf", "referent_msa")
 REFERENT_ONLY = access(
@@ -205,7 +207,17 @@ def objects(world):
         consent_until=timezone.localdate() + dt.timedelta(days=30),
         attachments=[SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")],
     )
+    complaint = public_services.submit(
+        house,
+        "reclamation",
+        public_services.new_form_token(),
+        {"subject": "Accueil", "body": "Attente"},
+        client="matrix",
+    ).item
     return {
+        "house_slug": house.slug,
+        "form_kind": "reclamation",
+        "ack_reference": public_services.ack_reference(complaint),
         "transmission_pk": transmission.pk,
         "transmission_attachment_pk": transmission.attachments.get().pk,
         "transmission_move": "prise-en-charge",
@@ -242,7 +254,20 @@ def objects(world):
 # [, the GET's query]). "GET+POST": an irreversible action, whose GET is its confirmation page
 # (msap/core/confirm.py) and POST the action: both are checked.
 MATRIX = {
-    "home": ("GET", (), ANY_USER),
+    # Signed out, the home is the public site's (find a house); signed in, the role's home.
+    "home": ("GET", (), PUBLIC),
+    # The public site (issue 10): everyone, signed in or not.
+    "public_search": ("GET", (), PUBLIC, {"q": "tulle"}),
+    "public_communes": ("GET", (), PUBLIC, {"q": "tul"}),
+    "public_house": ("GET", {"slug": "house_slug"}, PUBLIC),
+    "public_write": ("GET", {"slug": "house_slug", "kind": "form_kind"}, PUBLIC),
+    "public_ack": ("GET", {"slug": "house_slug", "reference": "ack_reference"}, PUBLIC),
+    "public_accessibility": ("GET", (), PUBLIC),
+    "public_legal": ("GET", (), PUBLIC),
+    "public_privacy": ("GET", (), PUBLIC),
+    "public_plan": ("GET", (), PUBLIC),
+    "public_sitemap": ("GET", (), PUBLIC),
+    "public_robots": ("GET", (), PUBLIC),
     "house_list": ("GET", (), ANY_USER),
     "commune_search": ("GET", (), ANY_USER),
     "house_detail": ("GET", ("pk",), VIEW),

@@ -5,7 +5,6 @@ partners and their services. Never a referent, a member of staff or anything of 
 (annex 2: the referents' contacts are never given to the public).
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from msap.appointments.models import AppointmentType, LocationType, SlotRule
 from msap.lib.dates import day_bounds, today_in
+from msap.lib.geo import distance_km
 from msap.network.hours import HouseCalendar, Opening
 from msap.network.models import Closure, House, HouseKind, HouseStatus
 from msap.partners.models import Partnership
@@ -120,14 +120,6 @@ def next_stops(house: House, cal: HouseCalendar, now: datetime, count: int = 3) 
 # --- the search ----------------------------------------------------------------------------------
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine) between two points given in degrees."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
-
-
 @dataclass
 class Card:
     house: House
@@ -176,7 +168,7 @@ def suggest(query: str) -> list[Commune]:
 def _origin(commune: Commune, serving: list[House]) -> tuple[float, float] | None:
     """Where distances are counted from: the commune's centre when the territory knows it,
     else the houses serving it."""
-    lat, lon = getattr(commune, "latitude", None), getattr(commune, "longitude", None)
+    lat, lon = commune.latitude, commune.longitude
     if lat is not None and lon is not None:
         return float(lat), float(lon)
     points = [(float(h.latitude), float(h.longitude)) for h in serving if h.latitude is not None]
