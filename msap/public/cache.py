@@ -41,11 +41,10 @@ def version(scope) -> int:
     cache = _cache()
     value = cache.get(key)
     if value is None:
-        # A fresh start (or an evicted key): a new random-free but distinct version, so that an
-        # entry written under an older counter is never read again.
-        value = int(timezone.now().timestamp() * 1000)
-        cache.add(key, value, timeout=VERSION_TIMEOUT)
-        value = cache.get(key, value)
+        # A fresh start (or an evicted key): a version distinct from any counter an older
+        # entry could have been written under, so that it is never read again.
+        cache.add(key, int(timezone.now().timestamp() * 1000), timeout=VERSION_TIMEOUT)
+        value = cache.get(key)
     return value
 
 
@@ -69,15 +68,19 @@ def timeout_until(moment: datetime | None, now: datetime) -> int:
 
 def cached(name: str, scope, build: Callable[[], tuple[object, datetime | None]], now: datetime):
     """The value of `name` under the current version of `scope`; `build()` answers (value,
-    valid until) when it is missing."""
+    valid until) when it is missing or no longer true."""
     # Hashed: a name may hold a visitor's text (spaces, any character, any length).
     digest = hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
     key = f"{PREFIX}{digest}:{scope}:{version(scope)}"
     cache = _cache()
-    value = cache.get(key)
-    if value is None:
-        value, until = build()
-        cache.set(key, value, timeout=timeout_until(until, now))
+    # The entry carries the instant it stops being true: read against the application's clock,
+    # not only the backend's expiry (Redis counts its timeouts on its own clock).
+    entry = cache.get(key)
+    if entry is not None and entry[0] > now.timestamp():
+        return entry[1]
+    value, until = build()
+    timeout = timeout_until(until, now)
+    cache.set(key, (now.timestamp() + timeout, value), timeout=timeout)
     return value
 
 
