@@ -114,6 +114,9 @@ class Commune(models.Model):
             models.Index(fields=["name"], name="commune_name_idx"),
         ]
 
+    # Set by territory.services.search_communes when a former commune's name matched.
+    former_name = ""
+
     def __str__(self) -> str:
         return f"{self.name} ({self.departement_id})"
 
@@ -123,6 +126,17 @@ class Commune(models.Model):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """How a search result reads: "Bâgé-la-Ville (ancienne commune), aujourd'hui
+        Bâgé-Dommartin (01)" when the person typed the name of a commune that merged into it."""
+        if self.former_name:
+            return _("%(former)s (ancienne commune), aujourd’hui %(commune)s") % {
+                "commune": self,
+                "former": self.former_name,
+            }
+        return str(self)
 
 
 class FormerCommune(models.Model):
