@@ -171,12 +171,16 @@ def reload_reference_data() -> None:
     them (the geography's loader builds communes positionally in the historical field order, and
     reads schema_editor.connection: give it that migration's state and a connection)."""
     if not Departement.objects.exists():
-        state = MigrationLoader(connection).project_state(
-            ("territory", "0002_load_administrative_geography")
-        )
-        loader = importlib.import_module(
-            "msap.territory.migrations.0002_load_administrative_geography"
-        )
-        loader.load(state.apps, SimpleNamespace(connection=connection))
+        # Each loader with the state of the schema it ran on; 0002's communes with the fields
+        # 0003 added (their defaults: a commune, no centre), since the table now has them.
+        graph = MigrationLoader(connection)
+        for name, state_at in (
+            ("0002_load_administrative_geography", "0003_commune_kind_centre_and_former_communes"),
+            ("0004_load_places_of_sites", "0004_load_places_of_sites"),
+        ):
+            state = graph.project_state(("territory", state_at))
+            loader = importlib.import_module(f"msap.territory.migrations.{name}")
+            editor = SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name)
+            loader.load(state.apps, editor)
     seed_reference_data()
     seed_procedures()

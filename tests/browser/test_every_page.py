@@ -21,6 +21,7 @@ from msap.network import services as network
 from msap.people.models import Role
 from msap.portal import links
 from msap.portal.models import PartnerLink
+from msap.public import services as public_services
 from msap.transmissions import services as transmission_services
 from msap.webhooks.models import Endpoint
 from tests import factories as f
@@ -48,6 +49,16 @@ def page_templates() -> set[str]:
 # template: (role, URL) — role None: signed out; "upload": the answer to an import upload.
 PAGES = {
     "registration/login.html": (None, "/connexion/"),
+    # The public site (issue 10), signed out.
+    "public/home.html": (None, "/"),
+    "public/search.html": (None, "/trouver/?q=tulle"),
+    "public/house.html": (None, "/maison/{house_slug}/"),
+    "public/write.html": (None, "/maison/{house_slug}/ecrire/reclamation/"),
+    "public/ack.html": (None, "/maison/{house_slug}/recu/{ack}/"),
+    "public/accessibility.html": (None, "/accessibilite/"),
+    "public/legal.html": (None, "/mentions-legales/"),
+    "public/privacy.html": (None, "/donnees-personnelles/"),
+    "public/plan.html": (None, "/plan-du-site/"),
     "msap/confirm.html": ("responsable", "/maisons/{house}/fermetures/{closure}/supprimer/"),
     "msap/home.html": ("agent", "/"),
     "msap/error.html": ("agent", "/maisons/999999/"),
@@ -210,7 +221,16 @@ def build_network_world():
     transmission = transmission_services.request_information(
         users["referent"], transmission, "L'avis d'imposition 2025, s'il vous plaît."
     )
+    complaint = public_services.submit(
+        house,
+        "reclamation",
+        public_services.new_form_token(),
+        {"subject": "Attente à l'accueil", "address": "3 rue des Lilas, 19000 Tulle"},
+        client="walk",
+    ).item
     ids = {
+        "house_slug": house.slug,
+        "ack": public_services.ack_reference(complaint),
         "transmission": transmission.pk,
         "token": links.token_for(link),
         "transmission_token": links.token_for(
