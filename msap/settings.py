@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "msap.transmissions",
     "msap.registers",
     "msap.webhooks",
+    "msap.opendata",
     "msap.api",
     "msap.portal",
     "msap.site",

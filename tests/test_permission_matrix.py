@@ -107,6 +107,8 @@ NATIONAL_CELL = access(
     hidden=(),
 )
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
+# Open data (issue 10): everyone, with or without an account.
+EVERYONE = access(ok=tuple(ROLES), hidden=())
 # The partner portal (issue 9, item 6): for partner referents, each of its own organisation.
 REFERENTS = ("referent_caf", "referent_msa")
 REFERENT_ONLY = access(
@@ -245,6 +247,9 @@ MATRIX = {
     "home": ("GET", (), ANY_USER),
     "house_list": ("GET", (), ANY_USER),
     "commune_search": ("GET", (), ANY_USER),
+    "opendata_houses_csv": ("GET", (), EVERYONE),
+    "opendata_houses_json": ("GET", (), EVERYONE),
+    "opendata_houses_schema": ("GET", (), EVERYONE),
     "house_detail": ("GET", ("pk",), VIEW),
     "house_edit": ("GET", ("pk",), MANAGE),
     "house_hours": ("GET", ("pk",), VIEW),
