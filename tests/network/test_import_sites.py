@@ -342,3 +342,21 @@ def test_the_generated_national_file_has_the_layout_and_imports_without_loss(tmp
     assert (report.rows, report.created, report.skipped) == (150, 150, 0)
     assert House.objects.filter(commune_id="97801").count() == generator.SAINT_MARTIN_SITES
     assert report.flagged >= 1
+
+
+def test_the_house_page_shows_the_list_fields_and_the_overseers_filter_the_flagged(client, world):
+    """The national cell sees why a site fails a rule, and lists the flagged houses."""
+    thin = row(h_mardi="", h_mercredi="", h_jeudi="", commentaire="Accueil <b>sur rendez-vous</b>")
+    sites.import_sites(csv_bytes(thin, row(id_fs="1002", lib_fs="France Services complète")))
+    flagged = House.objects.get(id_fs="1001")
+    client.force_login(world.users.national)
+    page = client.get(f"/maisons/{flagged.pk}/").content.decode()
+    assert "Liste nationale des sites France Services" in page
+    assert "1001" in page and "Principal" in page
+    assert "Accueil &lt;b&gt;sur rendez-vous&lt;/b&gt;" in page  # escaped, never executed
+    assert "Signalements de l&#x27;import" in page or "Signalements de l'import" in page
+    assert "au moins 24 heures" in page
+    listed = client.get("/maisons/", {"flagged": "1"}).content.decode()
+    assert "France Services de Brive" in listed
+    assert "France Services complète" not in listed
+    assert client.get("/maisons/", {"flagged": "oui?"}).status_code == 200  # ignored, no 500
