@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "msap.registers",
     "msap.public",
     "msap.webhooks",
+    "msap.opendata",
     "msap.api",
     "msap.portal",
     "msap.site",

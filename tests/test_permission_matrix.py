@@ -108,7 +108,8 @@ NATIONAL_CELL = access(
     hidden=(),
 )
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
-PUBLIC = access(ok=ROLES, hidden=())
+# Open data and the public site (issue 10): everyone, with or without an account.
+EVERYONE = access(ok=tuple(ROLES), hidden=())
 # The partner portal (issue 9, item 6): for partner referents, each of its own organisation.
 REFERENTS = ("referent_caf", "referent_msa")
 REFERENT_ONLY = access(
@@ -255,21 +256,24 @@ def objects(world):
 # (msap/core/confirm.py) and POST the action: both are checked.
 MATRIX = {
     # Signed out, the home is the public site's (find a house); signed in, the role's home.
-    "home": ("GET", (), PUBLIC),
+    "home": ("GET", (), EVERYONE),
     # The public site (issue 10): everyone, signed in or not.
-    "public_search": ("GET", (), PUBLIC, {"q": "tulle"}),
-    "public_communes": ("GET", (), PUBLIC, {"q": "tul"}),
-    "public_house": ("GET", {"slug": "house_slug"}, PUBLIC),
-    "public_write": ("GET", {"slug": "house_slug", "kind": "form_kind"}, PUBLIC),
-    "public_ack": ("GET", {"slug": "house_slug", "reference": "ack_reference"}, PUBLIC),
-    "public_accessibility": ("GET", (), PUBLIC),
-    "public_legal": ("GET", (), PUBLIC),
-    "public_privacy": ("GET", (), PUBLIC),
-    "public_plan": ("GET", (), PUBLIC),
-    "public_sitemap": ("GET", (), PUBLIC),
-    "public_robots": ("GET", (), PUBLIC),
+    "public_search": ("GET", (), EVERYONE, {"q": "tulle"}),
+    "public_communes": ("GET", (), EVERYONE, {"q": "tul"}),
+    "public_house": ("GET", {"slug": "house_slug"}, EVERYONE),
+    "public_write": ("GET", {"slug": "house_slug", "kind": "form_kind"}, EVERYONE),
+    "public_ack": ("GET", {"slug": "house_slug", "reference": "ack_reference"}, EVERYONE),
+    "public_accessibility": ("GET", (), EVERYONE),
+    "public_legal": ("GET", (), EVERYONE),
+    "public_privacy": ("GET", (), EVERYONE),
+    "public_plan": ("GET", (), EVERYONE),
+    "public_sitemap": ("GET", (), EVERYONE),
+    "public_robots": ("GET", (), EVERYONE),
     "house_list": ("GET", (), ANY_USER),
     "commune_search": ("GET", (), ANY_USER),
+    "opendata_houses_csv": ("GET", (), EVERYONE),
+    "opendata_houses_json": ("GET", (), EVERYONE),
+    "opendata_houses_schema": ("GET", (), EVERYONE),
     "house_detail": ("GET", ("pk",), VIEW),
     "house_edit": ("GET", ("pk",), MANAGE),
     "house_hours": ("GET", ("pk",), VIEW),

@@ -47,9 +47,7 @@ STATIC = "/static/public/public.css"
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--database-url", default=env_str("MSAP_BENCH_PUBLIC_DATABASE_URL", DEFAULT_URL)
-    )
+    p.add_argument("--database-url", default=env_str("MSAP_BENCH_PUBLIC_DATABASE_URL", DEFAULT_URL))
     p.add_argument("--sites", type=int, default=2800)
     p.add_argument("--workers", type=int, default=3)
     p.add_argument("--clients", type=int, default=8, help="concurrent clients")
