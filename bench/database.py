@@ -1,6 +1,11 @@
 """The throwaway PostgreSQL database every bench creates, fills and drops, and its output."""
 
+import contextlib
 import re
+import signal
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -33,3 +38,23 @@ def admin(maintenance_url: str, sql: str) -> None:
 
 def say(text: str) -> None:
     print(text, flush=True)
+
+
+def run_cleanly(bench: str, body: Callable[[Path, contextlib.ExitStack], int]) -> int:
+    """Run `body(tmp, cleanup)` with a temporary directory and an ExitStack for what it starts
+    (servers, databases), SIGTERM taken as Ctrl-C; the stack unwinds first (server, then
+    database), then the temporary directory goes."""
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    with (
+        tempfile.TemporaryDirectory(prefix="msap-bench-") as tmp,
+        contextlib.ExitStack() as cleanup,
+    ):
+        try:
+            return body(Path(tmp), cleanup)
+        except KeyboardInterrupt:
+            say(f"{bench}: interrompu, nettoyage…")
+            return 130

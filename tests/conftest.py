@@ -1,20 +1,19 @@
 """Shared fixtures: one house with its agent and responsable (`one_house`), or a small network
 with one named user per role (`world`, SPEC "Who uses it")."""
 
-import importlib
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from msap.desk.seed import seed_procedures
 from msap.partners.seed import seed_reference_data
 from msap.people.models import Role
-from msap.territory.models import Departement
+from msap.territory.models import Commune, Departement, FormerCommune, Region
 from tests import factories as f
 
 
@@ -165,22 +164,27 @@ def count_queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
+# The geography as the migrations loaded it, read once before any transactional test empties
+# the tables: reloading these rows does not depend on the loaders' historical schemas.
+_GEOGRAPHY: list[tuple[type, list[dict]]] = []
+
+
+def _geography_models():
+    return [Region, Departement, Commune, FormerCommune]
+
+
 def reload_reference_data() -> None:
     """A transactional test's database is emptied after each such test: reload the geography,
     the reference data and the procedures the migrations put there when an earlier one removed
-    them (the geography's loader builds communes positionally in the historical field order, and
-    reads schema_editor.connection: give it that migration's state and a connection)."""
+    them. The geography's rows are copied from the database the first time it has them."""
+    if not _GEOGRAPHY and Departement.objects.exists():
+        for model in _geography_models():
+            # Communes without a parent first: an arrondissement points at its commune.
+            order = [F("parent_id").asc(nulls_first=True), "code"] if model is Commune else ["pk"]
+            rows = list(model.objects.order_by(*order).values())
+            _GEOGRAPHY.append((model, rows))
     if not Departement.objects.exists():
-        # Each loader with the state of the schema it ran on; 0002's communes with the fields
-        # 0003 added (their defaults: a commune, no centre), since the table now has them.
-        graph = MigrationLoader(connection)
-        for name, state_at in (
-            ("0002_load_administrative_geography", "0003_commune_kind_centre_and_former_communes"),
-            ("0004_load_places_of_sites", "0004_load_places_of_sites"),
-        ):
-            state = graph.project_state(("territory", state_at))
-            loader = importlib.import_module(f"msap.territory.migrations.{name}")
-            editor = SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name)
-            loader.load(state.apps, editor)
+        for model, rows in _GEOGRAPHY:
+            model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
     seed_reference_data()
     seed_procedures()

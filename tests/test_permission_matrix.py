@@ -20,7 +20,6 @@ from msap.network.models import Closure, Equipment
 from msap.people.models import Membership
 from msap.portal import links
 from msap.portal.models import PartnerLink
-from msap.public import services as public_services
 from msap.registers import services as register_services
 from msap.transmissions import services as transmission_services
 from msap.webhooks import services as webhook_services
@@ -208,17 +207,11 @@ def objects(world):
         consent_until=timezone.localdate() + dt.timedelta(days=30),
         attachments=[SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")],
     )
-    complaint = public_services.submit(
-        house,
-        "reclamation",
-        public_services.new_form_token(),
-        {"subject": "Accueil", "body": "Attente"},
-        client="matrix",
-    ).item
+    _complaint, ack = f.public_complaint(house)
     return {
         "house_slug": house.slug,
         "form_kind": "reclamation",
-        "ack_reference": public_services.ack_reference(complaint),
+        "ack_reference": ack,
         "transmission_pk": transmission.pk,
         "transmission_attachment_pk": transmission.attachments.get().pk,
         "transmission_move": "prise-en-charge",

@@ -22,16 +22,14 @@ import contextlib
 import os
 import random
 import secrets
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-from bench.database import admin, check_url, say
+from bench.database import admin, check_url, run_cleanly, say
 from bench.desk import load
 from bench.desk.run import Server, free_port
 from bench.registers.run import figure
@@ -60,20 +58,9 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     db_name, maintenance = check_url(args.database_url, "bench-public")
-
-    def on_term(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_term)
-    with (
-        tempfile.TemporaryDirectory(prefix="msap-bench-public-") as tmp,
-        contextlib.ExitStack() as cleanup,
-    ):
-        try:
-            return run(args, db_name, maintenance, Path(tmp), cleanup)
-        except KeyboardInterrupt:
-            say("bench-public: interrompu, nettoyage…")
-            return 130
+    return run_cleanly(
+        "bench-public", lambda tmp, cleanup: run(args, db_name, maintenance, tmp, cleanup)
+    )
 
 
 def getter(client: load.Client, paths: list[str], seed: int):

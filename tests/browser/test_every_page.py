@@ -21,7 +21,6 @@ from msap.network import services as network
 from msap.people.models import Role
 from msap.portal import links
 from msap.portal.models import PartnerLink
-from msap.public import services as public_services
 from msap.transmissions import services as transmission_services
 from msap.webhooks.models import Endpoint
 from tests import factories as f
@@ -221,16 +220,10 @@ def build_network_world():
     transmission = transmission_services.request_information(
         users["referent"], transmission, "L'avis d'imposition 2025, s'il vous plaît."
     )
-    complaint = public_services.submit(
-        house,
-        "reclamation",
-        public_services.new_form_token(),
-        {"subject": "Attente à l'accueil", "address": "3 rue des Lilas, 19000 Tulle"},
-        client="walk",
-    ).item
+    _complaint, ack = f.public_complaint(house)
     ids = {
         "house_slug": house.slug,
-        "ack": public_services.ack_reference(complaint),
+        "ack": ack,
         "transmission": transmission.pk,
         "token": links.token_for(link),
         "transmission_token": links.token_for(
