@@ -64,10 +64,12 @@ def test_a_postal_code_finds_the_commune_and_its_house(client):
 
 
 @time_machine.travel(TUESDAY_10, tick=False)
-def test_accents_and_hyphens_are_forgiven(client):
-    """'saint etienne' finds Saint-Étienne (accents, hyphens forgiven)."""
+@pytest.mark.parametrize("query", ["saint etienne", "st etienne", "ST-ÉTIENNE"])
+def test_accents_hyphens_and_st_are_forgiven(client, query):
+    """Issue 10, item 1: "st etienne" finds Saint-Étienne (accents, hyphens, st forgiven)."""
     f.HouseFactory(name="Maison de Saint-Étienne", commune=f.commune("42218"))
-    body = text(_search(client, q="saint etienne"))
+    body = text(_search(client, q=query))
+    assert "Maisons pour Saint-Étienne (42)" in body
     assert "Maison de Saint-Étienne" in body
 
 
