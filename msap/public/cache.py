@@ -84,6 +84,23 @@ def cached(name: str, scope, build: Callable[[], tuple[object, datetime | None]]
     return value
 
 
+def house_pk(slug: str, fetch) -> int | None:
+    """The house of a public page's slug (slugs do not change), kept so that a page served
+    from the cache reads nothing from the database; `fetch(slug)` answers the house or None
+    (not kept: a house published later is found)."""
+    digest = hashlib.blake2b(slug.encode(), digest_size=16).hexdigest()
+    key = f"{PREFIX}slug:{digest}"
+    cache = _cache()
+    pk = cache.get(key)
+    if pk is None:
+        house = fetch(slug)
+        if house is None:
+            return None
+        pk = house.pk
+        cache.set(key, pk, timeout=MAX_TIMEOUT)
+    return pk
+
+
 # --- invalidation --------------------------------------------------------------------------------
 
 

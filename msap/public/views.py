@@ -8,6 +8,7 @@ visitor's CSRF token for the language switch, is rendered for each request.
 import logging
 
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,6 +34,37 @@ def home(request):
     return render(request, "public/home.html", {"title": _("Trouver une maison France Services")})
 
 
+# Where a cached page holds the visitor's CSRF token (the layout's language switch posts):
+# replaced by this request's own token when the page is served.
+CSRF_PLACEHOLDER = "msap-public-csrf-token-placeholder"
+
+
+def _shareable(request) -> bool:
+    """A page the same for every visitor: signed out, no message waiting for them."""
+    return (
+        not request.user.is_authenticated
+        and "messages" not in request.COOKIES
+        and not request.session.get("_messages")
+    )
+
+
+def whole_page(request, scope, now, render_page):
+    """The page from the cache for a visitor without an account, rendered once for all of them
+    under the version of `scope` (a house, or the whole directory) until `render_page`'s
+    `until`; rendered for each request otherwise. `render_page(context)` answers (response,
+    until); an exception (404) is never cached."""
+    if not _shareable(request):
+        return render_page({})[0]
+
+    def build():
+        response, until = render_page({"csrf_token": CSRF_PLACEHOLDER})
+        return (response.status_code, response.content.decode()), until
+
+    name = f"page:{get_language()}:{request.get_full_path()}"
+    status, html = cache.cached(name, scope, build, now)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
+
+
 @require_GET
 def search(request):
     query = (request.GET.get("q") or "")[: rules.MAX_QUERY_LENGTH + 1]
@@ -40,19 +72,12 @@ def search(request):
     now = timezone.now()
     normal = " ".join(query.split())
 
-    def build():
+    def render_page(extra):
         result = queries.search(query, code, now)
-        body = render_to_string("public/_results.html", {"result": result})
-        return (result.error, body), result.until
+        context = {"title": _("Résultats de la recherche"), "query": normal, "result": result}
+        return render(request, "public/search.html", {**context, **extra}), result.until
 
-    key = f"search:{get_language()}:{code.strip().upper()[:10] or normal.casefold()}"
-    error, body = cache.cached(key, cache.ALL, build, now)
-    response = render(
-        request,
-        "public/search.html",
-        {"title": _("Résultats de la recherche"), "query": normal, "error": error, "body": body},
-    )
-    return response
+    return whole_page(request, cache.ALL, now, render_page)
 
 
 @require_GET
@@ -78,17 +103,18 @@ def _house_or_404(slug: str):
 
 @require_GET
 def house(request, slug):
-    house = _house_or_404(slug)
+    pk = cache.house_pk(slug[:220], queries.get_public_house)
+    if pk is None:
+        raise Http404(_("Maison introuvable."))
     now = timezone.now()
 
-    def build():
+    def render_page(extra):
+        house = _house_or_404(slug)
         page = queries.house_page(house, now)
-        return render_to_string(
-            "public/_house.html", {"page": page, "charter": rules.CHARTER}
-        ), page.until
+        context = {"house": house, "title": house.name, "page": page, "charter": rules.CHARTER}
+        return render(request, "public/house.html", {**context, **extra}), page.until
 
-    body = cache.cached(f"house:{get_language()}", house.pk, build, now)
-    return render(request, "public/house.html", {"house": house, "title": house.name, "body": body})
+    return whole_page(request, pk, now, render_page)
 
 
 FORM_TITLES = {

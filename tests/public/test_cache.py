@@ -4,11 +4,13 @@ house's data changes; an entry also ends when "open now" stops being true by the
 
 import datetime as dt
 import html
+import re
 import uuid
 
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from msap.network import services as network
@@ -103,3 +105,20 @@ def test_a_direct_save_of_a_closure_invalidates_too(client, one_house, backend):
         reason="Travaux",
     )
     assert "Fermé (Travaux)" in queries(client, url)[1]
+
+
+def test_a_page_served_from_the_cache_carries_each_visitor_s_own_csrf_token(one_house, backend):
+    """The cached page is shared, the CSRF token is not: a second visitor's language switch
+    from the cached page is accepted (its own token), never the first visitor's."""
+    url = f"/maison/{one_house.house.slug}/"
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for client in (first, second):
+        body = client.get(url).content.decode()
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1))
+    assert "placeholder" not in tokens[1]
+    switched = second.post(
+        "/langue/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": tokens[1]}
+    )
+    assert switched.status_code == 302
+    assert "Opening hours of the next seven days" in html.unescape(second.get(url).content.decode())
