@@ -1,0 +1,124 @@
+"""Caching (issue 10, item 6): the public pages and the search are cached with Django's cache
+framework — local memory by default, Redis through MSAP_CACHE_URL — and invalidated when a
+house's data changes; an entry also ends when "open now" stops being true by the clock."""
+
+import datetime as dt
+import html
+import re
+import uuid
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from msap.network import services as network
+from msap.network.models import Closure
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+TUESDAY_10 = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def backend(request, settings):
+    if request.param == "redis":
+        redis = pytest.importorskip("redis")
+        try:
+            redis.Redis.from_url(REDIS).ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        # A database number and a key prefix of its own: never another process's keys (nor a
+        # FLUSHDB, which would empty a parallel test's cache: its keys are deleted by prefix).
+        prefix = f"msap-test-{uuid.uuid4().hex}"
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS,
+                "KEY_PREFIX": prefix,
+            }
+        }
+        yield request.param
+        client = redis.Redis.from_url(REDIS)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+        return
+    yield request.param
+
+
+def queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return len(ctx.captured_queries), html.unescape(response.content.decode())
+
+
+@time_machine.travel(TUESDAY_10, tick=False)
+def test_a_house_page_is_served_from_the_cache_until_its_data_changes(client, one_house, backend):
+    """The second visit reads no house data; a closure added by the service shows at once."""
+    house = one_house.house
+    url = f"/maison/{house.slug}/"
+    cold, _body = queries(client, url)
+    warm, _again = queries(client, url)
+    assert warm < cold and warm <= 2, (cold, warm)
+    network.add_closure(
+        one_house.users.responsable,
+        house,
+        start_date=dt.date(2026, 3, 10),
+        end_date=dt.date(2026, 3, 10),
+        reason="Inventaire annuel",
+    )
+    _count, after = queries(client, url)
+    assert "Inventaire annuel" in after and "Fermé maintenant" in after
+
+
+@time_machine.travel(TUESDAY_10, tick=False)
+def test_the_search_is_cached_and_sees_a_new_house(client, one_house, backend):
+    """The search's answer is cached; a house created afterwards is found at once."""
+    url = "/trouver/?q=tulle"
+    cold, _body = queries(client, url)
+    warm, _again = queries(client, url)
+    assert warm < cold, (cold, warm)
+    f.HouseFactory(name="Maison toute neuve", commune=f.commune("19272"))
+    assert "Maison toute neuve" in queries(client, url)[1]
+
+
+def test_open_now_ends_with_the_opening_even_when_nothing_changes(client, one_house, backend):
+    """A cached "open now" expires at the closing time: at 12:00 the page says closed."""
+    url = f"/maison/{one_house.house.slug}/"
+    with time_machine.travel(dt.datetime(2026, 3, 10, 10, 59, tzinfo=dt.UTC), tick=False):
+        assert "Ouvert maintenant" in queries(client, url)[1]
+    with time_machine.travel(dt.datetime(2026, 3, 10, 11, 1, tzinfo=dt.UTC), tick=False):
+        assert "Fermé maintenant" in queries(client, url)[1]
+
+
+@time_machine.travel(TUESDAY_10, tick=False)
+def test_a_direct_save_of_a_closure_invalidates_too(client, one_house, backend):
+    """An import or the admin saves rows without a service: the model's signal invalidates."""
+    url = f"/maison/{one_house.house.slug}/"
+    queries(client, url)
+    Closure.objects.create(
+        house=one_house.house,
+        start_date=dt.date(2026, 3, 10),
+        end_date=dt.date(2026, 3, 10),
+        reason="Travaux",
+    )
+    assert "Fermé (Travaux)" in queries(client, url)[1]
+
+
+def test_a_page_served_from_the_cache_carries_each_visitor_s_own_csrf_token(one_house, backend):
+    """The cached page is shared, the CSRF token is not: a second visitor's language switch
+    from the cached page is accepted (its own token), never the first visitor's."""
+    url = f"/maison/{one_house.house.slug}/"
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for client in (first, second):
+        body = client.get(url).content.decode()
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1))
+    assert "placeholder" not in tokens[1]
+    switched = second.post(
+        "/langue/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": tokens[1]}
+    )
+    assert switched.status_code == 302
+    assert "Opening hours of the next seven days" in html.unescape(second.get(url).content.decode())
