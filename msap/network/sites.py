@@ -40,6 +40,7 @@ from msap.core import journal
 from msap.core.errors import DomainError
 from msap.lib.dates import FRENCH_WEEKDAYS
 from msap.network import rules
+from msap.network.layout import COLUMNS, HOUR_COLUMNS
 from msap.network.models import (
     House,
     HouseKind,
@@ -54,34 +55,6 @@ from msap.network.models import (
 from msap.network.rules import Range
 from msap.territory.models import Commune, FormerCommune, search_key
 
-COLUMNS = [
-    "id_fs",
-    "insee_dep",
-    "lib_fs",
-    "adresse",
-    "complement_adresse",
-    "insee_com",
-    "code_postal",
-    "lib_com",
-    "latitude",
-    "longitude",
-    "mail",
-    "telephone",
-    "h_lundi",
-    "h_mardi",
-    "h_mercredi",
-    "h_jeudi",
-    "h_vendredi",
-    "h_samedi",
-    "prise_rdv",
-    "commentaire",
-    "type_fs",
-    "format_fs",
-    "groupe_fs",
-    "labellisation_fs",
-]
-# The list's days: Monday to Saturday (a Sunday opening has no column and is not published).
-HOUR_COLUMNS = COLUMNS[12:18]
 SITE_TYPES = {"Principal": SiteType.PRINCIPAL, "Antenne": SiteType.ANTENNE}
 SITE_FORMATS = {
     "Fixe": SiteFormat.FIXED,
@@ -482,6 +455,19 @@ def _status_fields(house: House | None, recognised_on: date | None) -> dict:
     return {"status": HouseStatus.RECOGNISED, "recognised_on": recognised_on}
 
 
+def _replace_ranges(house: House, ranges: list[Range], *, delete: bool) -> None:
+    if delete:
+        house.opening_ranges.all().delete()
+    OpeningRange.objects.bulk_create(
+        [OpeningRange(house=house, weekday=r.weekday, start=r.start, end=r.end) for r in ranges]
+    )
+
+
+def _record(house: House, action: str, summary: str, id_fs: str, changes=None) -> None:
+    # No actor: the national list is the source (the command runs without a user).
+    journal.record(None, action, house, summary=summary, params={"id_fs": id_fs}, changes=changes)
+
+
 def _save_site(site: SiteData, house: House | None, organisations: _Organisations) -> str:
     """Create or update the house of one row; "created", "updated" or "unchanged"."""
     fields = dict(site.fields)
@@ -496,18 +482,12 @@ def _save_site(site: SiteData, house: House | None, organisations: _Organisation
         )
         house.save()
         Premises.objects.create(house=house)
-        OpeningRange.objects.bulk_create(
-            [
-                OpeningRange(house=house, weekday=r.weekday, start=r.start, end=r.end)
-                for r in site.ranges
-            ]
-        )
-        journal.record(
-            None,
-            "house.imported",
+        _replace_ranges(house, site.ranges, delete=False)
+        _record(
             house,
-            summary=gettext_noop("Maison créée depuis la liste nationale (id_fs %(id_fs)s)"),
-            params={"id_fs": site.id_fs},
+            "house.imported",
+            gettext_noop("Maison créée depuis la liste nationale (id_fs %(id_fs)s)"),
+            site.id_fs,
         )
         return "created"
 
@@ -526,20 +506,13 @@ def _save_site(site: SiteData, house: House | None, organisations: _Organisation
     if changed:
         house.save(update_fields=changed)
     if "hours" in changes:
-        house.opening_ranges.all().delete()
-        OpeningRange.objects.bulk_create(
-            [
-                OpeningRange(house=house, weekday=r.weekday, start=r.start, end=r.end)
-                for r in site.ranges
-            ]
-        )
-    journal.record(
-        None,
-        "house.updated",
+        _replace_ranges(house, site.ranges, delete=True)
+    _record(
         house,
-        summary=gettext_noop("Maison mise à jour depuis la liste nationale (id_fs %(id_fs)s)"),
-        params={"id_fs": site.id_fs},
-        changes=changes,
+        "house.updated",
+        gettext_noop("Maison mise à jour depuis la liste nationale (id_fs %(id_fs)s)"),
+        site.id_fs,
+        changes,
     )
     return "updated"
 

@@ -67,29 +67,21 @@ def load(apps, schema_editor):
             for code, name, region in collectivites["departements"]
         ]
     )
-    communes = [
-        Commune(
+    def commune(code, name, departement, postal_codes, population, **extra):
+        return Commune(
             code=code,
             name=name,
             departement_id=departement,
             postal_codes=postal_codes,
             population=population,
             search_name=search_key(name),
+            **extra,
         )
-        for code, name, departement, postal_codes, population in collectivites["communes"]
-    ]
+
+    communes = [commune(*row) for row in collectivites["communes"]]
     communes += [
-        Commune(
-            code=code,
-            name=name,
-            departement_id=departement,
-            postal_codes=postal_codes,
-            population=population,
-            search_name=search_key(name),
-            kind="arrondissement-municipal",
-            parent_id=commune,
-        )
-        for code, name, departement, postal_codes, population, commune in data["arrondissements"]
+        commune(*row, kind="arrondissement-municipal", parent_id=parent)
+        for *row, parent in data["arrondissements"]
     ]
     Commune.objects.using(alias).bulk_create(communes, batch_size=BATCH_SIZE)
     FormerCommune.objects.using(alias).bulk_create(
