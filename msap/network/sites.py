@@ -414,11 +414,21 @@ def parse_row(line: int, cells: dict[str, str], places: _Places) -> SiteData:
 # --- saving -------------------------------------------------------------------------------------
 
 
-class _Organisations:
-    """The gestionnaire given to a new site (see the module's docstring), one query per name."""
+class _Context:
+    """What an import shares across rows: the gestionnaires given to new sites (see the
+    module's docstring; one query per name), the slugs taken, and the premises and opening
+    ranges waiting for their batch's bulk INSERT (two queries a batch, not two a row)."""
 
     def __init__(self):
         self.cache: dict[tuple[str, str], Organisation] = {}
+        self.slugs = set(House.objects.values_list("slug", flat=True))
+        self.premises: list[Premises] = []
+        self.ranges: list[OpeningRange] = []
+
+    def flush(self) -> None:
+        Premises.objects.bulk_create(self.premises)
+        OpeningRange.objects.bulk_create(self.ranges)
+        self.premises, self.ranges = [], []
 
     def for_site(self, name: str, departement) -> Organisation:
         la_poste = "la poste" in search_key(name)
@@ -439,12 +449,13 @@ class _Organisations:
         return self.cache[key]
 
 
-def _unique_slug(name: str, id_fs: str) -> str:
+def _unique_slug(name: str, id_fs: str, taken: set[str]) -> str:
     base = slugify(f"{name} {id_fs}")[:210] or f"maison-{slugify(id_fs)}"
     slug, n = base, 1
-    while House.objects.filter(slug=slug).exists():
+    while slug in taken:
         n += 1
         slug = f"{base}-{n}"
+    taken.add(slug)
     return slug
 
 
@@ -455,12 +466,14 @@ def _status_fields(house: House | None, recognised_on: date | None) -> dict:
     return {"status": HouseStatus.RECOGNISED, "recognised_on": recognised_on}
 
 
-def _replace_ranges(house: House, ranges: list[Range], *, delete: bool) -> None:
+def _replace_ranges(
+    house: House, ranges: list[Range], context: "_Context", *, delete: bool
+) -> None:
     if delete:
         house.opening_ranges.all().delete()
-    OpeningRange.objects.bulk_create(
-        [OpeningRange(house=house, weekday=r.weekday, start=r.start, end=r.end) for r in ranges]
-    )
+    context.ranges += [
+        OpeningRange(house=house, weekday=r.weekday, start=r.start, end=r.end) for r in ranges
+    ]
 
 
 def _record(house: House, action: str, summary: str, id_fs: str, changes=None) -> None:
@@ -468,7 +481,7 @@ def _record(house: House, action: str, summary: str, id_fs: str, changes=None) -
     journal.record(None, action, house, summary=summary, params={"id_fs": id_fs}, changes=changes)
 
 
-def _save_site(site: SiteData, house: House | None, organisations: _Organisations) -> str:
+def _save_site(site: SiteData, house: House | None, context: _Context) -> str:
     """Create or update the house of one row; "created", "updated" or "unchanged"."""
     fields = dict(site.fields)
     recognised_on = fields.pop("recognised_on")
@@ -476,13 +489,13 @@ def _save_site(site: SiteData, house: House | None, organisations: _Organisation
     if house is None:
         house = House(
             id_fs=site.id_fs,
-            slug=_unique_slug(fields["name"], site.id_fs),
-            organisation=organisations.for_site(fields["name"], fields["commune"].departement),
+            slug=_unique_slug(fields["name"], site.id_fs, context.slugs),
+            organisation=context.for_site(fields["name"], fields["commune"].departement),
             **fields,
         )
         house.save()
-        Premises.objects.create(house=house)
-        _replace_ranges(house, site.ranges, delete=False)
+        context.premises.append(Premises(house=house))
+        _replace_ranges(house, site.ranges, context, delete=False)
         _record(
             house,
             "house.imported",
@@ -506,7 +519,7 @@ def _save_site(site: SiteData, house: House | None, organisations: _Organisation
     if changed:
         house.save(update_fields=changed)
     if "hours" in changes:
-        _replace_ranges(house, site.ranges, delete=True)
+        _replace_ranges(house, site.ranges, context, delete=True)
     _record(
         house,
         "house.updated",
@@ -534,7 +547,7 @@ def import_sites(raw: bytes, *, progress: Callable[[int, int], None] | None = No
             _("Colonnes inconnues ignorées : %(columns)s.") % {"columns": ", ".join(extra)}
         )
     index = {name: header.index(name) for name in COLUMNS}
-    places, organisations = _Places(), _Organisations()
+    places, context = _Places(), _Context()
     seen: dict[str, int] = {}
     total = len(rows)
     for start in range(0, total, BATCH_SIZE):
@@ -575,9 +588,10 @@ def import_sites(raw: bytes, *, progress: Callable[[int, int], None] | None = No
                 .prefetch_related("opening_ranges")
             }
             for site in parsed:
-                outcome = _save_site(site, houses.get(site.id_fs), organisations)
+                outcome = _save_site(site, houses.get(site.id_fs), context)
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 report.flagged += bool(site.flags)
+            context.flush()
         if progress:
             progress(min(start + BATCH_SIZE, total), total)
     return report

@@ -36,14 +36,18 @@ def _export(body: bytes, content_type: str) -> Export:
 
 def data_version() -> str:
     """A cheap fingerprint of what the export reads: the journal's last entry (every change
-    through a service), the houses' and opening ranges' counts and last ids (rows made or
-    removed by other paths). Three aggregate queries."""
+    through a service), the houses' and opening ranges' counts, last ids and the last house's
+    creation (rows made or removed by other paths). Three aggregate queries."""
     last = JournalEntry.objects.aggregate(pk=Max("pk"), at=Max("at"))
-    houses = House.objects.aggregate(n=Count("pk"), pk=Max("pk"), v=Max("version"))
+    houses = House.objects.aggregate(
+        n=Count("pk"), pk=Max("pk"), v=Max("version"), at=Max("created_at")
+    )
     ranges = OpeningRange.objects.aggregate(n=Count("pk"), pk=Max("pk"))
-    # The instant as well as the id: a rolled-back entry's id is given again on SQLite.
-    stamp = last["at"].timestamp() if last["at"] else 0
-    return f"{last['pk']}:{stamp}:{houses['n']}:{houses['pk']}:{houses['v']}:{ranges['n']}:{ranges['pk']}"
+    # Instants as well as ids: SQLite gives a rolled-back row's id again.
+    stamps = [value.timestamp() if value else 0 for value in (last["at"], houses["at"])]
+    return ":".join(
+        map(str, [last["pk"], *stamps, houses["n"], houses["pk"], houses["v"], *ranges.values()])
+    )
 
 
 def _cached(kind: str, build) -> Export:
