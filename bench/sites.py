@@ -23,36 +23,9 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from msap.network.layout import COLUMNS, HOUR_COLUMNS
+
 DATA = Path(__file__).resolve().parent.parent / "msap" / "territory" / "data"
-# Kept in step with msap.network.sites.COLUMNS (tests/network/test_import_sites.py checks it):
-# the generator imports nothing of msap so that it runs without Django.
-COLUMNS = [
-    "id_fs",
-    "insee_dep",
-    "lib_fs",
-    "adresse",
-    "complement_adresse",
-    "insee_com",
-    "code_postal",
-    "lib_com",
-    "latitude",
-    "longitude",
-    "mail",
-    "telephone",
-    "h_lundi",
-    "h_mardi",
-    "h_mercredi",
-    "h_jeudi",
-    "h_vendredi",
-    "h_samedi",
-    "prise_rdv",
-    "commentaire",
-    "type_fs",
-    "format_fs",
-    "groupe_fs",
-    "labellisation_fs",
-]
-HOUR_COLUMNS = COLUMNS[12:18]
 # Shares of the real list's oddities (per site).
 ARRONDISSEMENT_RATE = 0.004
 FORMER_CODE_RATE = 0.004

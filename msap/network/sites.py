@@ -40,6 +40,7 @@ from msap.core import journal
 from msap.core.errors import DomainError
 from msap.lib.dates import FRENCH_WEEKDAYS
 from msap.network import rules
+from msap.network.layout import COLUMNS, HOUR_COLUMNS
 from msap.network.models import (
     House,
     HouseKind,
@@ -54,34 +55,6 @@ from msap.network.models import (
 from msap.network.rules import Range
 from msap.territory.models import Commune, FormerCommune, search_key
 
-COLUMNS = [
-    "id_fs",
-    "insee_dep",
-    "lib_fs",
-    "adresse",
-    "complement_adresse",
-    "insee_com",
-    "code_postal",
-    "lib_com",
-    "latitude",
-    "longitude",
-    "mail",
-    "telephone",
-    "h_lundi",
-    "h_mardi",
-    "h_mercredi",
-    "h_jeudi",
-    "h_vendredi",
-    "h_samedi",
-    "prise_rdv",
-    "commentaire",
-    "type_fs",
-    "format_fs",
-    "groupe_fs",
-    "labellisation_fs",
-]
-# The list's days: Monday to Saturday (a Sunday opening has no column and is not published).
-HOUR_COLUMNS = COLUMNS[12:18]
 SITE_TYPES = {"Principal": SiteType.PRINCIPAL, "Antenne": SiteType.ANTENNE}
 SITE_FORMATS = {
     "Fixe": SiteFormat.FIXED,
@@ -441,11 +414,21 @@ def parse_row(line: int, cells: dict[str, str], places: _Places) -> SiteData:
 # --- saving -------------------------------------------------------------------------------------
 
 
-class _Organisations:
-    """The gestionnaire given to a new site (see the module's docstring), one query per name."""
+class _Context:
+    """What an import shares across rows: the gestionnaires given to new sites (see the
+    module's docstring; one query per name), the slugs taken, and the premises and opening
+    ranges waiting for their batch's bulk INSERT (two queries a batch, not two a row)."""
 
     def __init__(self):
         self.cache: dict[tuple[str, str], Organisation] = {}
+        self.slugs = set(House.objects.values_list("slug", flat=True))
+        self.premises: list[Premises] = []
+        self.ranges: list[OpeningRange] = []
+
+    def flush(self) -> None:
+        Premises.objects.bulk_create(self.premises)
+        OpeningRange.objects.bulk_create(self.ranges)
+        self.premises, self.ranges = [], []
 
     def for_site(self, name: str, departement) -> Organisation:
         la_poste = "la poste" in search_key(name)
@@ -466,12 +449,13 @@ class _Organisations:
         return self.cache[key]
 
 
-def _unique_slug(name: str, id_fs: str) -> str:
+def _unique_slug(name: str, id_fs: str, taken: set[str]) -> str:
     base = slugify(f"{name} {id_fs}")[:210] or f"maison-{slugify(id_fs)}"
     slug, n = base, 1
-    while House.objects.filter(slug=slug).exists():
+    while slug in taken:
         n += 1
         slug = f"{base}-{n}"
+    taken.add(slug)
     return slug
 
 
@@ -482,7 +466,22 @@ def _status_fields(house: House | None, recognised_on: date | None) -> dict:
     return {"status": HouseStatus.RECOGNISED, "recognised_on": recognised_on}
 
 
-def _save_site(site: SiteData, house: House | None, organisations: _Organisations) -> str:
+def _replace_ranges(
+    house: House, ranges: list[Range], context: "_Context", *, delete: bool
+) -> None:
+    if delete:
+        house.opening_ranges.all().delete()
+    context.ranges += [
+        OpeningRange(house=house, weekday=r.weekday, start=r.start, end=r.end) for r in ranges
+    ]
+
+
+def _record(house: House, action: str, summary: str, id_fs: str, changes=None) -> None:
+    # No actor: the national list is the source (the command runs without a user).
+    journal.record(None, action, house, summary=summary, params={"id_fs": id_fs}, changes=changes)
+
+
+def _save_site(site: SiteData, house: House | None, context: _Context) -> str:
     """Create or update the house of one row; "created", "updated" or "unchanged"."""
     fields = dict(site.fields)
     recognised_on = fields.pop("recognised_on")
@@ -490,24 +489,18 @@ def _save_site(site: SiteData, house: House | None, organisations: _Organisation
     if house is None:
         house = House(
             id_fs=site.id_fs,
-            slug=_unique_slug(fields["name"], site.id_fs),
-            organisation=organisations.for_site(fields["name"], fields["commune"].departement),
+            slug=_unique_slug(fields["name"], site.id_fs, context.slugs),
+            organisation=context.for_site(fields["name"], fields["commune"].departement),
             **fields,
         )
         house.save()
-        Premises.objects.create(house=house)
-        OpeningRange.objects.bulk_create(
-            [
-                OpeningRange(house=house, weekday=r.weekday, start=r.start, end=r.end)
-                for r in site.ranges
-            ]
-        )
-        journal.record(
-            None,
-            "house.imported",
+        context.premises.append(Premises(house=house))
+        _replace_ranges(house, site.ranges, context, delete=False)
+        _record(
             house,
-            summary=gettext_noop("Maison créée depuis la liste nationale (id_fs %(id_fs)s)"),
-            params={"id_fs": site.id_fs},
+            "house.imported",
+            gettext_noop("Maison créée depuis la liste nationale (id_fs %(id_fs)s)"),
+            site.id_fs,
         )
         return "created"
 
@@ -526,20 +519,13 @@ def _save_site(site: SiteData, house: House | None, organisations: _Organisation
     if changed:
         house.save(update_fields=changed)
     if "hours" in changes:
-        house.opening_ranges.all().delete()
-        OpeningRange.objects.bulk_create(
-            [
-                OpeningRange(house=house, weekday=r.weekday, start=r.start, end=r.end)
-                for r in site.ranges
-            ]
-        )
-    journal.record(
-        None,
-        "house.updated",
+        _replace_ranges(house, site.ranges, context, delete=True)
+    _record(
         house,
-        summary=gettext_noop("Maison mise à jour depuis la liste nationale (id_fs %(id_fs)s)"),
-        params={"id_fs": site.id_fs},
-        changes=changes,
+        "house.updated",
+        gettext_noop("Maison mise à jour depuis la liste nationale (id_fs %(id_fs)s)"),
+        site.id_fs,
+        changes,
     )
     return "updated"
 
@@ -561,7 +547,7 @@ def import_sites(raw: bytes, *, progress: Callable[[int, int], None] | None = No
             _("Colonnes inconnues ignorées : %(columns)s.") % {"columns": ", ".join(extra)}
         )
     index = {name: header.index(name) for name in COLUMNS}
-    places, organisations = _Places(), _Organisations()
+    places, context = _Places(), _Context()
     seen: dict[str, int] = {}
     total = len(rows)
     for start in range(0, total, BATCH_SIZE):
@@ -602,9 +588,10 @@ def import_sites(raw: bytes, *, progress: Callable[[int, int], None] | None = No
                 .prefetch_related("opening_ranges")
             }
             for site in parsed:
-                outcome = _save_site(site, houses.get(site.id_fs), organisations)
+                outcome = _save_site(site, houses.get(site.id_fs), context)
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 report.flagged += bool(site.flags)
+            context.flush()
         if progress:
             progress(min(start + BATCH_SIZE, total), total)
     return report

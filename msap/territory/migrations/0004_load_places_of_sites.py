@@ -9,9 +9,8 @@ share this syntax), not 35,000 single-row UPDATEs.
 """
 
 import gzip
+import importlib
 import json
-import re
-import unicodedata
 from pathlib import Path
 
 from django.db import migrations
@@ -20,16 +19,12 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "places.json.gz"
 BATCH_SIZE = 2000
 CENTRES_PER_UPDATE = 5000  # 15,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535
 
-# Frozen copy of msap.territory.models.search_key (a migration never imports app code);
-# tests/territory checks that it agrees with the model's on every place.
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def search_key(text):
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
-    return " ".join(_NOT_ALNUM.sub(" ", text).split())
+# The frozen copy of msap.territory.models.search_key that migration 0002 holds (a migration
+# never imports app code; a past migration is as frozen as this one). tests/territory checks
+# that it agrees with the model's on every place.
+search_key = importlib.import_module(
+    "msap.territory.migrations.0002_load_administrative_geography"
+).search_key
 
 
 def _update_centres(schema_editor, table, centres):
@@ -67,29 +62,21 @@ def load(apps, schema_editor):
             for code, name, region in collectivites["departements"]
         ]
     )
-    communes = [
-        Commune(
+    def commune(code, name, departement, postal_codes, population, **extra):
+        return Commune(
             code=code,
             name=name,
             departement_id=departement,
             postal_codes=postal_codes,
             population=population,
             search_name=search_key(name),
+            **extra,
         )
-        for code, name, departement, postal_codes, population in collectivites["communes"]
-    ]
+
+    communes = [commune(*row) for row in collectivites["communes"]]
     communes += [
-        Commune(
-            code=code,
-            name=name,
-            departement_id=departement,
-            postal_codes=postal_codes,
-            population=population,
-            search_name=search_key(name),
-            kind="arrondissement-municipal",
-            parent_id=commune,
-        )
-        for code, name, departement, postal_codes, population, commune in data["arrondissements"]
+        commune(*row, kind="arrondissement-municipal", parent_id=parent)
+        for *row, parent in data["arrondissements"]
     ]
     Commune.objects.using(alias).bulk_create(communes, batch_size=BATCH_SIZE)
     FormerCommune.objects.using(alias).bulk_create(
