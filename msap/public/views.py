@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from msap.appointments import rules as appointment_rules
@@ -118,9 +119,9 @@ def house(request, slug):
 
 
 FORM_TITLES = {
-    "reclamation": _("Faire une réclamation"),
-    "suggestion": _("Faire une remarque ou une suggestion"),
-    "message": _("Écrire à la maison"),
+    "reclamation": gettext_lazy("Faire une réclamation"),
+    "suggestion": gettext_lazy("Faire une remarque ou une suggestion"),
+    "message": gettext_lazy("Écrire à la maison"),
 }
 
 
