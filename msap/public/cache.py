@@ -106,23 +106,25 @@ def _page_key(name: str) -> str:
     return f"{PREFIX}page:{hashlib.blake2b(name.encode(), digest_size=16).hexdigest()}"
 
 
-def page_hit(name: str, now: datetime, scope=None) -> tuple[int, str] | None:
-    """The (status, html) of page `name` if it is still true — rendered under the current
-    version of its scope and before its instant of expiry —, None otherwise. `scope` given (the
-    directory for a search) saves a round trip."""
+def page_hit(name: str, now: datetime, scope=None) -> tuple[object, int, str] | None:
+    """The (scope, status, html) of page `name` if it is still true — rendered under the
+    current version of its scope and before its instant of expiry —, None otherwise. With the
+    page's `scope` known (the directory for a search, a house seen before) one round trip reads
+    the entry and the version; a wrong guess costs a second read, never a wrong page."""
     key = _page_key(name)
     cache = _cache()
     if scope is None:
-        entry = cache.get(key)
-        if entry is None:
-            return None
-        current = cache.get(f"{PREFIX}v:{entry[0]}")
+        entry, current = cache.get(key), None
     else:
         found = cache.get_many([key, f"{PREFIX}v:{scope}"])
         entry, current = found.get(key), found.get(f"{PREFIX}v:{scope}")
-    if entry is None or current is None or entry[1] != current or entry[2] <= now.timestamp():
+    if entry is None:
         return None
-    return entry[3], entry[4]
+    if scope != entry[0]:
+        current = cache.get(f"{PREFIX}v:{entry[0]}")
+    if current is None or entry[1] != current or entry[2] <= now.timestamp():
+        return None
+    return entry[0], entry[3], entry[4]
 
 
 def page_store(name: str, scope, build: Callable[[], tuple[tuple[int, str], datetime | None]], now):
@@ -133,7 +135,7 @@ def page_store(name: str, scope, build: Callable[[], tuple[tuple[int, str], date
     timeout = timeout_until(until, now)
     entry = (scope, current, now.timestamp() + timeout, status, html)
     _cache().set(_page_key(name), entry, timeout=timeout)
-    return status, html
+    return scope, status, html
 
 
 def house_pk(slug: str, fetch) -> int | None:

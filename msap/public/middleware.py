@@ -20,6 +20,10 @@ from msap.public import cache
 # The pages served here, with the scope their version is read from when the path tells it
 # (None: the entry names its house).
 PAGES = {"public_search": cache.ALL, "public_house": None}
+# A house page's scope (its house) as last read from its entry, per process: the next hit reads
+# the entry and the house's version in one round trip. Only a guess (page_hit checks it), so
+# it is never stale in a way that matters; bounded by emptying it when full.
+SCOPES_KEPT = 20_000
 
 
 def _csrf_secret(request) -> str | None:
@@ -36,6 +40,7 @@ def _csrf_secret(request) -> str | None:
 class CachedPublicPageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.scopes: dict[str, object] = {}
 
     def __call__(self, request):
         return self.hit(request) or self.get_response(request)
@@ -59,15 +64,19 @@ class CachedPublicPageMiddleware:
             return None
         language = get_language_from_request(request)
         name = cache.page_name(language, request.get_full_path())
-        found = cache.page_hit(name, timezone.now(), PAGES[url_name])
+        found = cache.page_hit(name, timezone.now(), PAGES[url_name] or self.scopes.get(name))
         if found is None:
             return None
+        scope, status, html = found
+        if PAGES[url_name] is None and self.scopes.get(name) != scope:
+            if len(self.scopes) >= SCOPES_KEPT:
+                self.scopes.clear()
+            self.scopes[name] = scope
         if secret:
             # The visitor's own secret, masked afresh (as CsrfViewMiddleware would); their
             # cookie is left as it is: no Set-Cookie on each page.
             request.META["CSRF_COOKIE"] = secret
         token = get_token(request)
-        status, html = found
         response = HttpResponse(html.replace(cache.CSRF_PLACEHOLDER, token), status=status)
         if not secret:
             response.set_cookie(

@@ -57,7 +57,9 @@ def whole_page(request, scope, now, render_page):
         return (response.status_code, response.content.decode()), until
 
     name = cache.page_name(get_language(), request.get_full_path())
-    status, html = cache.page_hit(name, now, scope) or cache.page_store(name, scope, build, now)
+    _scope, status, html = cache.page_hit(name, now, scope) or cache.page_store(
+        name, scope, build, now
+    )
     return HttpResponse(html.replace(cache.CSRF_PLACEHOLDER, get_token(request)), status=status)
 
 

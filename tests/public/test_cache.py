@@ -6,9 +6,11 @@ import datetime as dt
 import html
 import re
 import uuid
+from unittest import mock
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -158,3 +160,27 @@ def test_a_signed_in_agent_is_never_served_the_shared_page(client, one_house, ba
     client.force_login(one_house.users.agent)
     assert "Se déconnecter" in html.unescape(client.get(url).content.decode())
     assert "Se déconnecter" not in html.unescape(anonymous.get(url).content.decode())
+
+
+@time_machine.travel(TUESDAY_10, tick=False)
+@pytest.mark.parametrize("path", ["/maison/{slug}/", "/trouver/?q=tulle"])
+def test_a_page_served_from_the_cache_costs_one_cache_round_trip(client, one_house, backend, path):
+    """Under load each cache read is a round trip to Redis: a warm page (the house's page seen
+    once by this process, or a search) is served with one read, its version with it."""
+    url = path.format(slug=one_house.house.slug)
+    client.get(url)
+    client.get(url)
+    store, calls = caches["default"], []
+    real = {name: getattr(store, name) for name in ("get", "get_many")}
+
+    def counted(name):
+        def call(*args, **kwargs):
+            calls.append(name)
+            with mock.patch.multiple(store, **real):  # a backend's get_many calls its get
+                return real[name](*args, **kwargs)
+
+        return call
+
+    with mock.patch.multiple(store, **{name: counted(name) for name in real}):
+        assert client.get(url).status_code == 200
+    assert len(calls) == 1, calls
