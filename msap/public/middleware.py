@@ -24,6 +24,7 @@ PAGES = {"public_search": cache.ALL, "public_house": None}
 # the entry and the house's version in one round trip. Only a guess (page_hit checks it), so
 # it is never stale in a way that matters; bounded by emptying it when full.
 SCOPES_KEPT = 20_000
+COOKIE = ("domain", "path", "secure", "httponly", "samesite")
 
 
 def _csrf_secret(request) -> str | None:
@@ -79,16 +80,10 @@ class CachedPublicPageMiddleware:
         token = get_token(request)
         response = HttpResponse(html.replace(cache.CSRF_PLACEHOLDER, token), status=status)
         if not secret:
-            response.set_cookie(
-                settings.CSRF_COOKIE_NAME,
-                request.META["CSRF_COOKIE"],
-                max_age=settings.CSRF_COOKIE_AGE,
-                domain=settings.CSRF_COOKIE_DOMAIN,
-                path=settings.CSRF_COOKIE_PATH,
-                secure=settings.CSRF_COOKIE_SECURE,
-                httponly=settings.CSRF_COOKIE_HTTPONLY,
-                samesite=settings.CSRF_COOKIE_SAMESITE,
-            )
+            # The cookie CsrfViewMiddleware would have set, with the same settings.
+            options = {name: getattr(settings, f"CSRF_COOKIE_{name.upper()}") for name in COOKIE}
+            options["max_age"] = settings.CSRF_COOKIE_AGE
+            response.set_cookie(settings.CSRF_COOKIE_NAME, request.META["CSRF_COOKIE"], **options)
         # What the middleware skipped would have said: LocaleMiddleware, CSRF's cookie,
         # XFrameOptionsMiddleware.
         response.headers["Content-Language"] = language
