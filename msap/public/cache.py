@@ -84,6 +84,60 @@ def cached(name: str, scope, build: Callable[[], tuple[object, datetime | None]]
     return value
 
 
+# --- whole pages ----------------------------------------------------------------------------------
+# A page's entry is kept under its name alone and carries the version of its scope it was rendered
+# under: a hit is then one read for a search (entry and the directory's version in one get_many) and
+# two for a house's page (the entry names its house, then that house's version), with nothing read
+# from the database, so that public.middleware serves it before the session is even looked at.
+
+
+# Where a cached page holds the visitor's CSRF token (the layout's language switch posts):
+# replaced by each request's own token when the page is served.
+CSRF_PLACEHOLDER = "msap-public-csrf-token-placeholder"
+
+
+def page_name(language: str, full_path: str) -> str:
+    """The name of a whole page: the same for the view and the middleware."""
+    return f"page:{language}:{full_path}"
+
+
+def _page_key(name: str) -> str:
+    # Hashed: a name holds the visitor's path and query (any character, any length).
+    return f"{PREFIX}page:{hashlib.blake2b(name.encode(), digest_size=16).hexdigest()}"
+
+
+def page_hit(name: str, now: datetime, scope=None) -> tuple[object, int, str] | None:
+    """The (scope, status, html) of page `name` if it is still true — rendered under the
+    current version of its scope and before its instant of expiry —, None otherwise. With the
+    page's `scope` known (the directory for a search, a house seen before) one round trip reads
+    the entry and the version; a wrong guess costs a second read, never a wrong page."""
+    key = _page_key(name)
+    cache = _cache()
+    if scope is None:
+        entry, current = cache.get(key), None
+    else:
+        found = cache.get_many([key, f"{PREFIX}v:{scope}"])
+        entry, current = found.get(key), found.get(f"{PREFIX}v:{scope}")
+    if entry is None:
+        return None
+    if scope != entry[0]:
+        current = cache.get(f"{PREFIX}v:{entry[0]}")
+    if current is None or entry[1] != current or entry[2] <= now.timestamp():
+        return None
+    return entry[0], entry[3], entry[4]
+
+
+def page_store(name: str, scope, build: Callable[[], tuple[tuple[int, str], datetime | None]], now):
+    """Render page `name` by `build()` — ((status, html), valid until) — and keep it under the
+    version of `scope` read before rendering (a change during the render makes it stale at once)."""
+    current = version(scope)
+    (status, html), until = build()
+    timeout = timeout_until(until, now)
+    entry = (scope, current, now.timestamp() + timeout, status, html)
+    _cache().set(_page_key(name), entry, timeout=timeout)
+    return scope, status, html
+
+
 def house_pk(slug: str, fetch) -> int | None:
     """The house of a public page's slug (slugs do not change), kept so that a page served
     from the cache reads nothing from the database; `fetch(slug)` answers the house or None

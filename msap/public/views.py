@@ -35,11 +35,6 @@ def home(request):
     return render(request, "public/home.html", {"title": _("Trouver une maison France Services")})
 
 
-# Where a cached page holds the visitor's CSRF token (the layout's language switch posts):
-# replaced by this request's own token when the page is served.
-CSRF_PLACEHOLDER = "msap-public-csrf-token-placeholder"
-
-
 def _shareable(request) -> bool:
     """A page the same for every visitor: signed out, no message waiting for them."""
     return (
@@ -53,17 +48,20 @@ def whole_page(request, scope, now, render_page):
     """The page from the cache for a visitor without an account, rendered once for all of them
     under the version of `scope` (a house, or the whole directory) until `render_page`'s
     `until`; rendered for each request otherwise. `render_page(context)` answers (response,
-    until); an exception (404) is never cached."""
+    until); an exception (404) is never cached. Most hits never reach here: public.middleware
+    serves them before the session and authentication are looked at."""
     if not _shareable(request):
         return render_page({})[0]
 
     def build():
-        response, until = render_page({"csrf_token": CSRF_PLACEHOLDER})
+        response, until = render_page({"csrf_token": cache.CSRF_PLACEHOLDER})
         return (response.status_code, response.content.decode()), until
 
-    name = f"page:{get_language()}:{request.get_full_path()}"
-    status, html = cache.cached(name, scope, build, now)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
+    name = cache.page_name(get_language(), request.get_full_path())
+    _scope, status, html = cache.page_hit(name, now, scope) or cache.page_store(
+        name, scope, build, now
+    )
+    return HttpResponse(html.replace(cache.CSRF_PLACEHOLDER, get_token(request)), status=status)
 
 
 @require_GET

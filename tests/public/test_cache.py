@@ -6,9 +6,11 @@ import datetime as dt
 import html
 import re
 import uuid
+from unittest import mock
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -122,3 +124,63 @@ def test_a_page_served_from_the_cache_carries_each_visitor_s_own_csrf_token(one_
     )
     assert switched.status_code == 302
     assert "Opening hours of the next seven days" in html.unescape(second.get(url).content.decode())
+
+
+@time_machine.travel(TUESDAY_10, tick=False)
+@pytest.mark.parametrize("path", ["/maison/{slug}/", "/trouver/?q=tulle"])
+def test_a_cached_page_opens_no_session_and_sets_no_cookie_for_a_returning_visitor(
+    client, one_house, backend, path
+):
+    """A visitor without an account is served the shared page without a query, a session or a
+    Set-Cookie on each page (their CSRF cookie is kept), with the headers of the whole stack."""
+    url = path.format(slug=one_house.house.slug)
+    whole = client.get(url)  # rendered by the view: gives the visitor their CSRF cookie
+    assert "csrftoken" in whole.cookies
+    with CaptureQueriesContext(connection) as ctx:
+        hit = client.get(url)
+    assert hit.status_code == 200 and len(ctx.captured_queries) == 0
+    assert not hit.cookies and "sessionid" not in client.cookies
+    for header in ("Content-Language", "X-Frame-Options"):
+        assert hit.headers[header] == whole.headers[header]
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in hit.headers["Vary"].split(",")}
+    assert without_token(hit) == without_token(whole)
+
+
+def without_token(response) -> str:
+    return re.sub(r'csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+@time_machine.travel(TUESDAY_10, tick=False)
+def test_a_signed_in_agent_is_never_served_the_shared_page(client, one_house, backend):
+    """The shared page is for visitors without an account: a signed-in agent gets their own
+    layout (their logout button), and the visitors' page never shows it."""
+    url = f"/maison/{one_house.house.slug}/"
+    anonymous = Client()
+    anonymous.get(url)
+    client.force_login(one_house.users.agent)
+    assert "Se déconnecter" in html.unescape(client.get(url).content.decode())
+    assert "Se déconnecter" not in html.unescape(anonymous.get(url).content.decode())
+
+
+@time_machine.travel(TUESDAY_10, tick=False)
+@pytest.mark.parametrize("path", ["/maison/{slug}/", "/trouver/?q=tulle"])
+def test_a_page_served_from_the_cache_costs_one_cache_round_trip(client, one_house, backend, path):
+    """Under load each cache read is a round trip to Redis: a warm page (the house's page seen
+    once by this process, or a search) is served with one read, its version with it."""
+    url = path.format(slug=one_house.house.slug)
+    client.get(url)
+    client.get(url)
+    store, calls = caches["default"], []
+    real = {name: getattr(store, name) for name in ("get", "get_many")}
+
+    def counted(name):
+        def call(*args, **kwargs):
+            calls.append(name)
+            with mock.patch.multiple(store, **real):  # a backend's get_many calls its get
+                return real[name](*args, **kwargs)
+
+        return call
+
+    with mock.patch.multiple(store, **{name: counted(name) for name in real}):
+        assert client.get(url).status_code == 200
+    assert len(calls) == 1, calls
