@@ -126,3 +126,12 @@ bench-webhooks: install
 .PHONY: bench-partners
 bench-partners: install
 	$(VENV_PY) -m bench.partners $(BENCH_PARTNERS_ARGS)
+
+# The public site's benchmark (bench/README.md): `msap import_sites` of a generated national list
+# of 2,800 sites, then a house's page and the commune search through gunicorn on 127.0.0.1,
+# cache on (Redis) and off, beside a static file of the same server; on a throwaway PostgreSQL
+# database (MSAP_BENCH_PUBLIC_DATABASE_URL, default msap_bench_public on 127.0.0.1, created then
+# dropped); prints figures, never fails on one. Options: BENCH_PUBLIC_ARGS="--seconds 30".
+.PHONY: bench-public
+bench-public: install
+	$(VENV_PY) -m bench.public $(BENCH_PUBLIC_ARGS)

@@ -4,7 +4,11 @@ import contextlib
 import os
 import re
 import secrets
+import signal
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.workers import stop
@@ -98,3 +102,23 @@ def figure(name: str, value, unit: str = "") -> None:
     if isinstance(value, float):
         value = f"{value:.3f}" if value < 10 else f"{value:.1f}"
     say(f"{name}: {value} {unit}".rstrip())
+
+
+def run_cleanly(bench: str, body: Callable[[Path, contextlib.ExitStack], int]) -> int:
+    """Run `body(tmp, cleanup)` with a temporary directory and an ExitStack for what it starts
+    (servers, databases), SIGTERM taken as Ctrl-C; the stack unwinds first (server, then
+    database), then the temporary directory goes."""
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    with (
+        tempfile.TemporaryDirectory(prefix="msap-bench-") as tmp,
+        contextlib.ExitStack() as cleanup,
+    ):
+        try:
+            return body(Path(tmp), cleanup)
+        except KeyboardInterrupt:
+            say(f"{bench}: interrompu, nettoyage…")
+            return 130

@@ -65,7 +65,9 @@ INSTALLED_APPS = [
     "msap.appointments",
     "msap.transmissions",
     "msap.registers",
+    "msap.public",
     "msap.webhooks",
+    "msap.opendata",
     "msap.api",
     "msap.portal",
     "msap.site",
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cached public page for a visitor without an account, before the session is looked at.
+    "msap.public.middleware.CachedPublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,6 +239,22 @@ DEFAULT_FROM_EMAIL = env_str(
 # Days the record of who was reminded of what is kept (e.g. "I never got the reminder"), then
 # deleted by `msap remind` itself: about 21,000 rows a day for the whole network.
 REMINDER_HISTORY_DAYS = env_int("MSAP_REMINDER_HISTORY_DAYS", 90)
+
+# Django's cache: the public site's pages and search, the forms' rate limits (msap.public).
+# Local memory by default (one process); MSAP_CACHE_URL=redis://127.0.0.1:6379/0 shares it
+# between the processes and servers of a network installation.
+_CACHE_URL = env_str("MSAP_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": env_str("MSAP_CACHE_PREFIX", "msap"),
+        }
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "msap"}
+    )
+}
 
 # The task queue (django.tasks with django-tasks-db): every send (mail, webhook) is a task
 # stored in the database and run by `msap worker`, on the same SQLite file for one house or on

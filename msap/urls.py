@@ -19,7 +19,9 @@ urlpatterns = [
     path("saisines/", include("msap.transmissions.urls")),
     path("registres/", include("msap.registers.urls")),
     path("imports/", include("msap.desk.import_urls")),
+    path("donnees/", include("msap.opendata.urls")),
     path("api/v1/", include("msap.api.urls")),
+    path("", include("msap.public.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,11 @@ SHOTS = [
     ("portal", "referent.caf@demo.msap.fr", "/partenaire/", False),
     ("home-prefecture", "prefecture@demo.msap.fr", None, False),
     ("home-national", "national@demo.msap.fr", None, False),
+    # The public site, signed out (account None); `public:house` is the first house of the plan.
+    ("public-home", None, None, False),
+    ("public-search", None, "/trouver/?q=tulle", True),
+    ("public-house", None, "public:house", True),
+    ("public-complaint", None, "public:house/ecrire/reclamation/", True),
 ]
 
 
@@ -74,10 +79,17 @@ def main() -> None:
         signed_in = None
         for name, email, target, full in SHOTS:
             if email != signed_in:
-                login(page, args.base, email)
+                if email is None:
+                    page.context.clear_cookies()
+                else:
+                    login(page, args.base, email)
                 signed_in = email
             if target is None:
                 url = f"{args.base}/"
+            elif target.startswith("public:house"):
+                page.goto(f"{args.base}/plan-du-site/")
+                href = page.locator("a[href^='/maison/']").first.get_attribute("href")
+                url = args.base + href + target.removeprefix("public:house").lstrip("/")
             elif target.startswith("house:"):
                 url = house_url(page, args.base) + target.removeprefix("house:")
             elif "{house}" in target:

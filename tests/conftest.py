@@ -1,19 +1,19 @@
 """Shared fixtures: one house with its agent and responsable (`one_house`), or a small network
 with one named user per role (`world`, SPEC "Who uses it")."""
 
-import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from msap.desk.seed import seed_procedures
 from msap.partners.seed import seed_reference_data
 from msap.people.models import Role
-from msap.territory.models import Departement
+from msap.territory.models import Commune, Departement, FormerCommune, Region
 from tests import factories as f
 
 
@@ -36,6 +36,15 @@ def _fresh_offer_cache():
     offer_cache.forget()
     yield
     offer_cache.forget()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Django's cache (the public pages, the forms' rate limits) starts empty in each test: a
+    test's rows are rolled back after it, and SQLite gives their ids again."""
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)
@@ -155,18 +164,27 @@ def count_queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
+# The geography as the migrations loaded it, read once before any transactional test empties
+# the tables: reloading these rows does not depend on the loaders' historical schemas.
+_GEOGRAPHY: list[tuple[type, list[dict]]] = []
+
+
+def _geography_models():
+    return [Region, Departement, Commune, FormerCommune]
+
+
 def reload_reference_data() -> None:
     """A transactional test's database is emptied after each such test: reload the geography,
     the reference data and the procedures the migrations put there when an earlier one removed
-    them (the geography's loader builds communes positionally in the historical field order, and
-    reads schema_editor.connection: give it that migration's state and a connection)."""
+    them. The geography's rows are copied from the database the first time it has them."""
+    if not _GEOGRAPHY and Departement.objects.exists():
+        for model in _geography_models():
+            # Communes without a parent first: an arrondissement points at its commune.
+            order = [F("parent_id").asc(nulls_first=True), "code"] if model is Commune else ["pk"]
+            rows = list(model.objects.order_by(*order).values())
+            _GEOGRAPHY.append((model, rows))
     if not Departement.objects.exists():
-        state = MigrationLoader(connection).project_state(
-            ("territory", "0002_load_administrative_geography")
-        )
-        loader = importlib.import_module(
-            "msap.territory.migrations.0002_load_administrative_geography"
-        )
-        loader.load(state.apps, SimpleNamespace(connection=connection))
+        for model, rows in _GEOGRAPHY:
+            model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
     seed_reference_data()
     seed_procedures()

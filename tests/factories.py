@@ -30,6 +30,7 @@ from msap.network.models import (
 )
 from msap.partners.models import Partner, PartnerKind, Partnership, Referent, ServiceCategory
 from msap.people.models import Membership, Role, Training, User
+from msap.public import services as public_services
 from msap.registers import services as register_services
 from msap.registers.models import Kind, RegisterItem
 from msap.territory.models import Commune, Departement
@@ -361,3 +362,12 @@ class DossierFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
         raise TypeError("A personal file opens with consent through the service: create it.")
+
+
+def public_complaint(house: House, **data):
+    """A complaint sent through the public site's form (msap.public): a register item with no
+    author, as a person filed it; returns (item, the signed reference of its acknowledgement)."""
+    fields = {"subject": "Attente à l'accueil", "address": "3 rue des Lilas, 19000 Tulle", **data}
+    token = public_services.new_form_token()
+    item = public_services.submit(house, "reclamation", token, fields, client="tests").item
+    return item, public_services.ack_reference(item)

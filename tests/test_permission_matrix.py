@@ -107,6 +107,8 @@ NATIONAL_CELL = access(
     hidden=(),
 )
 ANY_USER = access(ok=tuple(r for r in ROLES if r != "anonymous"), hidden=())
+# Open data and the public site (issue 10): everyone, with or without an account.
+EVERYONE = access(ok=tuple(ROLES), hidden=())
 # The partner portal (issue 9, item 6): for partner referents, each of its own organisation.
 REFERENTS = ("referent_caf", "referent_msa")
 REFERENT_ONLY = access(
@@ -205,7 +207,11 @@ def objects(world):
         consent_until=timezone.localdate() + dt.timedelta(days=30),
         attachments=[SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")],
     )
+    _complaint, ack = f.public_complaint(house)
     return {
+        "house_slug": house.slug,
+        "form_kind": "reclamation",
+        "ack_reference": ack,
         "transmission_pk": transmission.pk,
         "transmission_attachment_pk": transmission.attachments.get().pk,
         "transmission_move": "prise-en-charge",
@@ -242,9 +248,25 @@ def objects(world):
 # [, the GET's query]). "GET+POST": an irreversible action, whose GET is its confirmation page
 # (msap/core/confirm.py) and POST the action: both are checked.
 MATRIX = {
-    "home": ("GET", (), ANY_USER),
+    # Signed out, the home is the public site's (find a house); signed in, the role's home.
+    "home": ("GET", (), EVERYONE),
+    # The public site (issue 10): everyone, signed in or not.
+    "public_search": ("GET", (), EVERYONE, {"q": "tulle"}),
+    "public_communes": ("GET", (), EVERYONE, {"q": "tul"}),
+    "public_house": ("GET", {"slug": "house_slug"}, EVERYONE),
+    "public_write": ("GET", {"slug": "house_slug", "kind": "form_kind"}, EVERYONE),
+    "public_ack": ("GET", {"slug": "house_slug", "reference": "ack_reference"}, EVERYONE),
+    "public_accessibility": ("GET", (), EVERYONE),
+    "public_legal": ("GET", (), EVERYONE),
+    "public_privacy": ("GET", (), EVERYONE),
+    "public_plan": ("GET", (), EVERYONE),
+    "public_sitemap": ("GET", (), EVERYONE),
+    "public_robots": ("GET", (), EVERYONE),
     "house_list": ("GET", (), ANY_USER),
     "commune_search": ("GET", (), ANY_USER),
+    "opendata_houses_csv": ("GET", (), EVERYONE),
+    "opendata_houses_json": ("GET", (), EVERYONE),
+    "opendata_houses_schema": ("GET", (), EVERYONE),
     "house_detail": ("GET", ("pk",), VIEW),
     "house_edit": ("GET", ("pk",), MANAGE),
     "house_hours": ("GET", ("pk",), VIEW),

@@ -20,14 +20,13 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.database import admin, check_url, database_url_option, say
+from bench.database import admin, check_url, database_url_option, run_cleanly, say
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/msap_bench"
@@ -135,21 +134,9 @@ class Server:
 def main(argv=None) -> int:
     args = parse_args(argv)
     db_name, maintenance = check_url(args.database_url, "bench-desk")
-
-    def on_term(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_term)
-    # The stack unwinds first (server, then database), then the temporary directory goes.
-    with (
-        tempfile.TemporaryDirectory(prefix="msap-bench-") as tmp,
-        contextlib.ExitStack() as cleanup,
-    ):
-        try:
-            return run(args, db_name, maintenance, Path(tmp), cleanup)
-        except KeyboardInterrupt:
-            say("bench-desk: interrompu, nettoyage…")
-            return 130
+    return run_cleanly(
+        "bench-desk", lambda tmp, cleanup: run(args, db_name, maintenance, tmp, cleanup)
+    )
 
 
 def run(args, db_name: str, maintenance: str, tmp: Path, cleanup: contextlib.ExitStack) -> int:

@@ -26,6 +26,9 @@ API du réseau des Maisons de services au public (France Services).
 - **Annuaire** (`/houses`) : public, sans authentification — adresses, horaires, partenaires et
   équipements des maisons reconnues. Les coordonnées des référents partenaires n'y figurent jamais
   (annexe 2 de la convention-cadre).
+- **Données ouvertes** (`/opendata/houses.csv`, `/opendata/houses.json`) : public, sans
+  authentification — la liste des maisons reconnues dans la disposition de la liste nationale des
+  sites France Services (schéma : `/donnees/maisons.schema.json`).
 - **Référents** (`/houses/{id}/referents`) : réservé aux agents de la maison, avec un jeton
   personnel (`Authorization: Bearer msap_…`, délivré par la commande `msap token EMAIL`) ou la
   session du navigateur.
@@ -62,6 +65,7 @@ api.add_router("", requests_router)
 api.add_router("", "msap.api.registers.router")
 api.add_router("", "msap.api.referrals.router")
 api.add_router("", "msap.api.appointments.router")
+api.add_router("", "msap.api.opendata.router")
 
 
 def _error(request, status: int, detail: str, **extra):

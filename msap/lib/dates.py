@@ -18,6 +18,10 @@ OVERSEAS_TIMEZONES = {
     "973": "America/Cayenne",
     "974": "Indian/Reunion",
     "976": "Indian/Mayotte",
+    # Collectivités d'outre-mer where France Services sites exist (INSEE codes them 975, 977, 978).
+    "975": "America/Miquelon",
+    "977": "America/St_Barthelemy",
+    "978": "America/Marigot",
 }
 # Subdivision codes of the `holidays` package for départements with extra public holidays.
 HOLIDAY_SUBDIVISIONS = {
@@ -29,6 +33,9 @@ HOLIDAY_SUBDIVISIONS = {
     "973": "973",
     "974": "974",
     "976": "976",
+    "975": "PM",  # Saint-Pierre-et-Miquelon
+    "977": "BL",  # Saint-Barthélemy: 9 October, abolition of slavery
+    "978": "MF",  # Saint-Martin: 28 May, abolition of slavery, and 21 July, Victor Schœlcher
 }
 
 # Counter PCs' clocks drift: an instant a few minutes ahead is accepted, beyond is "in the future".

@@ -348,6 +348,12 @@ class HouseFilterForm(forms.Form):
     q = forms.CharField(label=_("Nom de la maison"), required=False, max_length=100)
     departement = forms.ChoiceField(label=_("Département"), required=False)
     status = forms.ChoiceField(label=_("Statut"), required=False)
+    # The overseers' list of the houses the national list's import flagged (hours under art. 3.2…).
+    flagged = forms.ChoiceField(
+        label=_("Import national"),
+        required=False,
+        choices=[("", _("Toutes")), ("1", _("Signalées"))],
+    )
 
     def __init__(self, *args, departements=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,6 +68,21 @@ class HouseKind(models.TextChoices):
     MOBILE = "mobile", _("Maison itinérante (variante mobile)")
 
 
+class SiteType(models.TextChoices):
+    # The national list's `type_fs`: the main site, or an antenna attached to it.
+    PRINCIPAL = "principal", _("Principal")
+    ANTENNE = "antenne", _("Antenne")
+
+
+class SiteFormat(models.TextChoices):
+    # The national list's `format_fs`.
+    FIXED = "fixe", _("Fixe")
+    MULTISITE = "multisites", _("Multisites")
+    BUS = "bus", _("Bus (ou équivalent)")
+    FIXED_ANTENNAS = "fixe_antennes", _("Fixe avec antenne(s)")
+    ITINERANT = "itinerante", _("Itinérante")
+
+
 class HouseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=HouseStatus.CLOSED)
@@ -120,6 +135,24 @@ class House(StateMachine, models.Model):
         related_name="served_by",
         verbose_name=_("communes desservies"),
     )
+    # The national list of France Services sites (open data, `msap import_sites`): its id for
+    # the site, None for a house not in the list; and the columns msap has no other home for.
+    id_fs = models.CharField(
+        _("identifiant France Services"), max_length=40, null=True, blank=True, unique=True
+    )
+    site_type = models.CharField(
+        _("type de site"), max_length=10, choices=SiteType.choices, blank=True
+    )
+    site_format = models.CharField(
+        _("format du site"), max_length=15, choices=SiteFormat.choices, blank=True
+    )
+    group_fs = models.CharField(_("groupe France Services"), max_length=200, blank=True)
+    # `prise_rdv`: appointments can be booked online; None when the list does not say.
+    appointments_online = models.BooleanField(_("prise de rendez-vous en ligne"), null=True)
+    public_comment = models.TextField(_("commentaire public"), blank=True)
+    # Why the house, as imported, fails a rule (one reason a line, in French): a recognised site
+    # open under 24 h or 3 days a week is imported and flagged, never refused nor "fixed".
+    import_flags = models.TextField(_("signalements de l'import"), blank=True)
     # Optimistic concurrency: an edit states the version it read; a stale one is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -151,6 +184,7 @@ class House(StateMachine, models.Model):
             # Serves the département-scoped house lists (prefecture, public search).
             models.Index(fields=["commune", "status"], name="house_commune_status_idx"),
         ]
+        # id_fs is unique (its own index): serves import_sites' look-up of a site's house.
 
     def __str__(self) -> str:
         return self.name

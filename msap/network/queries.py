@@ -89,7 +89,7 @@ def house_flags(house: House) -> list[str]:
 
 
 def filter_houses(houses: QuerySet, filters: dict | None) -> QuerySet:
-    """The house list's filters (name, département, status), by name, with what a row shows."""
+    """The house list's filters (name, département, status, flagged by the import), by name, with what a row shows."""
     data = filters or {}
     if data.get("q"):
         houses = houses.filter(name__icontains=data["q"].strip())
@@ -97,4 +97,6 @@ def filter_houses(houses: QuerySet, filters: dict | None) -> QuerySet:
         houses = houses.filter(commune__departement_id=data["departement"])
     if data.get("status"):
         houses = houses.filter(status=data["status"])
+    if data.get("flagged"):
+        houses = houses.exclude(import_flags="")
     return houses.select_related("commune__departement", "organisation").order_by("name", "pk")

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from msap import permissions
+from msap.public import views as public_views
 from msap.site.queries import home_context
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def logout_view(request):
 @never_cache
 def home(request):
     if not request.user.is_authenticated:
-        return redirect("login")
+        return public_views.home(request)  # the public home: find a house
     scope = permissions.scope_for(request.user)
     return render(request, "msap/home.html", home_context(request.user, scope))
 

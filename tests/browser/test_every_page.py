@@ -48,6 +48,16 @@ def page_templates() -> set[str]:
 # template: (role, URL) — role None: signed out; "upload": the answer to an import upload.
 PAGES = {
     "registration/login.html": (None, "/connexion/"),
+    # The public site (issue 10), signed out.
+    "public/home.html": (None, "/"),
+    "public/search.html": (None, "/trouver/?q=tulle"),
+    "public/house.html": (None, "/maison/{house_slug}/"),
+    "public/write.html": (None, "/maison/{house_slug}/ecrire/reclamation/"),
+    "public/ack.html": (None, "/maison/{house_slug}/recu/{ack}/"),
+    "public/accessibility.html": (None, "/accessibilite/"),
+    "public/legal.html": (None, "/mentions-legales/"),
+    "public/privacy.html": (None, "/donnees-personnelles/"),
+    "public/plan.html": (None, "/plan-du-site/"),
     "msap/confirm.html": ("responsable", "/maisons/{house}/fermetures/{closure}/supprimer/"),
     "msap/home.html": ("agent", "/"),
     "msap/error.html": ("agent", "/maisons/999999/"),
@@ -210,7 +220,10 @@ def build_network_world():
     transmission = transmission_services.request_information(
         users["referent"], transmission, "L'avis d'imposition 2025, s'il vous plaît."
     )
+    _complaint, ack = f.public_complaint(house)
     ids = {
+        "house_slug": house.slug,
+        "ack": ack,
         "transmission": transmission.pk,
         "token": links.token_for(link),
         "transmission_token": links.token_for(

@@ -96,7 +96,10 @@ def test_every_operation_answers_within_its_schema(api_schema, subtests):
     # Valid inputs (positive) and inputs the schema forbids (negative: must get a 4xx).
     for result in api_schema.get_all_operations():
         operation = result.ok()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        # An operation without parameters nor body (the open data) has no input to forbid.
+        takes_input = any(True for _ in operation.iter_parameters()) or operation.body
+        modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+        for mode in modes if takes_input else modes[:1]:
 
             @given(case=operation.as_strategy(generation_mode=mode))
             @STATELESS

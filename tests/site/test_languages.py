@@ -37,6 +37,9 @@ KEPT_TERMS = {
 }
 # Names the pages show that are not user-typed content (the République's block of the header).
 PROPER_NAMES = {"République", "Française", "Liberté", "Égalité", "Fraternité"}
+# The public site's proper names: the institution a refused accessibility complaint goes to (and
+# its free-post address), and the commune the search's hint gives as an example.
+PROPER_NAMES |= {"Défenseur des droits", "Libre réponse", "Saint-Étienne"}
 
 # Words that are French and never English (accents are caught on their own).
 FRENCH_WORDS = {

@@ -82,11 +82,13 @@ def test_logout_is_post_only(client):
     assert logged_in_user_id(client) is None
 
 
-def test_home_page_sends_anonymous_visitors_to_login(client):
-    """Access: the staff home page is not for the public; anonymous visitors are sent to login."""
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/connexion/"
+def test_home_page_offers_anonymous_visitors_the_public_search_and_the_login(client):
+    """Access (issue 10, item 1): the staff home page is not for the public; anonymous visitors
+    get the public home (find a house), with the way to the staff's login."""
+    body = client.get("/").content.decode()
+    assert "Trouver une maison France Services" in body
+    assert 'href="/connexion/"' in body
+    assert "Bonjour" not in body
 
 
 def test_login_page_is_in_french(client):

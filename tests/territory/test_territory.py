@@ -18,6 +18,11 @@ OVERSEAS = {
     "974": ("La Réunion", "Indian/Reunion"),
     "976": ("Mayotte", "Indian/Mayotte"),
 }
+COLLECTIVITES = {
+    "975": ("Saint-Pierre-et-Miquelon", "America/Miquelon"),
+    "977": ("Saint-Barthélemy", "America/St_Barthelemy"),
+    "978": ("Saint-Martin", "America/Marigot"),
+}
 
 
 def codes(communes):
@@ -27,9 +32,9 @@ def codes(communes):
 # --- The geography itself -------------------------------------------------------------------
 
 
-def test_all_101_departements_exist_each_in_its_region():
-    assert Departement.objects.count() == 101
-    assert Region.objects.count() == 18
+def test_the_101_departements_and_3_collectivites_exist_each_in_its_region():
+    assert Departement.objects.count() == 101 + 3  # + Saint-Pierre, Saint-Barthélemy, Saint-Martin
+    assert Region.objects.count() == 18 + 3
     assert not Departement.objects.filter(region__isnull=True).exists()
     assert Departement.objects.get(code="75").region.name == "Île-de-France"
     assert Departement.objects.get(code="57").region.name == "Grand Est"
@@ -49,8 +54,8 @@ def test_corsica_is_two_departements_2a_and_2b_with_no_20():
     assert commune_by_code("2B033").name == "Bastia"
 
 
-def test_overseas_departements_have_their_own_time_zone():
-    for code, (name, zone) in OVERSEAS.items():
+def test_overseas_departements_and_collectivites_have_their_own_time_zone():
+    for code, (name, zone) in OVERSEAS.items() | COLLECTIVITES.items():
         departement = Departement.objects.get(code=code)
         assert departement.name == name
         assert departement.timezone == zone
@@ -61,17 +66,24 @@ def test_overseas_departements_have_their_own_time_zone():
 
 def test_overseas_and_alsace_moselle_departements_have_their_holiday_subdivision():
     expected = {code: code for code in OVERSEAS} | {"57": "57", "67": "6AE", "68": "6AE"}
+    expected |= {"975": "PM", "977": "BL", "978": "MF"}
     for departement in Departement.objects.all():
         assert departement.holiday_subdivision == expected.get(departement.code)
         if departement.holiday_subdivision:
             assert departement.holiday_subdivision in holidays.France.subdivisions
 
 
-def test_only_current_communes_of_the_101_departements_are_loaded():
-    assert 34_500 < Commune.objects.count() < 35_500
-    assert not Commune.objects.filter(code="75101").exists()  # Paris 1er: an arrondissement
+def test_current_communes_arrondissements_and_the_collectivites_where_sites_exist_are_loaded():
+    """Issue 10: the territory knows every place a France Services site can be."""
+    assert 34_500 < Commune.objects.filter(kind=Commune.Kind.COMMUNE).count() < 35_500
+    assert Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).count() == 45
     assert not Commune.objects.filter(code__startswith="98").exists()  # COM: Polynesia…
-    assert not Commune.objects.filter(code__startswith="975").exists()  # Saint-Pierre-et-Miquelon
+    assert {c.code for c in Commune.objects.filter(departement__code__in=COLLECTIVITES)} == {
+        "97501",
+        "97502",
+        "97701",
+        "97801",
+    }
 
 
 def test_known_communes_have_their_postal_codes():
@@ -111,7 +123,11 @@ def test_search_ignores_accents_and_case_in_the_name_prefix():
 def test_search_folds_ligatures_hyphens_and_apostrophes():
     assert "94038" in codes(search_communes("l hay les roses"))  # L'Haÿ-les-Roses
     assert "94038" in codes(search_communes("L'Haÿ-les"))
-    assert all(c.search_name.startswith("oe") for c in search_communes("Œ"))
+    # Found by its own name, or by the name of a former commune that merged into it.
+    assert all(
+        c.search_name.startswith("oe") or search_key(c.former_name).startswith("oe")
+        for c in search_communes("Œ")
+    )
     assert search_communes("oeu")  # Œuilly and others, typed without the ligature
 
 
@@ -125,7 +141,8 @@ def test_search_by_postal_code_or_its_beginning():
     assert codes(search_communes("57000")) == ["57463"]
     assert "97411" in codes(search_communes("97400"))
     # A postal code that is not the first of the commune's list (Paris 16e).
-    assert codes(search_communes("75116")) == ["75056"]
+    # …and the arrondissement it serves.
+    assert codes(search_communes("75116")) == ["75056", "75116"]
     assert codes(search_communes("750"))[0] == "75056"
 
 
