@@ -453,3 +453,27 @@ def transmissions_q(user, via: str = "") -> Q:
             }
         )
     return q
+
+
+# --- the satisfaction survey (charter commitment 15) ----------------------------------------------
+
+
+def check_survey(access: HouseAccess, need: str = "sees_staff") -> None:
+    """A house's survey: its results for the house's staff and overseers ("sees_staff"), the
+    counter's codes for its staff ("staff"), moderation, publication and the plan for its
+    managers ("manage"); partner referents are not concerned (403), other houses unseen (404)."""
+    check(
+        access,
+        need,
+        unseen=_("Enquête introuvable."),
+        refused=_(
+            "L'enquête de satisfaction de la maison est réservée à son équipe, à ses responsables "
+            "et aux cellules départementale et nationale."
+        )
+        if need == "sees_staff"
+        else _(
+            "Seuls les responsables de la maison modèrent, publient et tiennent le plan d'amélioration."
+        )
+        if need == "manage"
+        else _("Seule l'équipe de la maison remet les codes de l'enquête."),
+    )

@@ -7,6 +7,7 @@ journal entry, is checked by `desk.services.validate` before it is stored. Each 
 an agent of its house: the one named, else the house's first agent (one is made if it has none).
 """
 
+import itertools
 from datetime import date, time, timedelta
 
 import factory
@@ -33,6 +34,7 @@ from msap.people.models import Membership, Role, Training, User
 from msap.public import services as public_services
 from msap.registers import services as register_services
 from msap.registers.models import Kind, RegisterItem
+from msap.surveys import services as survey_services
 from msap.territory.models import Commune, Departement
 
 DEMO_PASSWORD = "demo-msap"
@@ -371,3 +373,39 @@ def public_complaint(house: House, **data):
     token = public_services.new_form_token()
     item = public_services.submit(house, "reclamation", token, fields, client="tests").item
     return item, public_services.ack_reference(item)
+
+
+def survey_campaign(house: House, *, year: int | None = None, opens_on=None, closes_on=None):
+    """The year's satisfaction survey of a house (msap.surveys, commitment 15), opened by its
+    responsable through the service; open today by default."""
+    today = timezone.localdate()
+    year = year or today.year
+    return survey_services.open_campaign(
+        None,
+        house,
+        year=year,
+        opens_on=opens_on or date(year, 1, 1),
+        closes_on=closes_on or date(year, 12, 31),
+    )
+
+
+SURVEY_ANSWER = {
+    "access": 4,
+    "welcome": 4,
+    "waiting": 3,
+    "confidentiality": 4,
+    "outcome": 3,
+    "overall": 9,
+    "comment": "",
+}
+
+
+_survey_clients = itertools.count(1)
+
+
+def survey_answer(campaign, *, client: str | None = None, **data):
+    """One anonymous answer to `campaign`, sent with a fresh one-time code (the public form's
+    path), each from its own client address unless told (the form's rate limit is per address)."""
+    (token,) = survey_services.issue_tokens(None, campaign, 1)
+    client = client or f"tests-{next(_survey_clients)}"
+    return survey_services.submit_answer(token.code, {**SURVEY_ANSWER, **data}, client=client)

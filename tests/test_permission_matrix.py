@@ -21,6 +21,8 @@ from msap.people.models import Membership
 from msap.portal import links
 from msap.portal.models import PartnerLink
 from msap.registers import services as register_services
+from msap.surveys import rules as survey_rules
+from msap.surveys import services as survey_services
 from msap.transmissions import services as transmission_services
 from msap.webhooks import services as webhook_services
 from msap.webhooks.models import Delivery, Endpoint
@@ -208,7 +210,18 @@ def objects(world):
         attachments=[SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")],
     )
     _complaint, ack = f.public_complaint(house)
+    campaign = f.survey_campaign(house)
+    commented = f.survey_answer(campaign, comment="Accueil très agréable.")
+    action = survey_services.add_action(
+        None, campaign, title="Afficher les horaires", owner="Accueil", due_on=dt.date(2030, 1, 31)
+    )
+    (survey_token,) = survey_services.issue_tokens(None, campaign, 1)
     return {
+        "campaign_pk": campaign.pk,
+        "answer_pk": commented.pk,
+        "survey_action_pk": action.pk,
+        "survey_code": survey_rules.format_code(survey_token.code),
+        "decision": "publier",
         "house_slug": house.slug,
         "form_kind": "reclamation",
         "ack_reference": ack,
@@ -409,6 +422,23 @@ MATRIX = {
             hidden=(),
         ),
     ),
+    # The satisfaction survey (commitment 15). Its public form opens for anyone holding a valid
+    # code (tests/surveys: any other code is refused); the results are for the house's staff and
+    # the overseers, the counter's codes for its staff, moderation and publication for managers.
+    "survey_entry": ("GET", (), EVERYONE),
+    "survey_thanks": ("GET", (), EVERYONE),
+    "survey_form": ("GET", {"code": "survey_code"}, EVERYONE),
+    "survey_home": ("GET", ("house_pk",), SEES_STAFF),
+    "survey_open": ("GET", ("house_pk",), MANAGE),
+    "survey_poster": ("GET", ("house_pk",), STAFF),
+    "survey_counter": ("GET", {"pk": "campaign_pk"}, STAFF),
+    "survey_tickets": ("POST", {"pk": "campaign_pk"}, STAFF),
+    "survey_results": ("GET", {"pk": "campaign_pk"}, SEES_STAFF),
+    "survey_comments": ("GET", {"pk": "campaign_pk"}, MANAGE),
+    "survey_moderate": ("POST", {"pk": "answer_pk", "decision": "decision"}, MANAGE),
+    "survey_publish": ("GET+POST", {"pk": "campaign_pk"}, MANAGE),
+    "survey_plan": ("GET", {"pk": "campaign_pk"}, SEES_STAFF),
+    "survey_action": ("GET", {"pk": "survey_action_pk"}, MANAGE),
     # A private calendar feed: its secret token is the key, no login (tests/appointments/test_feeds).
     "appointment_feed": ("GET", {"token": "feed_token"}, access(ok=ROLES, hidden=())),
 }

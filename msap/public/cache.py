@@ -22,6 +22,7 @@ from msap.appointments.models import AppointmentType, SlotRule
 from msap.core.models import JournalEntry
 from msap.network.models import Closure, Equipment, House, MobileStop, OpeningRange, Premises
 from msap.partners.models import Partnership
+from msap.surveys.models import Answer, Campaign
 
 ALIAS = "default"
 PREFIX = "public:"
@@ -174,7 +175,7 @@ def _on_change(sender, instance, **kwargs):
 
 # The journal's actions that change what the public sees of a house (not its registers, its
 # requests or its files, journaled by the hundred each day).
-PUBLIC_ACTIONS = ("house.", "partnership.")
+PUBLIC_ACTIONS = ("house.", "partnership.", "survey.publish", "survey.comment")
 
 
 def _on_journal(sender, instance, created, **kwargs):
@@ -182,6 +183,14 @@ def _on_journal(sender, instance, created, **kwargs):
     # writes (a whole week of hours replaced) that send no model signal.
     if created and instance.house_id and instance.action.startswith(PUBLIC_ACTIONS):
         bump(instance.house_id)
+
+
+def _on_answer(sender, instance, created, **kwargs):
+    # A new answer changes the figures of a campaign whose results are already published.
+    if created:
+        published = Campaign.objects.filter(pk=instance.campaign_id, published_at__isnull=False)
+        for house_id in published.values_list("house_id", flat=True):
+            bump(house_id)
 
 
 def _on_m2m(sender, instance, action, **kwargs):
@@ -200,5 +209,6 @@ def connect_invalidation() -> None:
             _on_change, sender=model, dispatch_uid=f"public-{model.__name__}-delete"
         )
     post_save.connect(_on_journal, sender=JournalEntry, dispatch_uid="public-journal")
+    post_save.connect(_on_answer, sender=Answer, dispatch_uid="public-survey-answer")
     for through in (House.served_communes.through, Partnership.services.through):
         m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"public-{through.__name__}")

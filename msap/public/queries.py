@@ -19,6 +19,7 @@ from msap.network.hours import HouseCalendar, Opening
 from msap.network.models import Closure, House, HouseKind, HouseStatus
 from msap.partners.models import Partnership
 from msap.public import rules
+from msap.surveys import queries as survey_queries
 from msap.territory.models import Commune
 from msap.territory.services import search_communes
 
@@ -286,6 +287,8 @@ class HousePage:
     stops: list[Stop]
     until: datetime
     nearest: list[Card] = field(default_factory=list)
+    # The latest published results of its satisfaction survey (commitment 15), or None.
+    survey: object = None
 
 
 def get_public_house(slug: str) -> House | None:
@@ -319,6 +322,7 @@ def house_page(house: House, now: datetime) -> HousePage:
         permanences=permanences,
         stops=next_stops(house, cal, now, count=6) if house.kind == HouseKind.MOBILE else [],
         until=state.until,
+        survey=survey_queries.public_results(house),
     )
     if house.status == HouseStatus.CLOSED and house.commune_id:
         page.nearest, _until = houses_near(house.commune, now)

@@ -8,12 +8,13 @@ import secrets
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from msap.core import limits
 from msap.core.errors import DomainError
+from msap.core.limits import Refused
 from msap.core.queue import enqueue
 from msap.network.models import House
 from msap.public import rules, tasks
@@ -31,12 +32,6 @@ FORM_KINDS = {
 }
 _FORM_SALT = "msap.public.form"
 _ACK_SALT = "msap.public.ack"
-
-
-class Refused(DomainError):
-    """A send refused as abusive (honeypot, rate limit): said politely, logged."""
-
-    status = 429
 
 
 def new_form_token() -> str:
@@ -70,13 +65,7 @@ def item_for_ack(reference: str, house: House) -> RegisterItem | None:
 
 
 def _count(key: str) -> int:
-    cache = caches["default"]
-    cache.add(key, 0, timeout=rules.RATE_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=rules.RATE_WINDOW_SECONDS)
-        return 1
+    return limits.count(key, rules.RATE_WINDOW_SECONDS)
 
 
 def check_rate(client: str, house: House) -> None:

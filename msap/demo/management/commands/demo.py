@@ -33,6 +33,7 @@ from msap.partners.models import Partner, PartnerKind, Partnership, Referent, Se
 from msap.people import services as people
 from msap.people.models import Membership, Role, User
 from msap.registers.demo import build_registers
+from msap.surveys.demo import build_surveys
 from msap.territory.models import Commune, Departement
 from msap.transmissions.demo import build_transmissions
 
@@ -69,6 +70,8 @@ class Command(BaseCommand):
             appointments = build_appointments(houses, today=today)
         with transaction.atomic():
             transmissions = build_transmissions(houses, today=today)
+        with transaction.atomic():
+            campaigns, survey_code = build_surveys(houses, today=today)
         if requests or items:
             self.stdout.write(
                 _(
@@ -83,6 +86,15 @@ class Command(BaseCommand):
         if transmissions:
             self.stdout.write(
                 _("Saisines des partenaires ajoutées : %(count)s.") % {"count": transmissions}
+            )
+        if campaigns:
+            self.stdout.write(
+                _("Enquêtes de satisfaction ajoutées : %(count)s campagnes.") % {"count": campaigns}
+            )
+        if survey_code:
+            self.stdout.write(
+                _("Pour essayer le formulaire public de l'enquête : /e/%(code)s/")
+                % {"code": survey_code}
             )
         self.stdout.write(summary())
 
