@@ -147,7 +147,7 @@ class Assessment:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return str(Status(self.status).label)
 
 
 @dataclass
@@ -301,7 +301,7 @@ def load_facts(houses: QuerySet, year: int, now: datetime) -> Facts:
                 pk=e.pk,
                 commitment=e.commitment,
                 kind=e.kind,
-                kind_label=e.get_kind_display(),
+                kind_label=str(e.get_kind_display()),
                 title=e.title,
                 dated_on=e.dated_on,
                 valid_until=e.valid_until,
