@@ -477,3 +477,36 @@ def check_survey(access: HouseAccess, need: str = "sees_staff") -> None:
         if need == "manage"
         else _("Seule l'équipe de la maison remet les codes de l'enquête."),
     )
+
+
+# --- the quality charter (annex 4) ------------------------------------------------------------
+
+
+def charter_houses_q(user, via: str = "") -> Q:
+    """The houses whose charter assessment the user sees: the house's staff and its
+    gestionnaire, the département's cell, the national cell (art. 6 and annex 5: the cells check
+    the charter is kept). Never a partner referent's: the assessment is the house's own."""
+    s = scope_for(user)
+    if s.admin or s.national:
+        return Q()
+    q = staff_houses_q(user, via) if (s.agent_houses or s.organisations) else NOTHING
+    if s.departements:
+        q |= Q(**{f"{via}commune__departement_id__in": s.departements})
+    return q
+
+
+def check_charter(access: HouseAccess, need: str = "view") -> None:
+    """ "view": the house's staff, its gestionnaire and the cells (`sees_staff`); "manage": the
+    responsable and the gestionnaire record and remove evidence. Others: 404 when the house is
+    unseen, 403 when it is seen (a partner referent)."""
+    check(
+        access,
+        "sees_staff" if need == "view" else need,
+        unseen=_("Maison introuvable."),
+        refused=_(
+            "La charte de qualité d'une maison est réservée à son équipe, à son gestionnaire et "
+            "aux cellules départementale et nationale."
+        )
+        if need == "view"
+        else _("Seuls le responsable de la maison et son gestionnaire gèrent les justificatifs."),
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from msap.appointments import services as appointment_services
 from msap.appointments.models import Appointment
+from msap.charter import services as charter_services
 from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment
 from msap.people.models import Membership
@@ -164,6 +165,14 @@ def objects(world):
     training.attestation.save(
         "attestation.pdf", SimpleUploadedFile("attestation.pdf", b"%PDF-1.4 attestation"), save=True
     )
+    evidence = charter_services.record_evidence(
+        world.users.responsable,
+        house,
+        commitment="9",
+        kind="opening_procedure",
+        dated_on=dt.date(2026, 1, 5),
+        upload=SimpleUploadedFile("procedure.pdf", b"%PDF-1.4 procedure"),
+    )
     dossier = f.DossierFactory(house=house, consent_by=world.users.agent, last_name="Durand")
     document = dossier_services.add_document(
         world.users.agent, dossier, SimpleUploadedFile("avis.pdf", b"%PDF-1.4 avis")
@@ -254,6 +263,7 @@ def objects(world):
         "referent_pk": world.caf_referent.pk,
         "membership_pk": membership.pk,
         "training_pk": training.pk,
+        "charter_evidence_pk": evidence.pk,
     }
 
 
@@ -439,6 +449,31 @@ MATRIX = {
     "survey_publish": ("GET+POST", {"pk": "campaign_pk"}, MANAGE),
     "survey_plan": ("GET", {"pk": "campaign_pk"}, SEES_STAFF),
     "survey_action": ("GET", {"pk": "survey_action_pk"}, MANAGE),
+    # The quality charter: the house's staff, its gestionnaire and the cells; evidence is the
+    # responsable's and the gestionnaire's to record and remove. A referent never sees it.
+    "charter_house": ("GET", ("house_pk",), SEES_STAFF),
+    "charter_house_pdf": ("GET", ("house_pk",), SEES_STAFF),
+    "charter_evidence_add": ("POST", ("house_pk",), MANAGE),
+    "charter_evidence_file": ("GET", {"pk": "charter_evidence_pk"}, SEES_STAFF),
+    "charter_evidence_remove": ("POST", {"pk": "charter_evidence_pk"}, MANAGE),
+    # Every house of the user's charter scope (another house's agent sees their own).
+    "charter_table": (
+        "GET",
+        (),
+        access(
+            ok=(
+                "agent",
+                "responsable",
+                "other_agent",
+                "gestionnaire",
+                "prefecture",
+                "national",
+                "admin",
+            ),
+            forbidden=("referent_caf", "referent_msa", "norole"),
+            hidden=(),
+        ),
+    ),
     # A private calendar feed: its secret token is the key, no login (tests/appointments/test_feeds).
     "appointment_feed": ("GET", {"token": "feed_token"}, access(ok=ROLES, hidden=())),
 }

@@ -66,6 +66,7 @@ api.add_router("", "msap.api.registers.router")
 api.add_router("", "msap.api.referrals.router")
 api.add_router("", "msap.api.appointments.router")
 api.add_router("", "msap.api.opendata.router")
+api.add_router("", "msap.api.charter.router")
 
 
 def _error(request, status: int, detail: str, **extra):

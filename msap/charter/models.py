@@ -8,6 +8,7 @@ public wording, what the public can expect (§4.2), the means to put in place an
 that proves it ("suivi / contrôle du respect de l'engagement").
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +62,120 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.wording}"
+
+
+class EvidenceKind(models.TextChoices):
+    """What a house records to prove a commitment (annex 5, "Suivi / contrôle du respect de
+    l'engagement"); rules.EVIDENCE_KINDS says which commitment each one proves."""
+
+    SELF_ASSESSMENT = "self_assessment", _("Autoévaluation de l'affichage et des supports")
+    TRAINING_PLAN = "training_plan", _("Planning et émargement des formations")
+    PARTNER_EVALUATION = "partner_evaluation", _("Évaluation par les organismes partenaires")
+    MAINTENANCE_CONTRACT = "maintenance", _("Contrat de maintenance des équipements")
+    MOBILE_PLANNING = "mobile_planning", _("Planning des déplacements de la variante mobile")
+    REFERENTS_PROCEDURE = (
+        "referents_procedure",
+        _("Procédure de relation avec les référents Métier"),
+    )
+    PRM_CONSULTATION = (
+        "prm_consultation",
+        _("Consultation d'une association représentative des personnes à mobilité réduite"),
+    )
+    DIFFICULTY_GUIDE = (
+        "difficulty_guide",
+        _("Guide de l'accueil des personnes en difficulté (addendum Marianne ou équivalent)"),
+    )
+    TRAINING_ATTESTATION = "training_attestation", _("Attestation de formation à l'accueil")
+    RECEPTION_PROCEDURE = "reception_procedure", _("Procédure d'accueil physique et téléphonique")
+    IDENTIFICATION = "identification", _("Supports d'identification des agents (badge, cavalier)")
+    OPENING_PROCEDURE = "opening_procedure", _("Procédure d'ouverture et de fermeture")
+    MAINTENANCE_PLANNING = "cleaning_planning", _("Planning d'entretien des espaces d'accueil")
+    DOCUMENTATION = "documentation", _("Documentation des partenaires présentée et classée")
+    MAIL_PROCEDURE = "mail_procedure", _("Procédure d'enregistrement du courrier")
+    ANSWERING_MACHINE = "answering_machine", _("Répondeur activé hors des horaires d'ouverture")
+    COMPLAINT_PROCEDURE = "complaint_procedure", _("Procédure de réponse aux réclamations")
+    SURVEY_ANALYSIS = "survey_analysis", _("Analyse des résultats et plan d'actions d'amélioration")
+    COMMUNICATION_PLAN = "communication_plan", _("Plan de communication sur les résultats")
+    STEERING_MINUTES = "steering_minutes", _("Compte-rendu du comité de pilotage")
+
+
+def evidence_path(instance, filename: str) -> str:
+    # A random name chosen by the service, under the house; never the browser's name.
+    return f"charter/{instance.house_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A document a house records for a commitment: dated, with its file and the date until
+    which it counts (an expired one stops counting; a reminder goes before)."""
+
+    house = models.ForeignKey(
+        "network.House", on_delete=models.PROTECT, related_name="charter_evidence"
+    )
+    commitment = models.CharField(_("engagement"), max_length=8)
+    kind = models.CharField(_("type de justificatif"), max_length=24, choices=EvidenceKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200, blank=True)
+    dated_on = models.DateField(_("date du document"))
+    valid_until = models.DateField(_("valable jusqu'au"))
+    file = models.FileField(_("fichier"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    # Removed evidence is kept (the journal and audits point at it) but counts no more.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The form's token: a double submission records one evidence.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["commitment", "-dated_on", "pk"]
+        verbose_name = _("justificatif de la charte")
+        verbose_name_plural = _("justificatifs de la charte")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("dated_on")),
+                name="charter_evidence_valid_after_date",
+            ),
+            models.UniqueConstraint(
+                fields=["house", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="charter_evidence_once_per_submission",
+            ),
+        ]
+        indexes = [
+            # Serves the assessment of many houses: WHERE house IN (...) AND removed_at IS NULL.
+            models.Index(fields=["house", "removed_at"], name="charter_evidence_house_idx"),
+            # Serves the expiry reminders: WHERE removed_at IS NULL AND valid_until BETWEEN ? AND ?.
+            models.Index(fields=["valid_until"], name="charter_evidence_expiry_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment} — {self.get_kind_display()} ({self.dated_on})"
+
+
+class ExpiryReminder(models.Model):
+    """A claim on the one email that announces an evidence's expiry: unique per evidence and
+    expiry date, so any number of `msap remind_charter` runs queue it once."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="reminders")
+    valid_until = models.DateField()
+    created_at = models.DateTimeField()
+    claim = models.CharField(max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rappel d'expiration")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "valid_until"], name="charter_expiry_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} {self.valid_until}"

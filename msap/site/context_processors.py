@@ -39,6 +39,8 @@ def navigation(request) -> dict:
         items.append({"label": _("Activité"), "link": reverse("desk_day")})
     if scope.national or scope.departements:
         items.append({"label": _("Rendez-vous"), "link": reverse("appointment_network_indicators")})
+    if scope.national or scope.departements or scope.organisations:
+        items.append({"label": _("Charte de qualité"), "link": reverse("charter_table")})
     if scope.admin:
         items.append({"label": _("Administration technique"), "link": reverse("admin:index")})
     path = request.path
