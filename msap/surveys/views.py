@@ -286,7 +286,7 @@ def _charts(comparison: queries.Comparison, year: int) -> list[Chart]:
         )
     if comparison.departement_shown:
         series.append(
-            (_("Département"), [round(q.mean or 0, 1) for q in comparison.departement.questions])
+            (_("Le département"), [round(q.mean or 0, 1) for q in comparison.departement.questions])
         )
     charts.append(
         Chart(
@@ -425,7 +425,7 @@ def action_edit(request, pk):
         action.campaign.house,
         access,
         tab=TAB,
-        title=action.title,
+        title=_("Action du plan d'amélioration"),
         action=action,
         form=form,
         status=400 if form.errors else None,
