@@ -42,7 +42,6 @@ class TicketsForm(forms.Form):
         min_value=1,
         max_value=rules.MAX_TICKETS_PER_SHEET,
         initial=12,
-        help_text=_("12 par page, %(max)s au plus.") % {"max": rules.MAX_TICKETS_PER_SHEET},
         error_messages={
             "required": _("Indiquez un nombre de tickets."),
             "invalid": _("Indiquez un nombre de tickets."),
@@ -53,6 +52,9 @@ class TicketsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["count"].help_text = _("12 par page, %(max)s au plus.") % {
+            "max": rules.MAX_TICKETS_PER_SHEET
+        }
         style_widgets(self)
 
 
@@ -76,11 +78,6 @@ class AnswerForm(forms.Form):
         label=_("Votre commentaire (facultatif)"),
         required=False,
         max_length=rules.MAX_COMMENT,
-        help_text=_(
-            "%(max)s caractères au plus. Lu par la responsable avant toute publication ; "
-            "n'y mettez ni nom ni information personnelle."
-        )
-        % {"max": rules.MAX_COMMENT},
         widget=forms.Textarea(attrs={"class": "fr-input", "rows": 5}),
         error_messages={
             "max_length": _(
@@ -91,6 +88,10 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["comment"].help_text = _(
+            "%(max)s caractères au plus. Lu par la responsable avant toute publication ; "
+            "n'y mettez ni nom ni information personnelle."
+        ) % {"max": rules.MAX_COMMENT}
         scale = [(value, label) for value, label in rules.SCALE]
         for code, label, _commitment in reversed(rules.QUESTIONS):
             self.fields = {

@@ -15,37 +15,28 @@ from msap.surveys.models import OPEN_ACTIONS, Action, Answer, Campaign, CommentS
 HOUSE_RELATED = ("house__commune__departement", "house__organisation")
 
 
-def get_campaign_for_user(user, pk, *, need: str = "sees_staff"):
-    """A campaign and the user's access to its house; 404 when the house is unseen, 403 when
-    `need` is not allowed (permissions.check_survey)."""
-    campaign = permissions.fetch(
-        Campaign.objects.select_related(*HOUSE_RELATED), pk, _("Enquête introuvable.")
+def _fetch_for_user(user, model, pk, unseen: str, *, via: str, need: str):
+    """A survey record (campaign, answer, action) through its campaign's house: 404 when the
+    house is unseen, 403 when `need` is not allowed (permissions.check_survey)."""
+    record = permissions.fetch(
+        model.objects.select_related(*(f"{via}{r}" for r in HOUSE_RELATED)), pk, unseen
     )
+    campaign = record if not via else record.campaign
     access = permissions.house_access(user, campaign.house)
     permissions.check_survey(access, need)
-    return campaign, access
+    return record, access
+
+
+def get_campaign_for_user(user, pk, *, need: str = "sees_staff"):
+    return _fetch_for_user(user, Campaign, pk, _("Enquête introuvable."), via="", need=need)
 
 
 def get_answer_for_user(user, pk, *, need: str = "manage"):
-    answer = permissions.fetch(
-        Answer.objects.select_related(*(f"campaign__{r}" for r in HOUSE_RELATED)),
-        pk,
-        _("Réponse introuvable."),
-    )
-    access = permissions.house_access(user, answer.campaign.house)
-    permissions.check_survey(access, need)
-    return answer, access
+    return _fetch_for_user(user, Answer, pk, _("Réponse introuvable."), via="campaign__", need=need)
 
 
 def get_action_for_user(user, pk, *, need: str = "manage"):
-    action = permissions.fetch(
-        Action.objects.select_related(*(f"campaign__{r}" for r in HOUSE_RELATED)),
-        pk,
-        _("Action introuvable."),
-    )
-    access = permissions.house_access(user, action.campaign.house)
-    permissions.check_survey(access, need)
-    return action, access
+    return _fetch_for_user(user, Action, pk, _("Action introuvable."), via="campaign__", need=need)
 
 
 def campaigns_of(house):

@@ -361,8 +361,8 @@ def add_action(
             actor,
             "survey.action",
             action,
-            summary=gettext_noop("Action d'amélioration « %(title)s » ajoutée (échéance %(due)s)"),
-            params={"title": action.title, "due": due_on},
+            summary=gettext_noop("Action d'amélioration ajoutée au plan (échéance %(due)s)"),
+            params={"due": due_on},
             house_id=campaign.house_id,
         )
     return action
@@ -386,8 +386,7 @@ def update_action(actor, action: Action, *, status: str, progress: str, due_on) 
             actor,
             "survey.action",
             action,
-            summary=gettext_noop("Action d'amélioration « %(title)s » mise à jour"),
-            params={"title": action.title},
+            summary=gettext_noop("Action d'amélioration du plan mise à jour"),
             changes=changes,
             house_id=action.campaign.house_id,
         )

@@ -201,6 +201,20 @@ def counter(request, pk):
         else:
             url = sheets.form_url(_base(request), token.code)
             qr = sheets.qr_svg(url, title=_("Code QR du formulaire de l'enquête"))
+    return _counter_page(
+        request,
+        campaign,
+        access,
+        token=token,
+        code=rules.format_code(token.code) if token else None,
+        url=url,
+        qr=qr,
+        error=error,
+        status=400 if error else None,
+    )
+
+
+def _counter_page(request, campaign, access, *, tickets_form=None, status=None, **context):
     return render_house_tab(
         request,
         "surveys/counter.html",
@@ -209,13 +223,9 @@ def counter(request, pk):
         tab=TAB,
         title=_("Remettre un code d'enquête"),
         campaign=campaign,
-        token=token,
-        code=rules.format_code(token.code) if token else None,
-        url=url,
-        qr=qr,
-        error=error,
-        tickets_form=TicketsForm(),
-        status=400 if error else None,
+        tickets_form=tickets_form or TicketsForm(),
+        status=status,
+        **context,
     )
 
 
@@ -233,17 +243,7 @@ def tickets(request, pk):
                 f'attachment; filename="tickets-enquete-{campaign.year}.pdf"'
             )
             return response
-    return render_house_tab(
-        request,
-        "surveys/counter.html",
-        campaign.house,
-        access,
-        tab=TAB,
-        title=_("Remettre un code d'enquête"),
-        campaign=campaign,
-        tickets_form=form,
-        status=400,
-    )
+    return _counter_page(request, campaign, access, tickets_form=form, status=400)
 
 
 @login_required
@@ -286,7 +286,7 @@ def _charts(comparison: queries.Comparison, year: int) -> list[Chart]:
         )
     if comparison.departement_shown:
         series.append(
-            (_("Département"), [round(q.mean or 0, 1) for q in comparison.departement.questions])
+            (_("Le département"), [round(q.mean or 0, 1) for q in comparison.departement.questions])
         )
     charts.append(
         Chart(
@@ -425,7 +425,7 @@ def action_edit(request, pk):
         action.campaign.house,
         access,
         tab=TAB,
-        title=action.title,
+        title=_("Action du plan d'amélioration"),
         action=action,
         form=form,
         status=400 if form.errors else None,

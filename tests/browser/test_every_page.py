@@ -21,6 +21,8 @@ from msap.network import services as network
 from msap.people.models import Role
 from msap.portal import links
 from msap.portal.models import PartnerLink
+from msap.surveys import rules as survey_rules
+from msap.surveys import services as survey_services
 from msap.transmissions import services as transmission_services
 from msap.webhooks.models import Endpoint
 from tests import factories as f
@@ -122,6 +124,18 @@ PAGES = {
     "transmissions/new.html": ("agent", "/saisines/maison/{house}/nouvelle/"),
     "transmissions/detail.html": ("agent", "/saisines/{transmission}/"),
     "transmissions/figures.html": ("prefecture", "/saisines/maison/{house}/indicateurs/"),
+    # The satisfaction survey (issue 11, commitment 15): the public form, the house's screens.
+    "surveys/entry.html": (None, "/e/"),
+    "surveys/form.html": (None, "/e/{survey_code}/"),
+    "surveys/refused.html": (None, "/e/ZZZZ-ZZZZ/"),
+    "surveys/thanks.html": (None, "/e/merci/"),
+    "surveys/home.html": ("responsable", "/enquetes/maison/{house}/"),
+    "surveys/open.html": ("responsable", "/enquetes/maison/{house}/ouvrir/"),
+    "surveys/counter.html": ("agent", "/enquetes/{campaign}/guichet/"),
+    "surveys/results.html": ("responsable", "/enquetes/{campaign}/resultats/"),
+    "surveys/comments.html": ("responsable", "/enquetes/{campaign}/commentaires/"),
+    "surveys/plan.html": ("responsable", "/enquetes/{campaign}/plan/"),
+    "surveys/action.html": ("responsable", "/enquetes/actions/{survey_action}/"),
 }
 
 
@@ -221,7 +235,23 @@ def build_network_world():
         users["referent"], transmission, "L'avis d'imposition 2025, s'il vous plaît."
     )
     _complaint, ack = f.public_complaint(house)
+    campaign = f.survey_campaign(house)
+    for mark in (9, 7, 4):
+        f.survey_answer(
+            campaign, overall=mark, comment="Accueil très agréable." if mark == 9 else ""
+        )
+    survey_action = survey_services.add_action(
+        users["responsable"],
+        campaign,
+        title="Afficher les horaires à l'entrée",
+        owner="Responsable de la maison",
+        due_on=today + timedelta(days=60),
+    )
+    (survey_token,) = survey_services.issue_tokens(agent, campaign, 1)
     ids = {
+        "campaign": campaign.pk,
+        "survey_action": survey_action.pk,
+        "survey_code": survey_rules.format_code(survey_token.code),
         "house_slug": house.slug,
         "ack": ack,
         "transmission": transmission.pk,
