@@ -371,3 +371,16 @@ def public_complaint(house: House, **data):
     token = public_services.new_form_token()
     item = public_services.submit(house, "reclamation", token, fields, client="tests").item
     return item, public_services.ack_reference(item)
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A meeting of a house's steering committee (art. 6), held last month by default."""
+
+    class Meta:
+        model = "committees.Meeting"
+
+    house = factory.SubFactory(HouseFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    place = "Salle du conseil"
+    status = "held"
+    minutes = "Le comité a examiné l'activité de l'année."

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from msap.appointments.demo import build_appointments
+from msap.committees.demo import build_committees
 from msap.demo import data
 from msap.desk.demo import build_activity
 from msap.network import services as network
@@ -69,6 +70,8 @@ class Command(BaseCommand):
             appointments = build_appointments(houses, today=today)
         with transaction.atomic():
             transmissions = build_transmissions(houses, today=today)
+        with transaction.atomic():
+            meetings = build_committees(houses, today=today)
         if requests or items:
             self.stdout.write(
                 _(
@@ -83,6 +86,10 @@ class Command(BaseCommand):
         if transmissions:
             self.stdout.write(
                 _("Saisines des partenaires ajoutées : %(count)s.") % {"count": transmissions}
+            )
+        if meetings:
+            self.stdout.write(
+                _("Réunions des comités de pilotage ajoutées : %(count)s.") % {"count": meetings}
             )
         self.stdout.write(summary())
 
