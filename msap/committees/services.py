@@ -19,7 +19,6 @@ from django.utils.translation import gettext_noop
 from msap.committees import rules, tasks
 from msap.committees.models import (
     AgendaItem,
-    AxisStatus,
     Decision,
     Meeting,
     MeetingStatus,
@@ -392,23 +391,38 @@ def add_member(
     return member
 
 
-def set_meeting_status(actor, meeting: Meeting, *, status: str, version: int, now=None) -> Meeting:
+def _move(actor, record, status: str, version: int, action: str, summary: str, params: dict):
+    """A guarded status move (core.states) of a meeting or an axis, refused when the record was
+    saved meanwhile (its version), journaled with the move."""
+    with transaction.atomic():
+        before = record.set_status(status)
+        record.version = bump_version(type(record), record.pk, version)
+        record.save(update_fields=["status"])
+        journal.record(
+            actor,
+            action,
+            record,
+            summary=summary,
+            # The choice's lazy label: the journal stores its source text, read in the reader's language.
+            params={**params, "status": dict(record._status_choices())[status]},
+            changes={"status": [before, status]},
+        )
+    return record
+
+
+def set_meeting_status(actor, meeting: Meeting, *, status: str, version: int) -> Meeting:
     """Cancel a planned meeting or plan it again; "held" is what recording the minutes does."""
     if status == MeetingStatus.HELD:
         _refuse(_("Une réunion est tenue quand son compte rendu est enregistré."), "status")
-    with transaction.atomic():
-        before = meeting.set_status(status)
-        meeting.version = bump_version(Meeting, meeting.pk, version)
-        meeting.save(update_fields=["status"])
-        journal.record(
-            actor,
-            "committee.status",
-            meeting,
-            summary=gettext_noop("Comité de pilotage du %(start)s : %(status)s"),
-            params={"start": meeting.starts_at, "status": MeetingStatus(status).label},
-            changes={"status": [before, status]},
-        )
-    return meeting
+    return _move(
+        actor,
+        meeting,
+        status,
+        version,
+        "committee.status",
+        gettext_noop("Comité de pilotage du %(start)s : %(status)s"),
+        {"start": meeting.starts_at},
+    )
 
 
 def add_axis(actor, meeting: Meeting, *, title: str, owner: str, due_on) -> ProgressAxis:
@@ -437,19 +451,15 @@ def add_axis(actor, meeting: Meeting, *, title: str, owner: str, due_on) -> Prog
 
 
 def move_axis(actor, axis: ProgressAxis, *, status: str, version: int) -> ProgressAxis:
-    with transaction.atomic():
-        before = axis.set_status(status)
-        axis.version = bump_version(ProgressAxis, axis.pk, version)
-        axis.save(update_fields=["status"])
-        journal.record(
-            actor,
-            "committee.axis_status",
-            axis,
-            summary=gettext_noop("Axe de progrès « %(title)s » : %(status)s"),
-            params={"title": axis.title, "status": AxisStatus(status).label},
-            changes={"status": [before, status]},
-        )
-    return axis
+    return _move(
+        actor,
+        axis,
+        status,
+        version,
+        "committee.axis_status",
+        gettext_noop("Axe de progrès « %(title)s » : %(status)s"),
+        {"title": axis.title},
+    )
 
 
 def send_invitation(actor, meeting: Meeting, now: datetime | None = None) -> int:

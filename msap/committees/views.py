@@ -285,6 +285,17 @@ def committee_axis_add(request, pk):
     return _meeting_page(request, meeting, access, status=400, axis_form=form)
 
 
+def _status_move(request, form, act, meeting_pk: int, done: str):
+    """A status move posted from the meeting's page: a refusal becomes an error message."""
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un statut proposé."))
+    else:
+        with refusal_as_message(request):
+            act(**form.cleaned_data)
+            messages.success(request, done)
+    return redirect("committee_meeting", meeting_pk)
+
+
 @never_cache
 @login_required
 @require_POST
@@ -293,14 +304,13 @@ def committee_axis_status(request, pk):
     if axis is None:
         raise Http404(_("Axe de progrès introuvable."))
     meeting, _access = queries.get_meeting_for_user(request.user, axis.meeting_id, need="manage")
-    form = AxisStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choisissez un statut proposé."))
-    else:
-        with refusal_as_message(request):
-            services.move_axis(request.user, axis, **form.cleaned_data)
-            messages.success(request, _("Le statut de l'axe est changé."))
-    return redirect("committee_meeting", meeting.pk)
+    return _status_move(
+        request,
+        AxisStatusForm(request.POST),
+        lambda **data: services.move_axis(request.user, axis, **data),
+        meeting.pk,
+        _("Le statut de l'axe est changé."),
+    )
 
 
 @never_cache
@@ -308,14 +318,13 @@ def committee_axis_status(request, pk):
 @require_POST
 def committee_status(request, pk):
     meeting, _access = queries.get_meeting_for_user(request.user, pk, need="manage")
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choisissez un statut proposé."))
-    else:
-        with refusal_as_message(request):
-            services.set_meeting_status(request.user, meeting, **form.cleaned_data)
-            messages.success(request, _("Le statut de la réunion est changé."))
-    return redirect("committee_meeting", meeting.pk)
+    return _status_move(
+        request,
+        StatusForm(request.POST),
+        lambda **data: services.set_meeting_status(request.user, meeting, **data),
+        meeting.pk,
+        _("Le statut de la réunion est changé."),
+    )
 
 
 @never_cache
