@@ -510,3 +510,32 @@ def check_charter(access: HouseAccess, need: str = "view") -> None:
         if need == "view"
         else _("Seuls le responsable de la maison et son gestionnaire gèrent les justificatifs."),
     )
+
+
+# --- the steering committee (art. 6) -------------------------------------------------------------
+
+
+def check_meeting(access: HouseAccess, need: str = "view") -> None:
+    """A meeting of a house's steering committee. Art. 6: its members are the signatories (the
+    gestionnaire and the partners), the prefect's representative and the departmental cell, so
+    whoever sees the house reads it (a partner referent where its organisation is a partner);
+    the gestionnaire calls it and the house's managers keep it (`manage`)."""
+    check(
+        access,
+        need,
+        unseen=_("Réunion introuvable."),
+        refused=_(
+            "Seuls le gestionnaire et les responsables de la maison tiennent le comité de pilotage."
+        ),
+    )
+
+
+def require_overseer(user) -> Scope:
+    """The network's views across houses (the departmental annual review): the departmental and
+    national cells."""
+    s = scope_for(user)
+    if not (s.admin or s.national or s.departements):
+        raise PermissionDenied(
+            _("Cette page est réservée aux cellules départementales et nationale.")
+        )
+    return s

@@ -409,3 +409,16 @@ def survey_answer(campaign, *, client: str | None = None, **data):
     (token,) = survey_services.issue_tokens(None, campaign, 1)
     client = client or f"tests-{next(_survey_clients)}"
     return survey_services.submit_answer(token.code, {**SURVEY_ANSWER, **data}, client=client)
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A meeting of a house's steering committee (art. 6), held last month by default."""
+
+    class Meta:
+        model = "committees.Meeting"
+
+    house = factory.SubFactory(HouseFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    place = "Salle du conseil"
+    status = "held"
+    minutes = "Le comité a examiné l'activité de l'année."

@@ -16,6 +16,7 @@ from django.utils import timezone
 from msap.appointments import services as appointment_services
 from msap.appointments.models import Appointment
 from msap.charter import services as charter_services
+from msap.committees import services as committee_services
 from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment
 from msap.people.models import Membership
@@ -136,6 +137,20 @@ PARTNER_TRANSMISSION = access(
     forbidden=("agent", "responsable"),
     hidden=(*HIDDEN, "gestionnaire", "prefecture", "national", "admin"),
 )
+# The network's overseers: the departmental and national cells (and the technical admin).
+OVERSEERS = access(
+    ok=("prefecture", "national", "admin"),
+    forbidden=(
+        "agent",
+        "responsable",
+        "other_agent",
+        "gestionnaire",
+        "referent_caf",
+        "referent_msa",
+        "norole",
+    ),
+    hidden=(),
+)
 # A signed link opens its one item for whoever holds it, signed in or not (Dora).
 SIGNED_LINK = access(ok=ROLES, hidden=())
 # A transmission: the agents of the house and the referents of the partner it is addressed to;
@@ -225,12 +240,36 @@ def objects(world):
         None, campaign, title="Afficher les horaires", owner="Accueil", due_on=dt.date(2030, 1, 31)
     )
     (survey_token,) = survey_services.issue_tokens(None, campaign, 1)
+    meeting, _created = committee_services.plan_meeting(
+        world.users.responsable,
+        house,
+        day=timezone.localdate() - dt.timedelta(days=10),
+        at=dt.time(14),
+        place="Salle du conseil",
+        agenda=["Bilan de l'année"],
+    )
+    committee_services.record_minutes(
+        world.users.responsable,
+        meeting,
+        version=meeting.version,
+        minutes="Compte rendu",
+        upload=SimpleUploadedFile("cr.pdf", b"%PDF-1.4 compte rendu"),
+    )
+    axis = committee_services.add_axis(
+        world.users.responsable,
+        meeting,
+        title="Axe",
+        owner="Gestionnaire",
+        due_on=timezone.localdate() + dt.timedelta(days=60),
+    )
     return {
         "campaign_pk": campaign.pk,
         "answer_pk": commented.pk,
         "survey_action_pk": action.pk,
         "survey_code": survey_rules.format_code(survey_token.code),
         "decision": "publier",
+        "meeting_pk": meeting.pk,
+        "axis_pk": axis.pk,
         "house_slug": house.slug,
         "form_kind": "reclamation",
         "ack_reference": ack,
@@ -474,6 +513,26 @@ MATRIX = {
             hidden=(),
         ),
     ),
+    # The steering committee (art. 6): the signatories (the gestionnaire, the house's partners),
+    # the prefect's representative and the departmental cell sit in it, so whoever sees the
+    # house reads it (a referent where its organisation is a partner); the gestionnaire and the
+    # responsables keep it; for an agent of another house, or another partner, it does not exist.
+    "committee_list": ("GET", ("house_pk",), VIEW),
+    "committee_new": ("GET", ("house_pk",), MANAGE),
+    "committee_meeting": ("GET", {"pk": "meeting_pk"}, VIEW),
+    "committee_edit": ("GET", {"pk": "meeting_pk"}, MANAGE),
+    "committee_minutes": ("GET", {"pk": "meeting_pk"}, MANAGE),
+    "committee_minutes_file": ("GET", {"pk": "meeting_pk"}, VIEW),
+    "committee_presence": ("GET", {"pk": "meeting_pk"}, MANAGE),
+    "committee_member_add": ("POST", {"pk": "meeting_pk"}, MANAGE),
+    "committee_axis_add": ("POST", {"pk": "meeting_pk"}, MANAGE),
+    "committee_status": ("POST", {"pk": "meeting_pk"}, MANAGE),
+    "committee_invite": ("GET+POST", {"pk": "meeting_pk"}, MANAGE),
+    "committee_ics": ("GET", {"pk": "meeting_pk"}, VIEW),
+    "committee_axis_status": ("POST", {"pk": "axis_pk"}, MANAGE),
+    # The départements' overview and annual review: the departmental and national cells.
+    "committee_overview": ("GET", (), OVERSEERS),
+    "committee_review": ("GET", (), OVERSEERS),
     # A private calendar feed: its secret token is the key, no login (tests/appointments/test_feeds).
     "appointment_feed": ("GET", {"token": "feed_token"}, access(ok=ROLES, hidden=())),
 }

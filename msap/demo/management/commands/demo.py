@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from msap.appointments.demo import build_appointments
+from msap.committees.demo import build_committees
 from msap.demo import data
 from msap.desk.demo import build_activity
 from msap.network import services as network
@@ -72,6 +73,8 @@ class Command(BaseCommand):
             transmissions = build_transmissions(houses, today=today)
         with transaction.atomic():
             campaigns, survey_code = build_surveys(houses, today=today)
+        with transaction.atomic():
+            meetings = build_committees(houses, today=today)
         if requests or items:
             self.stdout.write(
                 _(
@@ -95,6 +98,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Pour essayer le formulaire public de l'enquête : /e/%(code)s/")
                 % {"code": survey_code}
+            )
+        if meetings:
+            self.stdout.write(
+                _("Réunions des comités de pilotage ajoutées : %(count)s.") % {"count": meetings}
             )
         self.stdout.write(summary())
 
