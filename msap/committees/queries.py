@@ -92,11 +92,12 @@ class CommitteeState:
 
 
 def committee_states(houses, today: date) -> dict[int, CommitteeState]:
+    since = {getattr(h, "pk", h): getattr(h, "recognised_on", None) for h in houses}
     return {
         pk: CommitteeState(
             last_held=last,
-            due_on=rules.next_meeting_due(last),
-            overdue=rules.meeting_overdue(last, today),
+            due_on=rules.next_meeting_due(last, since.get(pk)),
+            overdue=rules.meeting_overdue(last, today, since.get(pk)),
         )
         for pk, last in last_held(houses).items()
     }
@@ -105,7 +106,8 @@ def committee_states(houses, today: date) -> dict[int, CommitteeState]:
 def committee_flags(houses) -> dict[int, list[str]]:
     """network.queries.houses_flags' provider: a house without a meeting for 12 months (art. 6)."""
     today = timezone.localdate()
-    open_houses = [h for h in houses if getattr(h, "status", "") != "closed"]
+    # A project has no committee yet (it meets from the convention on), a closed house no more.
+    open_houses = [h for h in houses if getattr(h, "status", "") == "recognised"]
     return {
         pk: [state.message]
         for pk, state in committee_states(open_houses, today).items()

@@ -20,16 +20,18 @@ MINUTES_TYPES = ("pdf", "docx", "odt")
 SMALL_COUNT = 5
 
 
-def next_meeting_due(last_held: date | None) -> date | None:
-    """The day by which the next meeting is due (art. 6: at least once a year), None when the
-    house never held one (due at once)."""
-    return None if last_held is None else add_months(last_held, MONTHS_BETWEEN_MEETINGS)
+def next_meeting_due(last_held: date | None, since: date | None = None) -> date | None:
+    """The day by which the next meeting is due (art. 6: at least once a year): twelve months
+    after the last one held, or, for a house that never held one, after its recognition (`since`:
+    the committee meets from the convention on); None when neither is known (due at once)."""
+    start = last_held or since
+    return None if start is None else add_months(start, MONTHS_BETWEEN_MEETINGS)
 
 
-def meeting_overdue(last_held: date | None, today: date) -> bool:
+def meeting_overdue(last_held: date | None, today: date, since: date | None = None) -> bool:
     """True when the house has had no meeting for MONTHS_BETWEEN_MEETINGS months (art. 6); a day
-    exactly twelve months after the last meeting is still on time."""
-    due = next_meeting_due(last_held)
+    exactly twelve months after the last meeting (or the recognition) is still on time."""
+    due = next_meeting_due(last_held, since)
     return due is None or today > due
 
 
