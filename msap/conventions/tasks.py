@@ -6,6 +6,8 @@ a repeated task never sends twice. Recipients are read when the task runs: the p
 current referents (their direct address), the gestionnaire's accounts, the prefecture's cell.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -121,7 +123,7 @@ def build(notice: Notice) -> tuple[str, str, list[str]] | None:
             "du %(effective)s (article 9 de la convention-cadre)."
         )
     else:
-        values |= {"end": _day(notice.key)}
+        values |= {"end": _day(date.fromisoformat(notice.key))}
         to = (
             _referent_emails(convention)
             | _member_emails(role=Role.GESTIONNAIRE, organisation_id=house.organisation_id)
