@@ -550,7 +550,7 @@ def save_terms(actor, signatory: Signatory, year: int, data: dict, expected_vers
 # --- what the dates bring about (daily, derived from state) --------------------------------------
 
 
-def apply_due(convention: Convention, today: date) -> list[str]:
+def handle_one(convention: Convention, today: date) -> list[str]:
     """Apply what has come due on `today` for one convention, and queue the term's alert;
     idempotent (a second run finds nothing to do). Returns what was done, for the command."""
     done: list[str] = []

@@ -2,11 +2,13 @@
 gestionnaire's denunciation, adhesions, a service's withdrawal, annex 3; bad input refused in
 French with nothing saved; the partners told through the queue, once."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from msap.conventions import services
 from msap.conventions.models import (
@@ -140,12 +142,12 @@ def test_denunciation_ends_the_house_at_its_effective_date_and_the_prefect_is_to
             expected_version=convention.version,
         )
     # Before the effective date nothing ends; on it, the house closes (house lifecycle).
-    assert services.apply_due(convention, date(2028, 3, 14)) == []
-    assert "fin de la convention" in services.apply_due(convention, date(2028, 3, 15))
+    assert services.handle_one(convention, date(2028, 3, 14)) == []
+    assert "fin de la convention" in services.handle_one(convention, date(2028, 3, 15))
     world.house.refresh_from_db()
     assert world.house.status == HouseStatus.CLOSED
     assert world.house.closed_on == date(2028, 3, 15)
-    assert services.apply_due(convention, date(2028, 3, 16)) == []
+    assert services.handle_one(convention, date(2028, 3, 16)) == []
 
 
 def test_a_withdrawal_ends_the_partnership_at_its_effective_date(world):
@@ -154,10 +156,10 @@ def test_a_withdrawal_ends_the_partnership_at_its_effective_date(world):
     services.record_withdrawal(
         world.users.responsable, caf, letter_on=date(2026, 5, 4), expected_version=caf.version
     )
-    services.apply_due(convention, date(2028, 3, 14))
+    services.handle_one(convention, date(2028, 3, 14))
     world.caf.refresh_from_db()
     assert world.caf.status == PartnershipStatus.ACTIVE
-    services.apply_due(convention, date(2028, 3, 15))
+    services.handle_one(convention, date(2028, 3, 15))
     world.caf.refresh_from_db()
     assert world.caf.status == PartnershipStatus.WITHDRAWN
     assert world.caf.left_on == date(2028, 3, 15)
@@ -218,22 +220,22 @@ def test_a_service_withdrawal_uses_the_conventions_notice_art9(world):
         world.users.responsable, convention, world.caf, item, notified_on=date(2026, 1, 31)
     )
     assert withdrawal.effective_on == date(2026, 4, 30)
-    services.apply_due(convention, date(2026, 4, 30))
+    services.handle_one(convention, date(2026, 4, 30))
     assert not world.caf.services.filter(pk=item.pk).exists()
 
 
 def test_term_alert_is_sent_once_before_each_echeance(world):
     convention = _sign(world)
     services.add_signatory(world.users.responsable, convention, world.caf, signed_on=SIGNED)
-    assert services.apply_due(convention, date(2027, 8, 14)) == []
-    assert services.apply_due(convention, date(2027, 8, 15)) == ["alerte échéance 2028-03-15"]
-    assert services.apply_due(convention, date(2027, 9, 1)) == []
+    assert services.handle_one(convention, date(2027, 8, 14)) == []
+    assert services.handle_one(convention, date(2027, 8, 15)) == ["alerte échéance 2028-03-15"]
+    assert services.handle_one(convention, date(2027, 9, 1)) == []
     run_ready_tasks("mail")
     (message,) = mail.outbox
     assert world.users.responsable.email in message.to
     assert world.caf_referent.email in message.to
     # The renewed term has its own alert, three years later.
-    assert services.apply_due(convention, date(2030, 8, 15)) == ["alerte échéance 2031-03-15"]
+    assert services.handle_one(convention, date(2030, 8, 15)) == ["alerte échéance 2031-03-15"]
 
 
 def test_annex3_terms_refuse_a_share_over_100_and_a_stale_edit(world):
@@ -258,6 +260,14 @@ def test_annex3_terms_refuse_a_share_over_100_and_a_stale_edit(world):
 
 def test_term_alert_recipients_include_the_gestionnaire(world):
     convention = _sign(world)
-    services.apply_due(convention, date(2027, 8, 15))
+    services.handle_one(convention, date(2027, 8, 15))
     run_ready_tasks("mail")
     assert world.users.gestionnaire.email in mail.outbox[0].to
+
+
+def test_the_daily_command_is_idempotent(world):
+    convention = _sign(world)
+    services.add_signatory(world.users.responsable, convention, world.caf, signed_on=SIGNED)
+    call_command("convention_dates", now="2027-08-20", stdout=io.StringIO())
+    call_command("convention_dates", now="2027-08-21", stdout=io.StringIO())
+    assert Notice.objects.filter(convention=convention, kind="term").count() == 1
