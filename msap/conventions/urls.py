@@ -18,7 +18,11 @@ register_converter(DocumentFormat, "docfmt")
 urlpatterns = [
     path("<int:pk>/", views.convention_detail, name="convention_detail"),
     path("<int:pk>/modifier/", views.convention_edit, name="convention_edit"),
-    path("<int:pk>/document.<docfmt:fmt>", views.convention_document, name="convention_document"),
+    path(
+        "<int:pk>/document.<docfmt:doc_format>",
+        views.convention_document,
+        name="convention_document",
+    ),
     path("<int:pk>/signataires/ajouter/", views.signatory_add, name="signatory_add"),
     path("<int:pk>/signataires/<int:signatory_pk>/", views.signatory_edit, name="signatory_edit"),
     path(

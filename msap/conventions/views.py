@@ -416,14 +416,14 @@ def terms_edit(request, pk, year, signatory_pk):
 
 @login_required
 @require_GET
-def convention_document(request, pk, fmt):
+def convention_document(request, pk, doc_format):
     house, convention, _access = queries.get_house_convention_for_user(
         request.user, pk, need="staff"
     )
     today = today_in(house.tz)
     with refusal_as_message(request):
         content, content_type, name = document.generate(
-            house, convention, fmt, year=today.year, today=today
+            house, convention, doc_format, year=today.year, today=today
         )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -24,7 +24,7 @@ from msap.core.queue import run_ready_tasks
 from msap.network.models import HouseStatus
 from msap.partners.models import PartnershipStatus, ServiceItem
 from tests import factories as f
-from tests.conventions.conftest import SIGNED
+from tests.conventions.filled import SIGNED
 
 
 def _sign(world, **extra):
