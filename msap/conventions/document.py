@@ -243,7 +243,7 @@ def prepare(house, convention, year: int, today: date) -> Prepared:
                     "name": ref.full_name,
                     "contact": " — ".join(c for c in contact if c),
                     "function": " — ".join(x for x in (ref.function, ref.domains) if x)
-                    or _("Référent"),
+                    or _("Référent du partenaire"),
                 }
             )
     terms = queries.terms_by_signatory(convention, year)

@@ -137,6 +137,12 @@ class Signatory(models.Model):
         return self.party_name
 
     @property
+    def house_id(self):
+        """The house the record belongs to, as every record of a house says (the demo's reset
+        reads it to tell the demo's own records from real ones)."""
+        return self.convention.house_id
+
+    @property
     def party_name(self) -> str:
         if self.kind == SignatoryKind.GESTIONNAIRE:
             return self.convention.house.organisation.name
@@ -193,6 +199,12 @@ class AdhesionRequest(StateMachine, models.Model):
     def __str__(self) -> str:
         return f"{self.partner} → {self.convention.house}"
 
+    @property
+    def house_id(self):
+        """The house the record belongs to, as every record of a house says (the demo's reset
+        reads it to tell the demo's own records from real ones)."""
+        return self.convention.house_id
+
 
 class ServiceWithdrawal(models.Model):
     """A service withdrawn from the house (art. 9), announced to the partners with the
@@ -222,6 +234,12 @@ class ServiceWithdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} — {self.effective_on}"
+
+    @property
+    def house_id(self):
+        """The house the record belongs to, as every record of a house says (the demo's reset
+        reads it to tell the demo's own records from real ones)."""
+        return self.convention.house_id
 
 
 class ManagementTerms(models.Model):

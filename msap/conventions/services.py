@@ -509,7 +509,7 @@ def _check_terms(data: dict, year) -> None:
         except InvalidOperation:
             share = None
         if share is None or not share.is_finite() or not 0 <= share <= 100:
-            _refuse("activity_share", _("Indiquez une part entre 0 et 100 %."))
+            _refuse("activity_share", _("Indiquez une part entre 0 et 100 pour cent."))
         data["activity_share"] = share.quantize(Decimal("0.01"))
 
 

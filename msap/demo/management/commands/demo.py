@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from msap.appointments.demo import build_appointments
+from msap.conventions.demo import build_conventions
 from msap.demo import data
 from msap.desk.demo import build_activity
 from msap.network import services as network
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             appointments = build_appointments(houses, today=today)
         with transaction.atomic():
             transmissions = build_transmissions(houses, today=today)
+        conventions = build_conventions(houses, today=today)
         if requests or items:
             self.stdout.write(
                 _(
@@ -84,6 +86,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Saisines des partenaires ajoutées : %(count)s.") % {"count": transmissions}
             )
+        if conventions:
+            self.stdout.write(_("Conventions-cadres signées : %(count)s.") % {"count": conventions})
         self.stdout.write(summary())
 
 
