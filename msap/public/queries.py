@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from msap.appointments.models import AppointmentType, LocationType, SlotRule
+from msap.charter import queries as charter_queries
 from msap.lib.dates import day_bounds, today_in
 from msap.lib.geo import distance_km
 from msap.network.hours import HouseCalendar, Opening
@@ -362,3 +363,33 @@ def services_by_category(partnership: Partnership) -> list[tuple[str, list]]:
 def sitemap_houses() -> list[tuple[str, datetime | None]]:
     """Every house with a public page: (slug, when it was created)."""
     return list(public_houses().order_by("slug").values_list("slug", "created_at"))
+
+
+@dataclass(frozen=True)
+class PublicCommitment:
+    number: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PublicCommitmentGroup:
+    title: str
+    items: tuple[PublicCommitment, ...]
+
+
+def public_charter(year: int, *, mobile: bool) -> list[PublicCommitmentGroup]:
+    """The charter's commitments as every house page shows them (annex 4, §4.1): the version in
+    force this year, its five service commitments and their items, in the reader's language.
+    The optional item (3 ter, the mobile variant) only on a mobile house's page."""
+    charter = charter_queries.commitments_for(year)
+    if charter is None:
+        return []
+    return [
+        PublicCommitmentGroup(
+            _(title),
+            tuple(
+                PublicCommitment(c.code, _(c.wording)) for c in items if mobile or not c.optional
+            ),
+        )
+        for _group, title, items in charter.groups()
+    ]

@@ -22,6 +22,8 @@ from msap.appointments import rules as appointment_rules
 from msap.core.errors import DomainError
 from msap.core.forms import add_domain_error
 from msap.dossiers import rules as dossier_rules
+from msap.lib.dates import today_in
+from msap.network.models import HouseKind
 from msap.public import cache, queries, rules, services
 from msap.public.forms import WriteForm
 from msap.registers.models import Kind
@@ -109,7 +111,10 @@ def house(request, slug):
     def render_page(extra):
         house = _house_or_404(slug)
         page = queries.house_page(house, now)
-        context = {"house": house, "title": house.name, "page": page, "charter": rules.CHARTER}
+        charter = queries.public_charter(
+            today_in(house.tz, now).year, mobile=house.kind == HouseKind.MOBILE
+        )
+        context = {"house": house, "title": house.name, "page": page, "charter": charter}
         return render(request, "public/house.html", {**context, **extra}), page.until
 
     return whole_page(request, pk, now, render_page)

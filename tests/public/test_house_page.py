@@ -55,7 +55,7 @@ def test_the_page_shows_what_the_house_publishes(client, world):
         ServiceItem.objects.order_by("pk").first().title,
         "Permanence CAF : jeudi 09:00 – 12:00",
         "Point multimédia connecté à internet",
-        "15. Nous mesurons chaque année la satisfaction",
+        "15. Nous mesurons annuellement la satisfaction des usagers",
         "Faire une réclamation",
     ):
         assert expected in body, expected
