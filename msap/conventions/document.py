@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from msap.conventions import queries, rules
-from msap.conventions.annex4 import annex4_text
+from msap.conventions.annex4 import annex4_text, charter_for
 from msap.conventions.models import SignatoryKind
 from msap.core.errors import DomainError
 from msap.network import rules as network_rules
@@ -274,6 +274,15 @@ def prepare(house, convention, year: int, today: date) -> Prepared:
             if r.pk in terms and getattr(terms[r.pk], attr).strip()
         ]
 
+    charter = charter_for(year)
+    if charter is None:
+        blanks.append(
+            Blank(
+                _("La charte nationale de qualité en vigueur en %(year)s (annexe 4)")
+                % {"year": year},
+                reverse("admin:index"),
+            )
+        )
     term = rules.term_on(convention.signed_on, today)
     weekly = network_rules.weekly_minutes(ranges)
     signature_rows = [
@@ -322,6 +331,7 @@ def prepare(house, convention, year: int, today: date) -> Prepared:
         "offer": offer,
         "referent_rows": ([gestionnaire_row] if gestionnaire_row else []) + referent_rows,
         "signature_rows": signature_rows,
+        "charter": charter,
     }
     return out
 
@@ -340,7 +350,8 @@ def blocks(prepared: Prepared) -> list[tuple[str, object]]:
         if not line:
             continue
         if line == "[[annex4]]":
-            for sub in annex4_text(prepared.context["partners"], prepared.year).splitlines():
+            annex4 = annex4_text(prepared.context["charter"], prepared.context["partners"])
+            for sub in annex4.splitlines():
                 if sub.strip():
                     out.append(_block(sub.strip(), prepared))
             continue

@@ -65,6 +65,9 @@ def test_docx_is_filled_with_referents_signatories_and_hours(client, world, conv
     # Annex 1: each partner's offer; annex 4: the charter, with the partners.
     assert "Aide à la navigation sur le site" in text
     assert "Charte nationale de qualité des Maisons de services au public" in text
+    # Annex 4 comes from msap.charter: commitment 1 with its evidence ("suivi / contrôle").
+    assert "1. Nous vous informons sur les conditions d’accès et d’accueil" in text
+    assert "Autoévaluations régulières effectuée par l’agent d’accueil." in text
 
 
 def test_pdf_is_filled_with_referents_signatories_and_hours(client, world, convention):
@@ -105,6 +108,12 @@ def test_generation_is_refused_while_a_blank_remains(world, convention):
     assert [b.label for b in prepared.blanks] == ["Le préavis de retrait d’un service (article 9)"]
     with pytest.raises(document.MissingData):
         document.render_docx(prepared)
+
+
+def test_a_year_before_any_charter_is_a_blank_of_annex4(world, convention):
+    prepared = document.prepare(world.house, convention, 2014, convention.signed_on)
+    labels = [b.label for b in prepared.blanks]
+    assert "La charte nationale de qualité en vigueur en 2014 (annexe 4)" in labels
 
 
 def test_a_partner_that_has_not_signed_is_a_blank(world, convention):
