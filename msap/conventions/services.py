@@ -140,24 +140,35 @@ def sign_convention(
     return convention
 
 
+def _save_versioned(
+    actor, record, data: dict, expected_version, action: str, summary, house_id, params=None
+):
+    """Write `data` on `record` over the version the user read (a stale edit is refused, never
+    overwritten) and journal the change."""
+    changes = journal.diff(record, data)
+    record.version = bump_version(type(record), record.pk, expected_version)
+    for field, value in data.items():
+        setattr(record, field, value)
+    record.save(update_fields=[*data.keys(), "version"])
+    journal.record(
+        actor, action, record, house_id=house_id, summary=summary, params=params, changes=changes
+    )
+    return record
+
+
 @transaction.atomic
 def update_convention(actor, convention: Convention, data: dict, expected_version: int | None):
     data = _strip(data, CONVENTION_FIELDS)
     _check_notice_months(data.get("service_notice_months"))
-    changes = journal.diff(convention, data)
-    convention.version = bump_version(Convention, convention.pk, expected_version)
-    for field, value in data.items():
-        setattr(convention, field, value)
-    convention.save(update_fields=[*data.keys(), "version"])
-    journal.record(
+    return _save_versioned(
         actor,
-        "convention.updated",
         convention,
-        house_id=convention.house_id,
-        summary=gettext_noop("Convention-cadre mise à jour"),
-        changes=changes,
+        data,
+        expected_version,
+        "convention.updated",
+        gettext_noop("Convention-cadre mise à jour"),
+        convention.house_id,
     )
-    return convention
 
 
 def _check_in_force(convention: Convention) -> None:
@@ -224,22 +235,16 @@ def add_signatory(
 
 @transaction.atomic
 def update_signatory(actor, signatory: Signatory, data: dict, expected_version: int | None):
-    data = _strip(data, SIGNER_FIELDS)
-    changes = journal.diff(signatory, data)
-    signatory.version = bump_version(Signatory, signatory.pk, expected_version)
-    for field, value in data.items():
-        setattr(signatory, field, value)
-    signatory.save(update_fields=[*data.keys(), "version"])
-    journal.record(
+    return _save_versioned(
         actor,
-        "convention.signatory_updated",
         signatory,
-        house_id=signatory.convention.house_id,
-        summary=gettext_noop("Signataire mis à jour : %(party)s"),
-        params={"party": signatory.party_name},
-        changes=changes,
+        _strip(data, SIGNER_FIELDS),
+        expected_version,
+        "convention.signatory_updated",
+        gettext_noop("Signataire mis à jour : %(party)s"),
+        signatory.convention.house_id,
+        {"party": signatory.party_name},
     )
-    return signatory
 
 
 @transaction.atomic
@@ -519,31 +524,23 @@ def save_terms(actor, signatory: Signatory, year: int, data: dict, expected_vers
     refused, never overwritten)."""
     data = _strip(data, TERMS_FIELDS)
     _check_terms(data, year)
+    action = "convention.terms_saved"
+    summary = gettext_noop("Modalités de gestion %(year)s de %(party)s enregistrées")
+    house_id = signatory.convention.house_id
+    params = {"year": year, "party": signatory.party_name}
     terms = ManagementTerms.objects.filter(signatory=signatory, year=year).first()
-    if terms is None:
-        if expected_version not in (None, 0):
-            raise StaleVersion()
-        try:
-            with transaction.atomic():
-                terms = ManagementTerms.objects.create(signatory=signatory, year=year, **data)
-        except IntegrityError as exc:  # a concurrent save created it first
-            raise StaleVersion() from exc
-        changes = {}
-    else:
-        changes = journal.diff(terms, data)
-        terms.version = bump_version(ManagementTerms, terms.pk, expected_version)
-        for field, value in data.items():
-            setattr(terms, field, value)
-        terms.save(update_fields=[*data.keys(), "version"])
-    journal.record(
-        actor,
-        "convention.terms_saved",
-        terms,
-        house_id=signatory.convention.house_id,
-        summary=gettext_noop("Modalités de gestion %(year)s de %(party)s enregistrées"),
-        params={"year": year, "party": signatory.party_name},
-        changes=changes,
-    )
+    if terms is not None:
+        return _save_versioned(
+            actor, terms, data, expected_version, action, summary, house_id, params
+        )
+    if expected_version not in (None, 0):
+        raise StaleVersion()
+    try:
+        with transaction.atomic():
+            terms = ManagementTerms.objects.create(signatory=signatory, year=year, **data)
+    except IntegrityError as exc:  # a concurrent save created it first
+        raise StaleVersion() from exc
+    journal.record(actor, action, terms, house_id=house_id, summary=summary, params=params)
     return terms
 
 
