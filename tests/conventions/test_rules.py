@@ -3,7 +3,7 @@ around term boundaries, leap days and several renewals."""
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from msap.conventions import rules
@@ -84,8 +84,11 @@ def test_service_withdrawal_under_the_conventions_notice_art9():
 
 
 days = st.dates(min_value=date(2000, 4, 12), max_value=date(2060, 12, 31))
+# Pure date arithmetic: no deadline, and no health check on a loaded CI machine's slow draws.
+INVARIANT = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@INVARIANT
 @given(signed=days, offset=st.integers(min_value=0, max_value=40 * 366))
 def test_effective_date_is_the_first_echeance_with_six_months_notice(signed, offset):
     letter = signed + timedelta(days=offset)
@@ -103,6 +106,7 @@ def test_effective_date_is_the_first_echeance_with_six_months_notice(signed, off
     assert effective <= rules.term_end(signed, rules.term_on(signed, letter).number + 1)
 
 
+@INVARIANT
 @given(signed=days, offset=st.integers(min_value=0, max_value=40 * 366))
 def test_the_term_in_force_contains_the_day(signed, offset):
     day = signed + timedelta(days=offset)
