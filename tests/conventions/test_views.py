@@ -85,3 +85,12 @@ def test_a_partner_signing_twice_is_refused_on_the_form(client, world, conventio
     )
     assert "CAF a déjà signé la convention de cette maison." in response.content.decode()
     assert convention.signatories.filter(partnership=world.caf).count() == 1
+
+
+def test_the_technical_admin_reads_conventions_without_changing_them(client, world, convention):
+    login(client, world.users.admin)
+    assert client.get("/admin/conventions/convention/").status_code == 200
+    page = client.get(f"/admin/conventions/convention/{convention.pk}/change/")
+    assert page.status_code == 200
+    assert "Sophie Martin" in page.content.decode()
+    assert client.post(f"/admin/conventions/convention/{convention.pk}/delete/").status_code == 403
