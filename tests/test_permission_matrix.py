@@ -17,6 +17,7 @@ from msap.appointments import services as appointment_services
 from msap.appointments.models import Appointment
 from msap.charter import services as charter_services
 from msap.committees import services as committee_services
+from msap.conventions import services as convention_services
 from msap.dossiers import services as dossier_services
 from msap.network.models import Closure, Equipment
 from msap.people.models import Membership
@@ -29,6 +30,7 @@ from msap.transmissions import services as transmission_services
 from msap.webhooks import services as webhook_services
 from msap.webhooks.models import Delivery, Endpoint
 from tests import factories as f
+from tests.conventions.filled import fill
 
 ROLES = [
     "anonymous",
@@ -262,6 +264,13 @@ def objects(world):
         owner="Gestionnaire",
         due_on=timezone.localdate() + dt.timedelta(days=60),
     )
+    convention = fill(world)
+    adhesion = convention_services.request_adhesion(
+        world.users.responsable,
+        convention,
+        f.national_partner("msa"),
+        requested_on=convention.signed_on,
+    )
     return {
         "campaign_pk": campaign.pk,
         "answer_pk": commented.pk,
@@ -270,6 +279,10 @@ def objects(world):
         "decision": "publier",
         "meeting_pk": meeting.pk,
         "axis_pk": axis.pk,
+        "signatory_pk": convention.signatories.get(partnership=world.caf).pk,
+        "adhesion_pk": adhesion.pk,
+        "year": timezone.localdate().year,
+        "doc_format": "docx",
         "house_slug": house.slug,
         "form_kind": "reclamation",
         "ack_reference": ack,
@@ -354,6 +367,21 @@ MATRIX = {
     "referent_edit": ("GET", ("pk", "referent_pk"), REFERENT_CARD),
     "referent_end": ("GET+POST", ("pk", "referent_pk"), MANAGE, {"ended_on": "2030-01-31"}),
     "house_staff": ("GET", ("pk",), SEES_STAFF),
+    # The convention (issue 11, parts 5–6): its dates for the staff and the cells; its changes
+    # for the house's managers; the filled document for the staff only (annex 2: every referent's
+    # contact). A partner referent is told by email of what concerns it, and sees no page here.
+    "convention_detail": ("GET", ("pk",), SEES_STAFF),
+    "convention_edit": ("GET", ("pk",), MANAGE),
+    "convention_document": ("GET", ("pk", "doc_format"), STAFF),
+    "signatory_add": ("GET", ("pk",), MANAGE),
+    "signatory_edit": ("GET", ("pk", "signatory_pk"), MANAGE),
+    "signatory_withdraw": ("GET", ("pk", "signatory_pk"), MANAGE),
+    "convention_denounce": ("GET", ("pk",), MANAGE),
+    "adhesion_add": ("GET", ("pk",), MANAGE),
+    "adhesion_examine": ("GET", ("pk", "adhesion_pk"), MANAGE),
+    "adhesion_sign": ("GET", ("pk", "adhesion_pk"), MANAGE),
+    "service_withdraw": ("GET", ("pk",), MANAGE),
+    "terms_edit": ("GET", ("pk", "year", "signatory_pk"), MANAGE),
     "member_add": ("POST", ("pk",), MANAGE),
     "member_end": ("GET+POST", ("pk", "membership_pk"), MANAGE, {"ended_on": "2030-01-31"}),
     "training_add": ("POST", ("pk",), MANAGE),

@@ -37,6 +37,9 @@ API du réseau des Maisons de services au public (France Services).
   les coordonnées des expéditeurs).
 - **Saisines** (`/referrals`) : les dossiers et situations complexes transmis par une maison à un
   partenaire ; réservé aux agents de la maison et aux référents du partenaire destinataire.
+- **Convention-cadre** (`/houses/{id}/convention?format=docx|pdf`) : la convention et ses quatre
+  annexes remplies avec les données de la maison ; réservé à l'équipe de la maison ; 409 avec la
+  liste de ce qui manque tant qu'un blanc du modèle reste à remplir.
 - **Rendez-vous** (`/appointments`) : rendez-vous pris par les agents d'une maison avec les
   conseillers des partenaires, réservés à l'équipe d'accueil de la maison (ils portent le nom et
   les coordonnées de la personne) ; `/slots` cherche les prochains créneaux libres d'un
@@ -67,6 +70,7 @@ api.add_router("", "msap.api.referrals.router")
 api.add_router("", "msap.api.appointments.router")
 api.add_router("", "msap.api.opendata.router")
 api.add_router("", "msap.api.charter.router")
+api.add_router("", "msap.api.conventions.router")
 
 
 def _error(request, status: int, detail: str, **extra):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from msap.appointments.demo import build_appointments
 from msap.committees.demo import build_committees
+from msap.conventions.demo import build_conventions
 from msap.demo import data
 from msap.desk.demo import build_activity
 from msap.network import services as network
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             campaigns, survey_code = build_surveys(houses, today=today)
         with transaction.atomic():
             meetings = build_committees(houses, today=today)
+        conventions = build_conventions(houses, today=today)
         if requests or items:
             self.stdout.write(
                 _(
@@ -103,6 +105,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Réunions des comités de pilotage ajoutées : %(count)s.") % {"count": meetings}
             )
+        if conventions:
+            self.stdout.write(_("Conventions-cadres signées : %(count)s.") % {"count": conventions})
         self.stdout.write(summary())
 
 
