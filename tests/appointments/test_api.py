@@ -370,3 +370,41 @@ def test_an_opening_by_another_partnerships_adviser_is_never_offered(world, offe
     assert found and stranger.pk not in {slot.adviser.pk for _kind, slot in found + searched}
     with pytest.raises(DomainError):
         book(world, offer.phone, stranger, paris(2026, 3, 2, 8, 30))
+
+
+@pytest.mark.parametrize(
+    ("now", "first"),
+    [
+        (paris(2026, 3, 29, 10, 10), [(10, 30), (11, 0), (11, 30)]),
+        (paris(2026, 3, 29, 10, 0), [(10, 30), (11, 0), (11, 30)]),
+        (paris(2026, 3, 29, 3, 0), [(9, 0), (9, 30), (10, 0)]),
+    ],
+)
+def test_a_search_offers_nothing_before_its_moment_on_the_day_the_clocks_change(
+    world, offer, now, first
+):
+    """Issue 9 §2: the next free slots are those after the moment searched from, also on the
+    search's first day when it is the day of a change of time (Sunday 29 March 2026, the clocks
+    go from 2:00 to 3:00 in Paris): none already past, none at the very moment, none skipped."""
+    f.SlotRuleFactory(
+        adviser=offer.sophie,
+        appointment_type=offer.phone,
+        weekday=6,
+        start=time(9),
+        end=time(12),
+    )
+
+    found = queries.next_free_slots([offer.phone], now=now, count=3)
+
+    assert [slot.start for _kind, slot in found] == [paris(2026, 3, 29, *hm) for hm in first]
+    assert {slot.adviser for _kind, slot in found} == {offer.sophie}
+
+
+def test_a_search_late_on_its_first_day_goes_on_to_the_next_day(world, offer):
+    """The openings of the first day that are past are left out, the next day's all offered."""
+    found = queries.next_free_slots([offer.phone], now=paris(2026, 3, 2, 11, 50), count=2)
+
+    assert [(slot.start, slot.adviser) for _kind, slot in found] == [
+        (paris(2026, 3, 3, 9), offer.sophie),
+        (paris(2026, 3, 3, 9), offer.paul),
+    ]
