@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from msap.appointments.demo import build_appointments
+from msap.charter.demo import build_charter
 from msap.demo import data
 from msap.desk.demo import build_activity
 from msap.network import services as network
@@ -69,6 +70,8 @@ class Command(BaseCommand):
             appointments = build_appointments(houses, today=today)
         with transaction.atomic():
             transmissions = build_transmissions(houses, today=today)
+        with transaction.atomic():
+            evidence = build_charter(houses, today=today)
         if requests or items:
             self.stdout.write(
                 _(
@@ -83,6 +86,11 @@ class Command(BaseCommand):
         if transmissions:
             self.stdout.write(
                 _("Saisines des partenaires ajoutées : %(count)s.") % {"count": transmissions}
+            )
+        if evidence:
+            self.stdout.write(
+                _("Justificatifs de la charte de qualité ajoutés : %(count)s.")
+                % {"count": evidence}
             )
         self.stdout.write(summary())
 
