@@ -38,6 +38,7 @@ from msap.network.models import (
     OpeningRange,
     Premises,
 )
+from msap.network.queries import get_house_for_user
 from msap.network.rules import Range, check_schedule
 from msap.partners.models import Partnership
 from msap.people.models import Membership, Role, Training, TrainingKind
@@ -293,19 +294,23 @@ def load_facts(houses: QuerySet, year: int, now: datetime) -> Facts:
         .order_by()
     ):
         f.registers[(row["house_id"], row["kind"])] = row
-    for e in Evidence.objects.filter(house__in=ids, removed_at__isnull=True).order_by(
-        "-dated_on", "pk"
+    # Plain values, not model instances: the nation's table reads tens of thousands of them.
+    labels = {kind: str(label) for kind, label in K.choices}
+    for pk, house_id, code, kind, title, dated_on, valid_until in (
+        Evidence.objects.filter(house__in=ids, removed_at__isnull=True)
+        .order_by("-dated_on", "pk")
+        .values_list("pk", "house_id", "commitment", "kind", "title", "dated_on", "valid_until")
     ):
-        f.evidence[e.house_id].append(
+        f.evidence[house_id].append(
             EvidenceLink(
-                pk=e.pk,
-                commitment=e.commitment,
-                kind=e.kind,
-                kind_label=str(e.get_kind_display()),
-                title=e.title,
-                dated_on=e.dated_on,
-                valid_until=e.valid_until,
-                counts=rules.counts_on(e.dated_on, e.valid_until, f.day),
+                pk=pk,
+                commitment=code,
+                kind=kind,
+                kind_label=labels.get(kind, kind),
+                title=title,
+                dated_on=dated_on,
+                valid_until=valid_until,
+                counts=rules.counts_on(dated_on, valid_until, f.day),
             )
         )
     return f
@@ -666,12 +671,7 @@ def check(code: str, house: House, f: Facts) -> tuple[str, str]:
 def get_house_charter_access(user, house_pk, *, need: str = "view"):
     """The house and the user's access to its charter: 404 when the house is unseen, 403 when
     seen but the charter is not for them (a partner referent), or `need` is "manage"."""
-    house = permissions.fetch(
-        House.objects.select_related("commune__departement", "organisation"),
-        house_pk,
-        _("Maison introuvable."),
-    )
-    access = permissions.house_access(user, house)
+    house, access = get_house_for_user(user, house_pk)
     permissions.check_charter(access, need)
     return house, access
 

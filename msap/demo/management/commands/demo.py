@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from msap.appointments.demo import build_appointments
 from msap.committees.demo import build_committees
 from msap.conventions.demo import build_conventions
+from msap.charter.demo import build_charter
 from msap.demo import data
 from msap.desk.demo import build_activity
 from msap.network import services as network
@@ -77,6 +78,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             meetings = build_committees(houses, today=today)
         conventions = build_conventions(houses, today=today)
+        with transaction.atomic():
+            evidence = build_charter(houses, today=today)
         if requests or items:
             self.stdout.write(
                 _(
@@ -107,6 +110,11 @@ class Command(BaseCommand):
             )
         if conventions:
             self.stdout.write(_("Conventions-cadres signées : %(count)s.") % {"count": conventions})
+        if evidence:
+            self.stdout.write(
+                _("Justificatifs de la charte de qualité ajoutés : %(count)s.")
+                % {"count": evidence}
+            )
         self.stdout.write(summary())
 
 
