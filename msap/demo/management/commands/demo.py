@@ -23,9 +23,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from msap.appointments.demo import build_appointments
+from msap.charter.demo import build_charter
 from msap.committees.demo import build_committees
 from msap.conventions.demo import build_conventions
-from msap.charter.demo import build_charter
 from msap.demo import data
 from msap.desk.demo import build_activity
 from msap.network import services as network
