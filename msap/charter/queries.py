@@ -43,6 +43,7 @@ from msap.network.rules import Range, check_schedule
 from msap.partners.models import Partnership
 from msap.people.models import Membership, Role, Training, TrainingKind
 from msap.registers.models import OPEN_STATES, Kind, PhoneOutcome, RegisterItem
+from msap.surveys import queries as survey_queries
 from msap.transmissions.models import RefusalReason, Transmission, TransmissionStatus
 
 
@@ -188,6 +189,7 @@ class Facts:
     trained: set = field(default_factory=set)
     registers: dict = field(default_factory=dict)
     evidence: dict = field(default_factory=lambda: defaultdict(list))
+    surveys: dict = field(default_factory=dict)  # {house pk: surveys.queries.CharterFacts}
 
     def valid(self, house_id: int, code: str, kind: str | None = None) -> list[EvidenceLink]:
         return [
@@ -213,6 +215,7 @@ def load_facts(houses: QuerySet, year: int, now: datetime) -> Facts:
         "house_id", "weekday", "start", "end"
     ):
         f.ranges[house_id].append(Range(weekday, s, e))
+    f.surveys = survey_queries.charter_facts_for(ids, year)
     for house_id, confidential, access in Premises.objects.filter(house__in=ids).values_list(
         "house_id", "has_confidential_space", "reduced_mobility_access"
     ):
@@ -631,11 +634,45 @@ def check_phone(house: House, f: Facts) -> tuple[str, str]:
 
 
 def check_survey(house: House, f: Facts) -> tuple[str, str]:
-    """15: the annual survey, its results published and the improvement plan. For now from the
-    evidence the house records (analysis and action plan, communication plan); the integrator
-    extends this one function with msap.surveys' facts (campaign run this year, results
-    published, action plan)."""
-    return check_from_evidence("15", house, f)
+    """15: the satisfaction survey measured every year, its results communicated and an
+    improvement plan drawn from them (annex 5). A campaign run in msap is its own evidence — its
+    results screen is the analysis, their publication on the house's public page the
+    communication, its actions the plan; a house that ran its survey elsewhere (on paper)
+    proves it with the documents it records."""
+    survey = f.surveys.get(house.pk)
+    if survey is None:
+        status, words = check_from_evidence("15", house, f)
+        return status, _(
+            "Aucune enquête de satisfaction menée dans msap en %(year)d ; %(words)s"
+        ) % {
+            "year": f.year,
+            "words": words,
+        }
+    facts = [
+        ngettext(
+            "enquête %(year)d : %(n)d réponse",
+            "enquête %(year)d : %(n)d réponses",
+            survey.answers,
+        )
+        % {"year": f.year, "n": survey.answers},
+        _("résultats publiés sur la page publique de la maison")
+        if survey.published
+        else _("résultats pas encore publiés"),
+        ngettext(
+            "plan d'amélioration de %(n)d action (%(open)d en cours)",
+            "plan d'amélioration de %(n)d actions (%(open)d en cours)",
+            survey.actions,
+        )
+        % {"n": survey.actions, "open": survey.open_actions}
+        if survey.actions
+        else _("aucune action d'amélioration au plan"),
+    ]
+    reason = " ; ".join(facts) + "."
+    if not survey.answers:
+        return Status.NOT_MET, reason
+    if survey.published and survey.actions:
+        return Status.MET, reason
+    return Status.PARTLY, reason
 
 
 CHECKS = {

@@ -260,22 +260,32 @@ class CharterFacts:
 
 
 def charter_facts(house, year: int) -> CharterFacts:
-    campaign = (
-        Campaign.objects.filter(house=house, year=year)
+    return charter_facts_for([house.pk], year).get(house.pk, NO_CAMPAIGN)
+
+
+NO_CAMPAIGN = CharterFacts(False, 0, False, 0, 0, None)
+
+
+def charter_facts_for(houses, year: int) -> dict[int, CharterFacts]:
+    """{house pk: its CharterFacts for `year`} for the houses that ran a campaign that year, in
+    one query (`houses`: pks or a subquery of them; the charter's table reads the nation)."""
+    rows = (
+        Campaign.objects.filter(house__in=houses, year=year)
         .annotate(
             n_answers=Count("answers", distinct=True),
             n_actions=Count("actions", distinct=True),
             n_open=Count("actions", filter=Q(actions__status__in=OPEN_ACTIONS), distinct=True),
         )
-        .first()
+        .values_list("pk", "house_id", "published_at", "n_answers", "n_actions", "n_open")
     )
-    if campaign is None:
-        return CharterFacts(False, 0, False, 0, 0, None)
-    return CharterFacts(
-        campaign_ran=True,
-        answers=campaign.n_answers,
-        published=campaign.is_published,
-        actions=campaign.n_actions,
-        open_actions=campaign.n_open,
-        results_url=reverse("survey_results", args=[campaign.pk]),
-    )
+    return {
+        house_id: CharterFacts(
+            campaign_ran=True,
+            answers=answers,
+            published=published_at is not None,
+            actions=actions,
+            open_actions=open_actions,
+            results_url=reverse("survey_results", args=[pk]),
+        )
+        for pk, house_id, published_at, answers, actions, open_actions in rows
+    }

@@ -11,6 +11,7 @@ import time_machine
 from msap.charter.models import EvidenceKind as K
 from msap.charter.queries import assess_house, charter_table
 from msap.network.models import Equipment, House, HouseKind, HouseStatus, OpeningRange, Premises
+from msap.surveys import services as survey_services
 from tests import factories as f
 from tests.charter.helpers import evidence
 
@@ -217,14 +218,63 @@ class TestEvidenceOnly:
         assert status(house, "7", 2026)[0] == "met"
         assert status(house, "7", 2025)[0] == "not_met"  # dated after 31/12/2025
 
-    def test_15_is_checked_from_its_evidence_for_now(self, one_house):
-        """15: analysis and action plan, communication plan (check_survey, to be extended with
-        the surveys' facts)."""
+    def test_15_without_a_survey_in_msap_is_checked_from_its_evidence(self, one_house):
+        """15, a survey run elsewhere (on paper): the analysis and action plan, the communication
+        plan (annex 5) prove it."""
         house, boss = one_house.house, one_house.users.responsable
+        assert status(house, "15")[0] == "not_met"
         evidence(boss, house, "15", K.SURVEY_ANALYSIS, dt.date(2026, 3, 1))
         assert status(house, "15")[0] == "partly"
         evidence(boss, house, "15", K.COMMUNICATION_PLAN, dt.date(2026, 3, 1))
-        assert status(house, "15")[0] == "met"
+        s, reason = status(house, "15")
+        assert s == "met"
+        assert "Aucune enquête de satisfaction menée dans msap en 2026" in reason
+
+
+class TestSurvey:
+    """Commitment 15: "nous mesurons annuellement la satisfaction des usagers", the results
+    communicated and an improvement plan (annex 5) — from the house's campaign in msap."""
+
+    def test_a_campaign_without_answers_does_not_measure_anything(self, one_house):
+        f.survey_campaign(one_house.house, year=2026)
+        s, reason = status(one_house.house, "15")
+        assert s == "not_met"
+        assert "enquête 2026 : 0 réponse" in reason
+
+    def test_answers_not_yet_published_nor_planned_are_partly_met(self, one_house):
+        campaign = f.survey_campaign(one_house.house, year=2026)
+        f.survey_answer(campaign)
+        f.survey_answer(campaign)
+        s, reason = status(one_house.house, "15")
+        assert s == "partly"
+        assert "2 réponses" in reason
+        assert "résultats pas encore publiés" in reason
+        assert "aucune action d'amélioration au plan" in reason
+
+    def test_published_results_and_a_plan_meet_it(self, one_house):
+        house, boss = one_house.house, one_house.users.responsable
+        campaign = f.survey_campaign(house, year=2026)
+        f.survey_answer(campaign)
+        survey_services.publish(boss, campaign)
+        survey_services.add_action(
+            boss,
+            campaign,
+            title="Afficher les horaires",
+            owner="Accueil",
+            due_on=dt.date(2026, 9, 1),
+        )
+        s, reason = status(house, "15")
+        assert s == "met", reason
+        assert "résultats publiés sur la page publique de la maison" in reason
+        assert "plan d'amélioration de 1 action (1 en cours)" in reason
+
+    def test_last_years_campaign_does_not_count_this_year(self, one_house):
+        house = one_house.house
+        with time_machine.travel(dt.datetime(2025, 6, 16, 10, tzinfo=dt.UTC), tick=False):
+            campaign = f.survey_campaign(house, year=2025)
+            f.survey_answer(campaign)
+        assert status(house, "15", 2026)[0] == "not_met"
+        assert status(house, "15", 2025)[0] == "partly"
 
 
 def test_every_commitment_has_a_status_and_a_reason(world):
