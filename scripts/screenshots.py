@@ -33,6 +33,11 @@ SHOTS = [
     ("appointments", "agent@demo.msap.fr", "/rendez-vous/maison/{house}/", False),
     ("transmissions", "agent@demo.msap.fr", "/saisines/maison/{house}/", False),
     ("portal", "referent.caf@demo.msap.fr", "/partenaire/", False),
+    ("charter", "responsable@demo.msap.fr", "/charte/maisons/{house}/", False),
+    ("charter-table", "prefecture@demo.msap.fr", "/charte/", False),
+    ("survey", "responsable@demo.msap.fr", "/enquetes/maison/{house}/", False),
+    ("committee", "responsable@demo.msap.fr", "/comites/maison/{house}/", False),
+    ("convention", "responsable@demo.msap.fr", "/conventions/{house}/", False),
     ("home-prefecture", "prefecture@demo.msap.fr", None, False),
     ("home-national", "national@demo.msap.fr", None, False),
     # The public site, signed out (account None); `public:house` is the first house of the plan.

@@ -4,8 +4,9 @@ partner and by category, the registers' indicators, the appointments' and the tr
 figures, each read through its own app's queries), the committee's meetings held and their
 decisions, the progress axes.
 
-The report is a list of sections, so that other domains add theirs (the charter's compliance,
-the survey's results and improvement plan): a section builder takes the review and a house
+The charter's compliance (msap.charter) and the survey's results and improvement plan
+(msap.surveys), both below committees, have their sections here. The report is a list of
+sections, so that a domain above adds its own: a section builder takes the review and a house
 (HOUSE_SECTIONS) or the review alone (REVIEW_SECTIONS) and returns a `Section` (its title, the
 template that renders it and that template's context) or None when it has nothing to say.
 
@@ -22,6 +23,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from msap.appointments import queries as appointment_queries
+from msap.charter import queries as charter_queries
+from msap.charter.rules import Status
 from msap.committees import queries, rules
 from msap.desk import stats
 from msap.desk.models import ServiceRequest
@@ -29,6 +32,7 @@ from msap.lib.dates import timezone_for
 from msap.network.models import House
 from msap.registers import indicators as register_indicators
 from msap.registers.models import RegisterItem
+from msap.surveys import queries as survey_queries
 from msap.territory.models import Departement
 from msap.transmissions import queries as transmission_queries
 from msap.transmissions.models import Transmission
@@ -184,11 +188,59 @@ def committee_section(review: Review, house: House) -> Section:
     )
 
 
+def charter_section(review: Review, house: House) -> Section:
+    """The house's charter assessment for the year (annex 4): how many commitments are met, and
+    the reason of each one that is not fully met."""
+    charter = review.shared["charter"].get(house.pk)
+    if charter is None:
+        return Section(
+            _("Charte de qualité (annexe 4)"),
+            "committees/review/charter.html",
+            {"counts": None, "gaps": []},
+        )
+    counts = charter.counts()
+    return Section(
+        _("Charte de qualité (annexe 4)"),
+        "committees/review/charter.html",
+        {
+            "counts": [(str(label), counts[value]) for value, label in Status.choices],
+            "gaps": [
+                {"code": i.code, "status": i.status_label, "reason": i.reason}
+                for i in charter.items
+                if i.status in (Status.PARTLY, Status.NOT_MET)
+            ],
+        },
+    )
+
+
+def survey_section(review: Review, house: House) -> Section:
+    """The year's satisfaction survey (commitment 15): answers (masked under 5), the share of
+    satisfied people per question and the mean mark when there are enough answers, whether the
+    results were published, and the improvement plan the committee reviews."""
+    plan = survey_queries.plan_for(house, review.year)
+    results = survey_queries.campaign_results(plan.campaign) if plan.campaign else None
+    enough = results is not None and results.count >= rules.SMALL_COUNT
+    return Section(
+        _("Enquête de satisfaction (engagement 15)"),
+        "committees/review/survey.html",
+        {
+            "campaign": plan.campaign,
+            "answers": masked(results.count) if results else 0,
+            "questions": [(q.label, q.satisfied) for q in results.questions] if enough else [],
+            "overall": results.overall_mean if enough else None,
+            "published": bool(plan.campaign and plan.campaign.is_published),
+            "actions": plan.actions,
+        },
+    )
+
+
 HOUSE_SECTIONS: list[HouseSection] = [
     activity_section,
     registers_section,
     appointments_section,
     transmissions_section,
+    charter_section,
+    survey_section,
     committee_section,
 ]
 
@@ -247,6 +299,9 @@ def build(departement: Departement, year: int, now: datetime | None = None) -> d
     review.shared["meetings"] = queries.review_meetings(houses, start, end)
     review.shared["axes"] = queries.review_axes(houses, year)
     review.shared["states"] = queries.committee_states(houses, min(end.date(), now.date()))
+    review.shared["charter"] = charter_queries.assess_houses(
+        House.objects.filter(pk__in=[h.pk for h in houses]), year, now
+    )
     overall = [s for s in (b(review) for b in REVIEW_SECTIONS) if s is not None]
     per_house = [
         (house, [s for s in (b(review, house) for b in HOUSE_SECTIONS) if s is not None])

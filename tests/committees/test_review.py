@@ -7,10 +7,12 @@ import io
 from datetime import date, datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
 from msap.committees import review, services
+from msap.surveys import services as survey_services
 from msap.territory.models import Departement
 from tests import factories as f
 from tests.committees.conftest import PARIS, hold, plan
@@ -113,3 +115,27 @@ def test_the_national_cell_picks_any_departement(client, world):
     response = client.get(reverse("committee_review"), {"departement": "23", "year": "2025"})
     assert response.status_code == 200
     assert "Guéret" in text_of(response.content)
+
+
+def test_the_review_carries_the_charter_and_the_survey_of_each_house(world, activity):
+    """Art. 6 and issue 11 §4: the annual review gives, per house, its charter compliance with
+    the reason of what is not met, and its survey (answers masked under 5) with the improvement
+    plan the committee reviews."""
+    with time_machine.travel(datetime(2025, 9, 10, 10, tzinfo=PARIS), tick=False):
+        campaign = f.survey_campaign(world.house, year=2025)
+        for _ in range(3):
+            f.survey_answer(campaign)
+        survey_services.add_action(
+            world.users.responsable,
+            campaign,
+            title="Afficher les horaires à l'entrée",
+            owner="Accueil",
+            due_on=date(2025, 12, 1),
+        )
+    text = flat(text_of(review.render_pdf(Departement.objects.get(code="19"), 2025)))
+    assert text.count("Charte de qualité (annexe 4)") == 2  # one per house
+    assert "Respecté :" in text and "Non respecté :" in text
+    assert "Enquête de satisfaction (engagement 15)" in text
+    assert "Réponses : < 5." in text
+    assert "Afficher les horaires à l'entrée" in text
+    assert "Aucune enquête de satisfaction cette année." in text  # Ussel ran none
