@@ -8,7 +8,7 @@ screen is walked here from its first day.
 """
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,8 @@ from playwright.sync_api import expect
 
 from msap.appointments import queries as appointment_queries
 from msap.appointments import services as appointment_services
+from msap.committees import services as committee_services
+from msap.conventions import services as convention_services
 from msap.network import services as network
 from msap.people.models import Role
 from msap.portal import links
@@ -136,6 +138,18 @@ PAGES = {
     "surveys/comments.html": ("responsable", "/enquetes/{campaign}/commentaires/"),
     "surveys/plan.html": ("responsable", "/enquetes/{campaign}/plan/"),
     "surveys/action.html": ("responsable", "/enquetes/actions/{survey_action}/"),
+    # The quality charter, the convention and the steering committee (issue 11).
+    "charter/house.html": ("responsable", "/charte/maisons/{house}/"),
+    "charter/table.html": ("prefecture", "/charte/"),
+    "conventions/convention_detail.html": ("responsable", "/conventions/{house}/"),
+    "conventions/form.html": ("responsable", "/conventions/{house}/modifier/"),
+    "committees/list.html": ("responsable", "/comites/maison/{house}/"),
+    "committees/meeting_form.html": ("responsable", "/comites/maison/{house}/nouvelle/"),
+    "committees/meeting.html": ("responsable", "/comites/{meeting}/"),
+    "committees/minutes_form.html": ("responsable", "/comites/{meeting}/compte-rendu/"),
+    "committees/presence_form.html": ("responsable", "/comites/{meeting}/presence/"),
+    "committees/overview.html": ("prefecture", "/comites/"),
+    "committees/review_form.html": ("prefecture", "/comites/bilan-annuel/"),
 }
 
 
@@ -248,7 +262,25 @@ def build_network_world():
         due_on=today + timedelta(days=60),
     )
     (survey_token,) = survey_services.issue_tokens(agent, campaign, 1)
+    convention_services.sign_convention(
+        users["responsable"],
+        house,
+        signed_on=today - timedelta(days=400),
+        signed_at="Tulle",
+        signer_name="Sophie Martin",
+        signer_title="Présidente de Tulle Agglo",
+        service_notice_months=3,
+    )
+    meeting, _created = committee_services.plan_meeting(
+        users["responsable"],
+        house,
+        day=today - timedelta(days=10),
+        at=time(14),
+        place="Salle du conseil",
+        agenda=["Bilan de l'année", "Plan d'amélioration"],
+    )
     ids = {
+        "meeting": meeting.pk,
         "campaign": campaign.pk,
         "survey_action": survey_action.pk,
         "survey_code": survey_rules.format_code(survey_token.code),
