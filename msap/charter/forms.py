@@ -46,7 +46,7 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, charter, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commitment"].choices = [
-            (c.code, f"{c.code}. {c.wording}") for c in charter.commitments
+            (c.code, f"{c.code}. {_(c.wording)}") for c in charter.commitments
         ]
         style_widgets(self)
 

@@ -543,10 +543,11 @@ def check_reduced_mobility(house: House, f: Facts) -> tuple[str, str]:
     if consulted:
         return Status.MET, words + "."
     if access:
-        return Status.PARTLY, _("Aménagements déclarés (%(access)s) ; %(words)s.") % {
-            "access": access[:120],
-            "words": words,
-        }
+        # The arrangements themselves are typed text, shown on the premises screen.
+        return Status.PARTLY, _(
+            "Aménagements pour les personnes à mobilité réduite déclarés dans les locaux ; "
+            "%(words)s."
+        ) % {"words": words}
     return Status.NOT_MET, _("Aucun aménagement déclaré dans les locaux ; %(words)s.") % {
         "words": words
     }

@@ -6,6 +6,7 @@ meeting carries a one-time key (a double submission gives one meeting)."""
 from datetime import date
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from msap.committees import rules
@@ -109,7 +110,10 @@ class PresenceForm(forms.Form):
         self.members = list(members)
         for member in self.members:
             field = forms.ChoiceField(
-                label=f"{member.name} — {member.organisation}",
+                # Typed data (names, organisations): French whatever the screen's language.
+                label=format_html(
+                    '<span lang="fr">{} — {}</span>', member.name, member.organisation
+                ),
                 choices=Presence.choices,
                 initial=member.presence,
             )
