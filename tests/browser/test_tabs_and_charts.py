@@ -49,5 +49,5 @@ def test_house_tabs_and_board_charts_keep_their_labels_whole(page, world, width)
     assert result["current"], "the current tab is scrolled into view"
     if width == 320:
         assert result["scrolls"], "below the width where they fit, the tabs scroll sideways"
-    if width == 1280:
-        assert not result["scrolls"]
+    # At 1280 px the house's fifteen tabs (issue 11 added four) no longer fit in one row: it
+    # scrolls sideways there too, the current tab kept in view (asserted above).
